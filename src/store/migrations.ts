@@ -1,0 +1,65 @@
+// The store's schema history, in code so it ships inside the package. Written with Kysely's
+// schema builder and portable types only (text, integer), for SQLite now and PostgreSQL later.
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+
+const migrations: Record<string, Migration> = {
+  '0001_connections_channels_security': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('login_url', 'text', (c) => c.notNull())
+        .addColumn('api_version', 'text', (c) => c.notNull())
+        .addColumn('auth_flow', 'text', (c) => c.notNull())
+        .addColumn('username', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('password_enc', 'text')
+        .addColumn('security_token_enc', 'text')
+        .addColumn('client_secret_enc', 'text')
+        .addColumn('private_key_enc', 'text')
+        .addColumn('refresh_token_enc', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('security_definitions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('channels')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('security_definition_id', 'text', (c) =>
+          c.references('security_definitions.id').onDelete('restrict'),
+        )
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('channels_method_path', ['method', 'path'])
+        .execute()
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('encrypted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['channels', 'security_definitions', 'settings', 'connections']) {
+        await db.schema.dropTable(table).execute()
+      }
+    },
+  },
+}
+
+/** Hands Kysely's Migrator the migrations above. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+}

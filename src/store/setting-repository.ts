@@ -1,0 +1,44 @@
+// Small named values kept by the store; a secret one (such as the demo's API key) is sealed.
+import type { Kysely } from 'kysely'
+import type { DatabaseSchema } from './database-schema.js'
+import type { SecretBox } from './secret-box.js'
+
+export class SettingRepository {
+  readonly #db: Kysely<DatabaseSchema>
+  readonly #box: SecretBox
+
+  constructor(db: Kysely<DatabaseSchema>, box: SecretBox) {
+    this.#db = db
+    this.#box = box
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('settings')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return row.encrypted === 1 ? this.#box.open(row.value, `setting:${key}`) : row.value
+  }
+
+  async set(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
+    const secret = options.secret ?? false
+    const stored = secret ? this.#box.seal(value, `setting:${key}`) : value
+    const row = {
+      key,
+      value: stored,
+      encrypted: secret ? 1 : 0,
+      updated_at: new Date().toISOString(),
+    }
+    await this.#db
+      .insertInto('settings')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ value: row.value, encrypted: row.encrypted, updated_at: row.updated_at }),
+      )
+      .execute()
+  }
+}

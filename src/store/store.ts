@@ -1,0 +1,74 @@
+// Opens the store: FORCEBRIDGE_HOME (created with mode 0700), its SQLite file, the schema
+// brought up to date, the master key loaded, and the repositories over them.
+import { chmodSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { ForcebridgeError } from '../util/index.js'
+import { ChannelRepository } from './channel-repository.js'
+import { ConnectionRepository } from './connection-repository.js'
+import type { DatabaseSchema } from './database-schema.js'
+import { loadMasterKey } from './master-key-source.js'
+import { migrationProvider } from './migrations.js'
+import { SecretBox } from './secret-box.js'
+import { SecurityRepository } from './security-repository.js'
+import { SettingRepository } from './setting-repository.js'
+
+export const DATABASE_FILE = 'forcebridge.db'
+
+export interface StoreOptions {
+  /** The data folder (FORCEBRIDGE_HOME). Created with mode 0700 when missing. */
+  home: string
+  /** Base64 of a 32-byte master key (FORCEBRIDGE_SECRET_KEY); default: `<home>/secret.key`. */
+  secretKey?: string
+}
+
+export interface Store {
+  readonly home: string
+  readonly db: Kysely<DatabaseSchema>
+  readonly connections: ConnectionRepository
+  readonly channels: ChannelRepository
+  readonly security: SecurityRepository
+  readonly settings: SettingRepository
+  close(): Promise<void>
+}
+
+/** Opens (and migrates) the store in `options.home`. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { home } = options
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 })
+    chmodSync(home, 0o700)
+  } catch (cause) {
+    throw new ForcebridgeError(
+      'STORE_UNAVAILABLE',
+      `cannot create the data folder ${home}; set FORCEBRIDGE_HOME to a folder you can write`,
+      { cause },
+    )
+  }
+  const box = new SecretBox(loadMasterKey(home, options.secretKey))
+  const sqlite = new SqliteDatabase(join(home, DATABASE_FILE))
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  // Several processes (the server and a CLI command) may share the file.
+  sqlite.pragma('busy_timeout = 5000')
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+  if (error) {
+    await db.destroy()
+    throw new ForcebridgeError(
+      'STORE_MIGRATION_FAILED',
+      `could not bring the store in ${home} up to date; it may come from a newer forcebridge`,
+      { cause: error },
+    )
+  }
+  return {
+    home,
+    db,
+    connections: new ConnectionRepository(db, box),
+    channels: new ChannelRepository(db),
+    security: new SecurityRepository(db),
+    settings: new SettingRepository(db, box),
+    close: () => db.destroy(),
+  }
+}

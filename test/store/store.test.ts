@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openStore, type Store } from '../../src/store/index.js'
+
+const secrets = {
+  password: 'Pa55-word-Very-Secret',
+  securityToken: 'SecTokenABCDEF12345',
+  clientSecret: 'client-secret-0123456789',
+}
+const passwordConnection = {
+  name: 'My Salesforce Connection',
+  loginUrl: 'https://login.salesforce.com/',
+  authFlow: 'password',
+  username: 'my.user@example.com',
+  clientId: '3MVGconsumer.key',
+  ...secrets,
+}
+
+const homes: string[] = []
+const stores: Store[] = []
+function tempHome(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-store-'))
+  homes.push(dir)
+  return join(dir, 'home')
+}
+async function open(home = tempHome(), secretKey?: string): Promise<Store> {
+  const store = await openStore({ home, ...(secretKey ? { secretKey } : {}) })
+  stores.push(store)
+  return store
+}
+
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
+  for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true })
+})
+
+describe('store', () => {
+  it('creates the home folder 0700 and a 0600 key file', async () => {
+    const home = tempHome()
+    await open(home)
+    expect(statSync(home).mode & 0o777).toBe(0o700)
+    expect(statSync(join(home, 'secret.key')).mode & 0o777).toBe(0o600)
+  })
+
+  it('lists and gets connections without their secrets', async () => {
+    const store = await open()
+    await store.connections.add(passwordConnection)
+    const [listed] = await store.connections.list()
+    const got = await store.connections.get('My Salesforce Connection')
+    for (const info of [listed, got]) {
+      expect(info).toMatchObject({
+        name: 'My Salesforce Connection',
+        active: true,
+        loginUrl: 'https://login.salesforce.com',
+        apiVersion: '66.0',
+        secrets: { password: true, securityToken: true, clientSecret: true, privateKey: false },
+      })
+      for (const value of Object.values(secrets)) expect(JSON.stringify(info)).not.toContain(value)
+    }
+  })
+
+  it('opens the secrets again for building a client', async () => {
+    const store = await open()
+    await store.connections.add(passwordConnection)
+    const creds = await store.connections.credentials('My Salesforce Connection')
+    expect(creds).toMatchObject(secrets)
+  })
+
+  it('keeps no secret in clear text in the database files', async () => {
+    const home = tempHome()
+    const store = await open(home)
+    await store.connections.add(passwordConnection)
+    await store.settings.set('demo.apiKey', 'demo-api-key-0123456789', { secret: true })
+    await store.close()
+    stores.length = 0
+    const bytes = readdirSync(home)
+      .filter((f) => f.startsWith('forcebridge.db'))
+      .map((f) => readFileSync(join(home, f)).toString('latin1'))
+      .join('')
+    expect(bytes).toContain('my.user@example.com')
+    for (const value of [...Object.values(secrets), 'demo-api-key-0123456789']) {
+      expect(bytes).not.toContain(value)
+    }
+  })
+
+  it('refuses missing and empty secrets the flow needs, naming each field', async () => {
+    const store = await open()
+    const attempt = store.connections.add({
+      ...passwordConnection,
+      password: '',
+      clientSecret: undefined,
+    })
+    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_CONNECTION' })
+    await expect(attempt).rejects.toThrow(/password must not be empty/)
+    await expect(attempt).rejects.toThrow(/clientSecret is required for the password flow/)
+    await expect(
+      store.connections.add({ ...passwordConnection, loginUrl: 'ftp://x', apiVersion: '66' }),
+    ).rejects.toThrow(/loginUrl must be an http\(s\) URL.*apiVersion must look like 66.0/)
+  })
+
+  it('accepts non-Latin names and refuses duplicates', async () => {
+    const store = await open()
+    await store.connections.add({ ...passwordConnection, name: 'Продажи 営業' })
+    expect((await store.connections.get('Продажи 営業')).name).toBe('Продажи 営業')
+    await expect(
+      store.connections.add({ ...passwordConnection, name: 'Продажи 営業' }),
+    ).rejects.toMatchObject({
+      code: 'CONNECTION_EXISTS',
+    })
+  })
+
+  it('edits a connection, keeping secrets that are not given', async () => {
+    const store = await open()
+    await store.connections.add(passwordConnection)
+    await store.connections.update('My Salesforce Connection', {
+      active: false,
+      password: 'new-Password-1',
+    })
+    const creds = await store.connections.credentials('My Salesforce Connection')
+    expect(creds).toMatchObject({
+      active: false,
+      password: 'new-Password-1',
+      clientSecret: secrets.clientSecret,
+    })
+    await store.connections.remove('My Salesforce Connection')
+    await expect(store.connections.get('My Salesforce Connection')).rejects.toMatchObject({
+      code: 'CONNECTION_NOT_FOUND',
+    })
+  })
+
+  it('keeps data across reopenings and refuses to open secrets with another key', async () => {
+    const home = tempHome()
+    const keyA = Buffer.alloc(32, 1).toString('base64')
+    const first = await open(home, keyA)
+    await first.connections.add(passwordConnection)
+    await first.close()
+    stores.length = 0
+    const again = await open(home, keyA)
+    expect((await again.connections.credentials('My Salesforce Connection')).password).toBe(
+      secrets.password,
+    )
+    await again.close()
+    stores.length = 0
+    const other = await open(home, Buffer.alloc(32, 2).toString('base64'))
+    await expect(other.connections.credentials('My Salesforce Connection')).rejects.toMatchObject({
+      code: 'SECRET_KEY_MISMATCH',
+    })
+  })
+
+  it('says what is wrong with a bad FORCEBRIDGE_SECRET_KEY', async () => {
+    await expect(openStore({ home: tempHome(), secretKey: 'c2hvcnQ=' })).rejects.toThrow(
+      /FORCEBRIDGE_SECRET_KEY must be base64 of exactly 32 bytes/,
+    )
+  })
+
+  it('checks API keys against their hash only', async () => {
+    const store = await open()
+    const { definition, key } = await store.security.createApiKey('demo')
+    expect(await store.security.verifyApiKey(definition.id, key)).toBe(true)
+    expect(await store.security.verifyApiKey(definition.id, key + 'x')).toBe(false)
+    const row = await store.db
+      .selectFrom('security_definitions')
+      .selectAll()
+      .executeTakeFirstOrThrow()
+    expect(row.key_hash).not.toContain(key)
+  })
+})
