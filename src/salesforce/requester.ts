@@ -38,6 +38,13 @@ export interface RequestOptions {
   timeoutMs?: number
   signal?: AbortSignal
   retry?: RetryPolicy
+  /**
+   * Non-2xx statuses the caller handles itself: answered as a normal response (body parsed as
+   * usual) instead of thrown. Used for 300 (upsert or get by external id matched several rows:
+   * the body lists their URLs), 304 (describe not modified) and 400 on composite/tree (the body
+   * holds per-record results). Never retried, never a re-login.
+   */
+  acceptStatuses?: readonly number[]
 }
 
 export interface SalesforceResponse<T = unknown> {
