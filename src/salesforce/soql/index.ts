@@ -1,0 +1,3 @@
+// The soql tagged template and its value wrappers.
+export { soql, escapeSoqlString, SoqlFragment } from './soql.js'
+export type { SoqlScalar, SoqlValue } from './soql.js'
