@@ -1,5 +1,40 @@
-// The public face of the Salesforce client library (forcebridge/salesforce): a plain list of exports.
-export { soql, escapeSoqlString, SoqlFragment } from './soql/index.js'
-export type { SoqlScalar, SoqlValue } from './soql/index.js'
-export { query, queryAll, QueryIterator } from './query/index.js'
-export type { QueryPage, QueryOptions, CollectOptions } from './query/index.js'
+// The Salesforce client library: the only entry for other folders (and 'forcebridge/salesforce').
+export { createClient } from './create-client.js'
+export { SalesforceClient } from './salesforce-client.js'
+export type { CallOptions, SalesforceClientEvent } from './salesforce-client.js'
+export type {
+  ClientOptions,
+  ClientAuth,
+  PasswordAuth,
+  ClientCredentialsAuth,
+  JwtBearerAuth,
+  RefreshTokenAuth,
+  RetryOptions,
+} from './client-options.js'
+export type { TokenInfo } from './token-info.js'
+export { MemoryTokenCache } from './token-cache.js'
+export type { TokenCache, TokenStore } from './token-cache.js'
+export type { LimitInfo } from './limit-info.js'
+export { parseLimitInfo } from './limit-info.js'
+export type {
+  ClientLogger,
+  ClientEventMap,
+  ClientEventName,
+  RequestEvent,
+  ResponseEvent,
+  LoginEvent,
+  RetryEvent,
+} from './client-events.js'
+export { SalesforceError, SalesforceApiError } from './salesforce-error.js'
+export type { SalesforceErrorEntry } from './salesforce-error.js'
+export { LoginError } from './login-error.js'
+export type { AuthFlow } from './login-error.js'
+export { computeTokenSignature, isTokenSignatureValid } from './token-signature.js'
+export type {
+  HttpMethod,
+  RequestOptions,
+  Requester,
+  RetryPolicy,
+  SalesforceResponse,
+  StreamBody,
+} from './requester.js'
