@@ -38,3 +38,23 @@ export type {
   SalesforceResponse,
   StreamBody,
 } from './requester.js'
+export { soql, escapeSoqlString, SoqlFragment } from './soql/index.js'
+export type { SoqlScalar, SoqlValue } from './soql/index.js'
+export { query, queryAll, QueryIterator } from './query/index.js'
+export type { QueryPage, QueryOptions, CollectOptions } from './query/index.js'
+export { SObject, MultipleRecordsError, DescribeCache } from './sobject/index.js'
+export type {
+  SObjectRecord,
+  RecordError,
+  CreateResult,
+  UpsertResult,
+  GetOptions,
+  SObjectOptions,
+  DescribeSObjectResult,
+  DescribeField,
+  DescribeCacheOptions,
+} from './sobject/index.js'
+export { search, parameterizedSearch, parameterizedSearchSchema } from './search/index.js'
+export type { ParameterizedSearchParams } from './search/index.js'
+export { Apex } from './apex/index.js'
+export type { ApexCallOptions } from './apex/index.js'

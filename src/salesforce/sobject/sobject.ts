@@ -59,7 +59,8 @@ function urlsOf(body: unknown): string[] {
 }
 
 function stripKeys(fields: object): Record<string, unknown> {
-  const { attributes: _attributes, ...rest } = fields as Record<string, unknown>
+  const rest = { ...(fields as Record<string, unknown>) }
+  delete rest.attributes
   return rest
 }
 

@@ -1,0 +1,3 @@
+// Apex REST calls under /services/apexrest/.
+export { Apex } from './apex.js'
+export type { ApexCallOptions } from './apex.js'

@@ -1,0 +1,3 @@
+// SOSL search and parameterized search.
+export { search, parameterizedSearch, parameterizedSearchSchema } from './search.js'
+export type { ParameterizedSearchParams } from './search.js'
