@@ -58,3 +58,5 @@ export { search, parameterizedSearch, parameterizedSearchSchema } from './search
 export type { ParameterizedSearchParams } from './search/index.js'
 export { Apex } from './apex/index.js'
 export type { ApexCallOptions } from './apex/index.js'
+export { Collections } from './collections/index.js'
+export type { CollectionsOptions, CollectionWriteOptions, RecordResult } from './collections/index.js'

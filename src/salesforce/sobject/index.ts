@@ -14,3 +14,4 @@ export type {
   DescribeField,
   DescribeCacheOptions,
 } from './describe-cache.js'
+export { checkId, checkName, checkFields } from './sobject-names.js'
