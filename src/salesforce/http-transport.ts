@@ -1,0 +1,107 @@
+// One undici Pool per origin with keep-alive and timeouts, and body reading with gzip/deflate
+// decompression. Knows nothing about Salesforce.
+
+import { Pool } from 'undici'
+import type { Dispatcher } from 'undici'
+import { createGunzip, createInflate, gunzip, inflate } from 'node:zlib'
+import { promisify } from 'node:util'
+import { pipeline } from 'node:stream'
+import type { Readable } from 'node:stream'
+
+const gunzipAsync = promisify(gunzip)
+const inflateAsync = promisify(inflate)
+
+export interface TransportRequest {
+  method: Dispatcher.HttpMethod
+  /** Path and query string. */
+  path: string
+  headers: Record<string, string>
+  body?: Dispatcher.DispatchOptions['body']
+  signal: AbortSignal
+  timeoutMs: number
+}
+
+export type RawResponse = Dispatcher.ResponseData
+
+export class HttpTransport {
+  private readonly pools = new Map<string, Pool>()
+  private closed = false
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Sends one request; the caller must read or dump the body. */
+  send(origin: string, req: TransportRequest): Promise<RawResponse> {
+    return this.pool(origin).request({
+      method: req.method,
+      path: req.path,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    })
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const pools = [...this.pools.values()]
+    this.pools.clear()
+    await Promise.all(pools.map((p) => p.close()))
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin)
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: 128,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: Math.min(this.timeoutMs, 30_000) },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      })
+      this.pools.set(origin, pool)
+    }
+    return pool
+  }
+}
+
+/** The first value of a response header, lower-case name. */
+export function header(res: RawResponse, name: string): string | undefined {
+  const value = res.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Reads the whole body as text, decompressed. */
+export async function readText(res: RawResponse): Promise<string> {
+  const encoding = header(res, 'content-encoding')
+  if (!encoding || encoding === 'identity') return res.body.text()
+  return (await readBuffer(res)).toString('utf8')
+}
+
+/** Reads the whole body as bytes, decompressed. */
+export async function readBuffer(res: RawResponse): Promise<Buffer> {
+  const raw = Buffer.from(await res.body.arrayBuffer())
+  const encoding = header(res, 'content-encoding')
+  if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipAsync(raw)
+  if (encoding === 'deflate') return inflateAsync(raw)
+  return raw
+}
+
+/** The body as a stream, decompressed on the fly. */
+export function readStream(res: RawResponse): Readable {
+  const encoding = header(res, 'content-encoding')
+  const inflater =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : undefined
+  if (!inflater) return res.body
+  // pipeline, not pipe: an error on either side destroys both and reaches the reader.
+  return pipeline(res.body, inflater, () => {})
+}

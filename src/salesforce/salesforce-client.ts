@@ -1,0 +1,441 @@
+// The Salesforce client: one call (`request`) with login, token reuse, the instance_url,
+// retries, limits, redirects, timeouts and typed errors; get/post/patch/put/delete on top.
+
+import { EventEmitter } from 'node:events'
+import type {
+  HttpMethod,
+  RequestOptions,
+  Requester,
+  RetryPolicy,
+  SalesforceResponse,
+} from './requester.js'
+import type { ResolvedOptions } from './client-options.js'
+import type { ClientEventMap, ClientEventName } from './client-events.js'
+import type { TokenInfo } from './token-info.js'
+import type { LimitInfo } from './limit-info.js'
+import { parseLimitInfo } from './limit-info.js'
+import { HttpTransport, header, readBuffer, readStream, readText } from './http-transport.js'
+import type { RawResponse } from './http-transport.js'
+import { TokenManager } from './token-manager.js'
+import { Semaphore } from './semaphore.js'
+import { CallDeadline } from './call-deadline.js'
+import { encodeBody, parseInstance, resolvePath } from './request-target.js'
+import type { Instance } from './request-target.js'
+import { apiErrorFromResponse, isJsonContentType, shortText } from './api-error-from-response.js'
+import {
+  backoffDelay,
+  mayRetryAnswer,
+  mayRetryNetworkError,
+  networkErrorCode,
+  parseRetryAfter,
+} from './retry-policy.js'
+import { SalesforceError } from './salesforce-error.js'
+import { revokeToken } from './oauth-revoke.js'
+
+/** Options of get/post/patch/put/delete: everything of RequestOptions but method, path, body. */
+export type CallOptions = Omit<RequestOptions, 'method' | 'path' | 'body'>
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 3
+/** Limit figures older than this no longer block calls: the usage window is rolling. */
+const RESERVE_STALE_MS = 60_000
+
+/**
+ * Events (a Node EventEmitter): 'request', 'response', 'login', 'retry', 'limits'. Payloads
+ * never hold tokens, secrets, header values or bodies.
+ */
+export class SalesforceClient extends EventEmitter<ClientEventMap> implements Requester {
+  readonly apiVersion: string
+  readonly name: string
+  #limits: LimitInfo | undefined
+  readonly #o: ResolvedOptions
+  readonly #transport: HttpTransport
+  readonly #tokens: TokenManager
+  readonly #slots: Semaphore
+  readonly #dataPrefix: string
+  #instanceFor: TokenInfo | undefined
+  #instance: Instance | undefined
+
+  constructor(options: ResolvedOptions) {
+    super()
+    this.#o = options
+    this.apiVersion = options.apiVersion
+    this.name = options.name
+    this.#dataPrefix = `/services/data/v${options.apiVersion}/`
+    this.#transport = new HttpTransport(options.timeoutMs)
+    this.#slots = new Semaphore(options.maxConcurrency)
+    this.#tokens = new TokenManager(options, this.#transport, (e) => {
+      if (this.listenerCount('login') > 0) this.emit('login', e)
+      const log = this.#o.logger
+      if (log && e.ok) log.info(e, 'salesforce login')
+      else if (log) log.warn(e, 'salesforce login failed')
+    })
+  }
+
+  /** The latest Sforce-Limit-Info figures, or undefined before the first answer carrying them. */
+  get limits(): LimitInfo | undefined {
+    return this.#limits
+  }
+
+  get<T = unknown>(path: string, options?: CallOptions): Promise<T> {
+    return this.#body<T>('GET', path, undefined, options)
+  }
+  post<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T> {
+    return this.#body<T>('POST', path, body, options)
+  }
+  patch<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T> {
+    return this.#body<T>('PATCH', path, body, options)
+  }
+  put<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T> {
+    return this.#body<T>('PUT', path, body, options)
+  }
+  delete<T = unknown>(path: string, options?: CallOptions): Promise<T> {
+    return this.#body<T>('DELETE', path, undefined, options)
+  }
+
+  /** Forces a fresh login and returns the token (the CLI `token` command prints it). */
+  login(): Promise<TokenInfo> {
+    this.#assertOpen()
+    return this.#tokens.login()
+  }
+
+  /** The current token, logging in if there is none. */
+  token(): Promise<TokenInfo> {
+    this.#assertOpen()
+    return this.#tokens.get()
+  }
+
+  /**
+   * Revokes the current token at Salesforce (the refresh token too in the refresh token flow,
+   * which revokes its access tokens) and forgets it; used when a connection is removed.
+   */
+  async revoke(): Promise<void> {
+    this.#assertOpen()
+    const token = this.#tokens.local
+    const refresh =
+      this.#o.auth.flow === 'refresh_token' ? this.#tokens.currentRefreshToken : undefined
+    const target = refresh ?? token?.accessToken
+    if (target) await revokeToken(this.#transport, this.#o, target)
+    await this.#tokens.clear()
+  }
+
+  /** Closes the connection pools; later calls fail with CLIENT_CLOSED. */
+  close(): Promise<void> {
+    return this.#transport.close()
+  }
+
+  async #body<T>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    options?: CallOptions,
+  ): Promise<T> {
+    const res = await this.request<T>(
+      options ? { ...options, method, path, body } : { method, path, body },
+    )
+    return res.body
+  }
+
+  async request<T = unknown>(o: RequestOptions): Promise<SalesforceResponse<T>> {
+    this.#assertOpen()
+    if (typeof o?.path !== 'string' || typeof o.method !== 'string') {
+      throw new SalesforceError(
+        'INVALID_REQUEST',
+        `connection '${this.name}': request needs a method and a path`,
+        {
+          connection: this.name,
+        },
+      )
+    }
+    this.#checkReserve(o)
+    const deadline = new CallDeadline(o.timeoutMs ?? this.#o.timeoutMs, o.signal)
+    let keepUserAbort = false
+    try {
+      const res = await this.#run<T>(o, deadline)
+      keepUserAbort = o.responseType === 'stream'
+      return res
+    } catch (err) {
+      if (deadline.signal.aborted && !(err instanceof SalesforceError)) {
+        throw deadline.abortError(this.name, `${o.method} ${pathOnly(o.path)}`, err)
+      }
+      throw err
+    } finally {
+      deadline.dispose(keepUserAbort)
+    }
+  }
+
+  async #run<T>(o: RequestOptions, deadline: CallDeadline): Promise<SalesforceResponse<T>> {
+    const policy: RetryPolicy = o.retry ?? 'auto'
+    const { payload, contentType, replayable } = encodeBody(o.body)
+    const retry = this.#o.retry
+    let attempt = 0
+    let relogins = 0
+    for (;;) {
+      attempt++
+      const token = this.#tokens.local ?? (await deadline.race(this.#tokens.get()))
+      const instance = this.#instanceOf(token)
+      let origin = instance.origin
+      let path = resolvePath(this.name, instance, this.#dataPrefix, o)
+      let sendAuth = true
+      let res: RawResponse
+      let redirects = 0
+      const emitting = this.listenerCount('request') > 0 || this.listenerCount('response') > 0
+      const started = emitting ? performance.now() : 0
+      if (emitting) this.emit('request', this.#event(o.method, path, attempt))
+      const wait = this.#slots.acquire()
+      if (wait)
+        await deadline.race(wait).catch((e: unknown) => {
+          // The slot is handed over even when we stopped waiting: give it back.
+          void wait.then(() => this.#slots.release())
+          throw e
+        })
+      let released = false
+      const release = () => {
+        if (!released) {
+          released = true
+          this.#slots.release()
+        }
+      }
+      try {
+        for (;;) {
+          const headers: Record<string, string> = {
+            accept: 'application/json',
+            'accept-encoding': 'gzip',
+          }
+          if (o.headers)
+            for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k] as string
+          if (contentType && headers['content-type'] === undefined)
+            headers['content-type'] = contentType
+          // Redirects to another origin never carry the token (issue 3).
+          if (sendAuth) headers.authorization = `Bearer ${token.accessToken}`
+          else delete headers.authorization
+          res = await this.#transport.send(origin, {
+            method: o.method,
+            path,
+            headers,
+            body: payload,
+            signal: deadline.signal,
+            timeoutMs: deadline.timeoutMs,
+          })
+          const location = header(res, 'location')
+          if (
+            REDIRECTS.has(res.statusCode) &&
+            location &&
+            (o.method === 'GET' || o.method === 'HEAD') &&
+            redirects < MAX_REDIRECTS
+          ) {
+            redirects++
+            await res.body.dump()
+            const next = new URL(location, origin + path)
+            if (next.origin !== instance.origin) sendAuth = false
+            origin = next.origin
+            path = next.pathname + next.search
+            continue
+          }
+          break
+        }
+      } catch (err) {
+        release()
+        const net = networkErrorCode(err)
+        if (
+          net &&
+          !deadline.signal.aborted &&
+          replayable &&
+          attempt < retry.maxAttempts &&
+          mayRetryNetworkError(o.method, policy)
+        ) {
+          await this.#backoff(o.method, path, attempt, net, undefined, deadline)
+          continue
+        }
+        if (deadline.signal.aborted)
+          throw deadline.abortError(this.name, `${o.method} ${pathOnly(path)}`, err)
+        throw new SalesforceError(
+          net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT'
+            ? 'TIMEOUT'
+            : 'NETWORK_ERROR',
+          `connection '${this.name}': ${o.method} ${pathOnly(path)} to ${origin} failed (${net ?? (err as Error).message})${attempt > 1 ? ` after ${attempt} attempts` : ''}; check the network and the instance, or retry later`,
+          { connection: this.name, cause: err },
+        )
+      }
+      const status = res.statusCode
+      const limitHeader = res.headers['sforce-limit-info']
+      if (limitHeader !== undefined) this.#updateLimits(limitHeader)
+      if (emitting && this.listenerCount('response') > 0) {
+        this.emit('response', {
+          ...this.#event(o.method, path, attempt),
+          status,
+          durationMs: performance.now() - started,
+        })
+      }
+      // acceptStatuses: the caller reads 300/304/400 bodies itself (requester.ts); never retried.
+      if ((status >= 200 && status < 300) || status === 304 || o.acceptStatuses?.includes(status)) {
+        if (o.responseType === 'stream') {
+          const stream = readStream(res)
+          stream.once('close', release)
+          return { status, headers: flatHeaders(res), body: stream as T }
+        }
+        try {
+          return {
+            status,
+            headers: flatHeaders(res),
+            body: await readBody<T>(res, o.responseType, {
+              connection: this.name,
+              method: o.method,
+              path: pathOnly(path),
+            }),
+          }
+        } finally {
+          release()
+        }
+      }
+      let text: string
+      try {
+        text = await readText(res)
+      } finally {
+        release()
+      }
+      const error = apiErrorFromResponse(
+        { connection: this.name, method: o.method, path: pathOnly(path) },
+        status,
+        header(res, 'content-type'),
+        text,
+      )
+      // 401 INVALID_SESSION_ID: the token expired or was revoked; one new login, one replay.
+      // A 403 (limits, permissions) never logs in again.
+      if (
+        status === 401 &&
+        error.errorCode === 'INVALID_SESSION_ID' &&
+        replayable &&
+        relogins < this.#o.maxReloginsPerCall
+      ) {
+        relogins++
+        attempt--
+        await this.#tokens.invalidate(token)
+        continue
+      }
+      const codes = error.errors.map((e) => e.errorCode ?? e.statusCode ?? '')
+      if (
+        replayable &&
+        attempt < retry.maxAttempts &&
+        mayRetryAnswer(o.method, policy, status, codes)
+      ) {
+        const after = parseRetryAfter(header(res, 'retry-after'), Date.now())
+        if (after === undefined || after <= retry.maxDelayMs) {
+          await this.#backoff(
+            o.method,
+            path,
+            attempt,
+            error.errorCode ?? String(status),
+            after,
+            deadline,
+          )
+          continue
+        }
+      }
+      throw error
+    }
+  }
+
+  async #backoff(
+    method: string,
+    path: string,
+    attempt: number,
+    reason: string,
+    retryAfterMs: number | undefined,
+    deadline: CallDeadline,
+  ): Promise<void> {
+    const { baseDelayMs, maxDelayMs } = this.#o.retry
+    const delayMs = retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs)
+    const event = { ...this.#event(method, path, attempt), delayMs, reason }
+    if (this.listenerCount('retry') > 0) this.emit('retry', event)
+    this.#o.logger?.warn(event, 'salesforce call retried')
+    await deadline.sleep(delayMs)
+  }
+
+  #event(method: string, path: string, attempt: number) {
+    return { connection: this.name, method, path: pathOnly(path), attempt }
+  }
+
+  #instanceOf(token: TokenInfo): Instance {
+    if (this.#instanceFor !== token || !this.#instance) {
+      this.#instance = parseInstance(token.instanceUrl)
+      this.#instanceFor = token
+    }
+    return this.#instance
+  }
+
+  #updateLimits(value: string | string[]): void {
+    const info = parseLimitInfo(
+      Array.isArray(value) ? value.join(';') : value,
+      new Date(this.#o.now()),
+    )
+    if (!info) return
+    this.#limits = info
+    if (this.listenerCount('limits') > 0) this.emit('limits', info)
+  }
+
+  #checkReserve(o: RequestOptions): void {
+    const reserve = this.#o.limitReserve
+    const limits = this.#limits
+    if (reserve === undefined || !limits) return
+    if (this.#o.now() - limits.at.getTime() > RESERVE_STALE_MS) return
+    const remaining = limits.max - limits.used
+    if (remaining < reserve) {
+      throw new SalesforceError(
+        'API_LIMIT_RESERVE',
+        `connection '${this.name}': ${o.method} ${pathOnly(o.path)} not sent: ${remaining} daily API requests remain (${limits.used}/${limits.max}), below the reserve of ${reserve}; wait for usage to fall or lower limitReserve`,
+        { connection: this.name },
+      )
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#transport.isClosed) {
+      throw new SalesforceError(
+        'CLIENT_CLOSED',
+        `connection '${this.name}': the client is closed; create a new one`,
+        {
+          connection: this.name,
+        },
+      )
+    }
+  }
+}
+
+/** Typed `on`/`off` come from EventEmitter<ClientEventMap>; this names the events. */
+export type SalesforceClientEvent = ClientEventName
+
+function pathOnly(path: string): string {
+  const q = path.indexOf('?')
+  return q === -1 ? path : path.slice(0, q)
+}
+
+function flatHeaders(res: RawResponse): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k in res.headers) {
+    const v = res.headers[k]
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v
+  }
+  return out
+}
+
+async function readBody<T>(
+  res: RawResponse,
+  type: RequestOptions['responseType'],
+  ctx: { connection: string; method: string; path: string },
+): Promise<T> {
+  if (type === 'buffer') return (await readBuffer(res)) as T
+  const text = await readText(res)
+  if (type === 'text') return text as T
+  if (text.length === 0) return undefined as T
+  if (!isJsonContentType(header(res, 'content-type')) && !/^\s*[[{"]/.test(text)) return text as T
+  try {
+    return JSON.parse(text) as T
+  } catch (cause) {
+    throw new SalesforceError(
+      'NON_JSON_RESPONSE',
+      `connection '${ctx.connection}': ${ctx.method} ${ctx.path} answered HTTP ${res.statusCode} with a body that is not valid JSON: "${shortText(text)}"`,
+      { connection: ctx.connection, cause },
+    )
+  }
+}
