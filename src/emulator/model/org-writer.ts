@@ -20,7 +20,12 @@ export interface OrgWriter extends OrgReader {
   /** Insert a record; `fields` must not contain Id. */
   create(objectName: string, fields: Record<string, unknown>, ctx: WriteContext): SaveResult
   /** Update a record by id (15 or 18 characters). */
-  update(objectName: string, id: string, fields: Record<string, unknown>, ctx: WriteContext): SaveResult
+  update(
+    objectName: string,
+    id: string,
+    fields: Record<string, unknown>,
+    ctx: WriteContext,
+  ): SaveResult
   /**
    * Insert or update by an external id field. Several matches throw ApiError with status 300
    * and the matching ids in `matches` (see MultipleMatchesError).

@@ -1,5 +1,10 @@
 // The features plugged into the emulator's server. Each helper adds its one entry here.
 
 import type { Feature } from './emulator-context.js'
+import { compositeFeature } from '../composite/index.js'
+import { bulkFeature } from '../bulk/index.js'
 
-export const features: Feature[] = []
+export const features: Feature[] = [
+  compositeFeature,
+  bulkFeature,
+]

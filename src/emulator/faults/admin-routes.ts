@@ -1,0 +1,82 @@
+// The admin API under `/__emulator/`: fault injection, session expiry, limits, settings,
+// counters and test helpers. Open when the emulator is bound to a loopback address;
+// otherwise every call needs `X-Emulator-Admin-Token` (printed at start).
+
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { readJsonBody } from '../server/read-json-body.js'
+import type { EmulatorState } from '../server/emulator-state.js'
+import { faultSettingsSchema } from './fault-settings.js'
+import { ApiError } from '../model/index.js'
+import { ForcebridgeError } from '../../util/index.js'
+import { issueRefreshToken, statsBody } from './admin-actions.js'
+
+const settingsSchema = z
+  .object({ allowUsernamePasswordFlow: z.boolean(), genericLoginHost: z.boolean() })
+  .partial()
+  .strict()
+const refreshSchema = z.object({ username: z.string(), consumerKey: z.string() }).strict()
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body === '' || body === undefined ? {} : readJsonBody(body))
+  if (result.success) return result.data
+  const problems = result.error.issues
+    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+    .join('; ')
+  throw new ApiError(400, 'INVALID_INPUT', `invalid admin request: ${problems}`)
+}
+
+export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/__emulator/') || state.adminOpen) return
+    const given = Buffer.from(String(request.headers['x-emulator-admin-token'] ?? ''))
+    const expected = Buffer.from(state.adminToken)
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return reply
+        .code(403)
+        .send([
+          {
+            errorCode: 'FORBIDDEN',
+            message: 'the admin API needs the X-Emulator-Admin-Token header printed at start',
+          },
+        ])
+    }
+  })
+
+  app.get('/__emulator/stats', async () => statsBody(state))
+  app.get('/__emulator/faults', async () => state.faults.current())
+  app.post('/__emulator/faults', async (request) => {
+    state.faults.set(parse(faultSettingsSchema, request.body))
+    return state.faults.current()
+  })
+  app.delete('/__emulator/faults', async (_request, reply) => {
+    state.faults.clear()
+    return reply.code(204).send()
+  })
+  app.post('/__emulator/sessions/expire', async (_request, reply) => {
+    state.sessions.expireAll()
+    return reply.code(204).send()
+  })
+  app.post('/__emulator/limits/spend', async (_request, reply) => {
+    state.limits.spendAll()
+    return reply.code(204).send()
+  })
+  app.post('/__emulator/limits/reset', async (_request, reply) => {
+    state.limits.reset()
+    return reply.code(204).send()
+  })
+  app.post('/__emulator/settings', async (request) => {
+    Object.assign(state.settings, parse(settingsSchema, request.body))
+    return state.settings
+  })
+  app.post('/__emulator/refresh-tokens', async (request) => {
+    const { username, consumerKey } = parse(refreshSchema, request.body)
+    try {
+      return { refresh_token: issueRefreshToken(state, username, consumerKey) }
+    } catch (err) {
+      if (err instanceof ForcebridgeError) throw new ApiError(400, err.code, err.message)
+      throw err
+    }
+  })
+}

@@ -1,0 +1,107 @@
+// The hook in front of every `/services/data/vNN.N/...` route: authenticates the session,
+// checks the version, enforces the limits, counts the call, injects faults and adds
+// `Sforce-Limit-Info` (salesforce-api.md §0, §2.1, §5).
+
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { versionFromSegment } from '../data/api-versions.js'
+import { sendFault } from '../faults/send-fault.js'
+import type { EmulatorState } from './emulator-state.js'
+import type { Session } from './emulator-context.js'
+
+const DATA_PATH = /^\/services\/data\/([^/?]+)/
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (!header) return undefined
+  // `OAuth <token>` is the legacy form Salesforce still accepts.
+  const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim())
+  return m?.[1]
+}
+
+function invalidSession(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(401)
+    .send([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }])
+}
+
+function limitInfo(state: EmulatorState): string {
+  return `api-usage=${state.limits.used()}/${state.limits.max()}`
+}
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+
+export function registerApiGuard(app: FastifyInstance, state: EmulatorState): void {
+  app.decorateRequest('session', null as unknown as Session)
+  app.decorateRequest('apiVersion', '')
+  const flights = new WeakMap<FastifyRequest, number>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    const m = DATA_PATH.exec(request.url)
+    if (!m) return
+    const internal = request.headers['x-emulator-internal'] === state.internalKey
+    let session: Session | undefined
+    if (internal) {
+      session = state.dispatchSessions.get(String(request.headers['x-emulator-dispatch']))
+    } else {
+      const token = bearerToken(request)
+      session = token === undefined ? undefined : state.sessions.use(token)
+    }
+    if (!session) return invalidSession(reply)
+    const version = versionFromSegment(m[1]!)
+    if (version === undefined) {
+      return reply
+        .code(404)
+        .send([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+    }
+    request.session = session
+    request.apiVersion = version
+    if (internal) return
+    if (state.users.get(session.username.toLowerCase())?.apiEnabled === false) {
+      return reply
+        .code(403)
+        .send([{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }])
+    }
+    if (state.limits.exhausted()) {
+      reply.header('sforce-limit-info', limitInfo(state))
+      return reply
+        .code(403)
+        .send([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }])
+    }
+    const flight = state.limits.begin()
+    if (flight === undefined) {
+      return reply
+        .code(403)
+        .send([
+          {
+            message: 'ConcurrentPerOrgLongTxn Limit exceeded.',
+            errorCode: 'REQUEST_LIMIT_EXCEEDED',
+          },
+        ])
+    }
+    flights.set(request, flight)
+    state.limits.count()
+    state.stats.requests++
+    reply.header('sforce-limit-info', limitInfo(state))
+    // "Sessions live for N calls": the Nth call is served, the next one finds no session.
+    if (state.faults.shouldExpireSessions()) state.sessions.expireAll()
+    const delay = state.faults.latency()
+    if (delay > 0) await sleep(delay)
+    const fault = state.faults.pick(WRITE_METHODS.has(request.method))
+    if (fault === 'connectionReset') {
+      state.limits.end(flight)
+      flights.delete(request)
+    }
+    if (fault) return sendFault(fault, request, reply)
+  })
+
+  app.addHook('onResponse', async (request) => {
+    const flight = flights.get(request)
+    if (flight !== undefined) state.limits.end(flight)
+  })
+  // A dropped connection never reaches onResponse.
+  app.addHook('onRequestAbort', async (request) => {
+    const flight = flights.get(request)
+    if (flight !== undefined) state.limits.end(flight)
+  })
+}

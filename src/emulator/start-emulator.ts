@@ -1,0 +1,242 @@
+// Starts an emulated Salesforce org on a local port and returns a handle to drive it
+// from tests: fault injection, session expiry, counters, direct data access.
+
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { HTTPMethods } from 'fastify'
+import { ApiLimits } from './limits/api-limits.js'
+import { FaultInjector } from './faults/fault-injector.js'
+import type { FaultSettings } from './faults/fault-settings.js'
+import { issueRefreshToken, statsBody, type EmulatorStatsView } from './faults/admin-actions.js'
+import { IdGenerator } from './ids/record-id.js'
+import type { OrgWriter } from './model/index.js'
+import { buildSchema } from './org/build-schema.js'
+import { defaultOrg } from './org/default-org.js'
+import { loadOrg } from './org/load-org-file.js'
+import type { OrgFile } from './org/org-file.js'
+import { OrgStore } from './org/org-store.js'
+import { formatDateTime } from './org/sf-datetime.js'
+import { SqlitePersistence } from './org/sqlite-persistence.js'
+import { SessionStore } from './auth/session-store.js'
+import { QueryLocators } from './data/query-locators.js'
+import { runQuery } from './soql/index.js'
+import { buildApp } from './server/build-app.js'
+import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
+import type { EmulatorState, UserAccount } from './server/emulator-state.js'
+
+export interface StartEmulatorOptions {
+  /** Default `127.0.0.1`. The admin API is open only on a loopback address. */
+  host?: string
+  /** Default 0: a free port. */
+  port?: number
+  /** A YAML/JSON org file path, or the parsed object. Default: the built-in demo org. */
+  org?: string | OrgFile
+  /** Keep records in SQLite in this folder (a restart keeps them). Default: memory only. */
+  dataDir?: string
+  /** Seed of the fault injection generator. Default 1. */
+  seed?: number
+  /** The emulator's clock. Default: the system clock. */
+  clock?: () => Date
+  /** Log requests with pino. Default false. */
+  logger?: boolean
+  /** Behave like login.salesforce.com: refuse the client credentials flow. Default false. */
+  genericLoginHost?: boolean
+  /** A request running this long counts as long-running (Salesforce: 20,000 ms). */
+  longRunningMs?: number
+}
+
+export interface EmulatorHandle {
+  /** e.g. `http://127.0.0.1:39123`: the login host and the instance URL. */
+  url: string
+  port: number
+  orgId: string
+  /** Needed in `X-Emulator-Admin-Token` when the emulator is not bound to loopback. */
+  adminToken: string
+  close(): Promise<void>
+  /** Invalidate every access token now (the next data call answers 401). */
+  expireSessions(): void
+  faults: { set(settings: FaultSettings): void; clear(): void; current(): FaultSettings }
+  limits: { used(): number; max(): number; spend(): void; reset(): void }
+  /** Change org settings at run time. */
+  settings(changes: { allowUsernamePasswordFlow?: boolean; genericLoginHost?: boolean }): void
+  stats(): EmulatorStatsView
+  /** A refresh token for this user and app, as the web-server flow would issue it. */
+  issueRefreshToken(username: string, consumerKey: string): string
+  /** Direct access to the org's data for test setup and assertions. */
+  org: OrgWriter
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
+
+function setupUsers(
+  store: OrgStore,
+  users: ReturnType<typeof loadOrg>['users'],
+  now: () => Date,
+): Map<string, UserAccount> {
+  const out = new Map<string, UserAccount>()
+  const stamp = formatDateTime(now())
+  for (const u of users) {
+    const existing = store.findByField('User', 'Username', u.username)[0]
+    const id = existing ?? store.newId('005')
+    if (!existing) {
+      const lastName = u.lastName
+      store.insertRaw('User', {
+        Id: id,
+        IsDeleted: false,
+        Username: u.username,
+        FirstName: u.firstName ?? null,
+        LastName: lastName,
+        Name: [u.firstName, lastName].filter(Boolean).join(' '),
+        Email: u.email ?? u.username,
+        Alias: u.username.replace(/[^A-Za-z0-9]/g, '').slice(0, 8),
+        IsActive: u.active,
+        TimeZoneSidKey: 'America/Los_Angeles',
+        LocaleSidKey: 'en_US',
+        LanguageLocaleKey: 'en_US',
+        EmailEncodingKey: 'UTF-8',
+        CreatedDate: stamp,
+        CreatedById: id,
+        LastModifiedDate: stamp,
+        LastModifiedById: id,
+        SystemModstamp: stamp,
+      })
+    }
+    out.set(u.username.toLowerCase(), { ...u, id })
+  }
+  return out
+}
+
+/**
+ * Start an emulator. Close it with `handle.close()`.
+ * @example const emu = await startEmulator(); // emu.url is the login host and instance URL
+ */
+export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<EmulatorHandle> {
+  const config = loadOrg(opts.org, defaultOrg)
+  const now = opts.clock ?? (() => new Date())
+  const host = opts.host ?? '127.0.0.1'
+  const persistence = opts.dataDir === undefined ? undefined : new SqlitePersistence(opts.dataDir)
+  const ids = new IdGenerator()
+  const store = new OrgStore(buildSchema(config), ids, now, persistence)
+  const orgId = persistence?.getMeta('orgId') ?? ids.next('00D')
+  persistence?.setMeta('orgId', orgId)
+  let url = ''
+  const state: EmulatorState = {
+    config,
+    store,
+    orgId,
+    sessions: new SessionStore(orgId, now, config.settings.sessionTimeoutMinutes),
+    limits: new ApiLimits({
+      dailyMax: config.settings.dailyApiRequests,
+      longRunningMs: opts.longRunningMs ?? 20_000,
+      maxLongRunning: config.settings.maxConcurrentLongRunning,
+      now,
+    }),
+    faults: new FaultInjector(opts.seed ?? 1),
+    locators: new QueryLocators(() => ids.next('01g'), now),
+    now,
+    instanceUrl: () => url,
+    users: setupUsers(store, config.users, now),
+    apps: new Map(config.connectedApps.map((a) => [a.consumerKey, a])),
+    stats: { logins: new Map(), requests: 0, tokenRequests: 0 },
+    loginTimes: new Map(),
+    settings: {
+      allowUsernamePasswordFlow: config.settings.allowUsernamePasswordFlow,
+      genericLoginHost: opts.genericLoginHost ?? false,
+    },
+    internalKey: randomBytes(32).toString('hex'),
+    dispatchSessions: new Map(),
+    adminToken: randomBytes(24).toString('base64url'),
+    adminOpen: LOOPBACK.test(host),
+  }
+
+  // Late-bound: dispatch needs the app, and the app's features need the context.
+  let inject:
+    ((req: Parameters<EmulatorContext['dispatch']>[0]) => Promise<DispatchResponse>) | undefined
+  const ctx: EmulatorContext = {
+    org: store,
+    orgId,
+    instanceUrl: () => url,
+    now,
+    newId: (prefix) => ids.next(prefix),
+    query: (soql, q) => runQuery(store, soql, { ...q, now: now() }),
+    dispatch: (req) => inject!(req),
+    limits: {
+      used: () => state.limits.used(),
+      max: () => state.limits.max(),
+      count: (n) => state.limits.count(n),
+    },
+  }
+  const app = await buildApp(state, ctx, { logger: opts.logger ?? false })
+  inject = async (req) => {
+    const key = randomUUID()
+    state.dispatchSessions.set(key, req.session)
+    try {
+      const headers: Record<string, string> = {
+        ...req.headers,
+        'x-emulator-internal': state.internalKey,
+        'x-emulator-dispatch': key,
+      }
+      let payload: string | undefined
+      if (typeof req.body === 'string') payload = req.body
+      else if (req.body !== undefined) {
+        payload = JSON.stringify(req.body)
+        headers['content-type'] ??= 'application/json'
+      }
+      const res = await app.inject({
+        method: req.method.toUpperCase() as HTTPMethods,
+        url: req.url,
+        headers,
+        payload,
+      })
+      const type = String(res.headers['content-type'] ?? '')
+      const out: Record<string, string> = {}
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v)
+      const body =
+        res.payload === ''
+          ? null
+          : type.includes('json')
+            ? (JSON.parse(res.payload) as unknown)
+            : res.payload
+      return { status: res.statusCode, headers: out, body }
+    } finally {
+      state.dispatchSessions.delete(key)
+    }
+  }
+
+  try {
+    await app.listen({ host, port: opts.port ?? 0 })
+  } catch (err) {
+    persistence?.close()
+    throw err
+  }
+  const port = (app.server.address() as AddressInfo).port
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+
+  return {
+    url,
+    port,
+    orgId,
+    adminToken: state.adminToken,
+    close: async () => {
+      await app.close()
+      persistence?.close()
+    },
+    expireSessions: () => state.sessions.expireAll(),
+    faults: {
+      set: (s) => state.faults.set(s),
+      clear: () => state.faults.clear(),
+      current: () => state.faults.current(),
+    },
+    limits: {
+      used: () => state.limits.used(),
+      max: () => state.limits.max(),
+      spend: () => state.limits.spendAll(),
+      reset: () => state.limits.reset(),
+    },
+    settings: (changes) => Object.assign(state.settings, changes),
+    stats: () => statsBody(state),
+    issueRefreshToken: (username, consumerKey) => issueRefreshToken(state, username, consumerKey),
+    org: store,
+  }
+}
