@@ -60,3 +60,16 @@ export { Apex } from './apex/index.js'
 export type { ApexCallOptions } from './apex/index.js'
 export { Collections } from './collections/index.js'
 export type { CollectionsOptions, CollectionWriteOptions, RecordResult } from './collections/index.js'
+export { composite, compositeBatch, compositeTree } from './composite/index.js'
+export type {
+  CompositeRequest,
+  CompositeSubrequest,
+  CompositeResult,
+  CompositeSubresult,
+  BatchRequest,
+  BatchSubrequest,
+  BatchResult,
+  BatchSubresult,
+  TreeRecord,
+  TreeResult,
+} from './composite/index.js'
