@@ -26,7 +26,10 @@ export interface TokenAnswer {
   contentType?: string
 }
 
-export type TokenHandler = (form: URLSearchParams, req: SeenRequest) => TokenAnswer | undefined
+export type TokenHandler = (
+  form: URLSearchParams,
+  req: SeenRequest,
+) => TokenAnswer | undefined | Promise<TokenAnswer | undefined>
 export type DataHandler = (
   req: SeenRequest,
   res: ServerResponse,
@@ -115,7 +118,7 @@ export async function startFakeOrg(): Promise<FakeOrg> {
     },
   }
   const login = createServer((req, res) => {
-    void collect(req).then((seen) => {
+    void collect(req).then(async (seen) => {
       if (seen.url.pathname === '/services/oauth2/revoke') {
         org.validTokens.delete(new URLSearchParams(seen.text).get('token') ?? '')
         res.writeHead(200).end()
@@ -123,7 +126,7 @@ export async function startFakeOrg(): Promise<FakeOrg> {
       }
       org.tokenRequests.push(seen)
       const form = new URLSearchParams(seen.text)
-      const custom = org.onToken?.(form, seen)
+      const custom = await org.onToken?.(form, seen)
       if (custom) {
         res.writeHead(custom.status, { 'content-type': custom.contentType ?? 'application/json' })
         res.end(typeof custom.body === 'string' ? custom.body : JSON.stringify(custom.body))
