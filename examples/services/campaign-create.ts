@@ -1,0 +1,19 @@
+// The seed's service: creates a Campaign with a name and a segment through the connection
+// 'My Salesforce Connection', and answers with the new record's id.
+// Exposed by the demo on the channel POST /api/campaigns.
+import { defineService, z } from 'forcebridge'
+
+export default defineService({
+  name: 'campaign.create',
+  input: z.object({ name: z.string().min(1), segment: z.string() }),
+  output: z.object({ id: z.string() }),
+  async handle({ input, salesforce, log }) {
+    const client = salesforce('My Salesforce Connection')
+    const created = (await client.post('/sobjects/Campaign/', {
+      Name: input.name,
+      Segment__c: input.segment,
+    })) as { id: string }
+    log.info({ id: created.id }, 'campaign created')
+    return { id: created.id }
+  },
+})

@@ -1,0 +1,61 @@
+// Settings from the environment, parsed once at start with a clear message for each bad value
+// and frozen; nothing deeper in the code reads process.env.
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { ForcebridgeError } from '../util/index.js'
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(fallback)
+
+const envSchema = z.object({
+  /** Data folder: the store, the key file, the emulator's org. Default `./.forcebridge`. */
+  FORCEBRIDGE_HOME: z.string().min(1, 'must not be empty').default('.forcebridge'),
+  /** Base64 of 32 bytes; default: a key file generated in FORCEBRIDGE_HOME. */
+  FORCEBRIDGE_SECRET_KEY: z.string().optional(),
+  /** Port of the services' HTTP server. Default 8400. */
+  FORCEBRIDGE_PORT: port(8400),
+  /** Port of the demo's emulator. Default 8401. */
+  FORCEBRIDGE_EMULATOR_PORT: port(8401),
+  /** Address to listen on. Default 127.0.0.1: nothing is exposed unless asked. */
+  FORCEBRIDGE_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  /** pino level. Default info. */
+  FORCEBRIDGE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+})
+
+export interface Config {
+  readonly home: string
+  readonly secretKey: string | undefined
+  readonly port: number
+  readonly emulatorPort: number
+  readonly host: string
+  readonly logLevel: z.output<typeof envSchema>['FORCEBRIDGE_LOG_LEVEL']
+}
+
+/** Parses the FORCEBRIDGE_* variables; INVALID_CONFIG names every bad one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as shells make it easy to export one by accident.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const result = envSchema.safeParse(present)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`)
+    throw new ForcebridgeError('INVALID_CONFIG', `bad setting: ${lines.join('; ')}`)
+  }
+  const e = result.data
+  return Object.freeze({
+    home: resolve(e.FORCEBRIDGE_HOME),
+    secretKey: e.FORCEBRIDGE_SECRET_KEY,
+    port: e.FORCEBRIDGE_PORT,
+    emulatorPort: e.FORCEBRIDGE_EMULATOR_PORT,
+    host: e.FORCEBRIDGE_HOST,
+    logLevel: e.FORCEBRIDGE_LOG_LEVEL,
+  })
+}

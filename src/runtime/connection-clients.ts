@@ -1,0 +1,157 @@
+// One Salesforce client per stored connection, cached so its token is reused across
+// invocations. `refresh()` re-reads the store cheaply (no secrets unless a row changed), so
+// edits made by the CLI in another process reach the running server.
+import type { Logger } from 'pino'
+import { createClient, type ClientAuth, type SalesforceClient } from '../salesforce/index.js'
+import type { ConnectionCredentials, ConnectionInfo, ConnectionRepository } from '../store/index.js'
+import { ForcebridgeError } from '../util/index.js'
+
+interface Entry {
+  info: ConnectionInfo
+  client: SalesforceClient | undefined
+  /** Why no client could be built (e.g. a secret sealed with another master key). */
+  error: Error | undefined
+}
+
+export interface ConnectionClientsOptions {
+  /** Passed to every client, e.g. a shorter timeout in tests. */
+  timeoutMs?: number
+}
+
+export class ConnectionClients {
+  readonly #repo: ConnectionRepository
+  readonly #log: Logger
+  readonly #options: ConnectionClientsOptions
+  #entries = new Map<string, Entry>()
+
+  constructor(repo: ConnectionRepository, log: Logger, options: ConnectionClientsOptions = {}) {
+    this.#repo = repo
+    this.#log = log
+    this.#options = options
+  }
+
+  /**
+   * Picks up added, changed and removed connections; unchanged ones keep their client (and
+   * so their token). Clients log in lazily, on their first call.
+   */
+  async refresh(): Promise<void> {
+    const next = new Map<string, Entry>()
+    for (const info of await this.#repo.list()) {
+      const old = this.#entries.get(info.name)
+      if (old && old.info.id === info.id && old.info.updatedAt === info.updatedAt) {
+        next.set(info.name, old)
+        continue
+      }
+      const entry: Entry = { info, client: undefined, error: undefined }
+      if (info.active) {
+        try {
+          entry.client = clientFor(
+            await this.#repo.credentials(info.name),
+            this.#log,
+            this.#options,
+          )
+        } catch (err) {
+          entry.error = err instanceof Error ? err : new Error(String(err))
+        }
+      }
+      next.set(info.name, entry)
+    }
+    for (const [name, old] of this.#entries) {
+      // Invocations already running may still hold the old client: close it a little later.
+      const client = old.client
+      if (next.get(name) !== old && client) {
+        setTimeout(() => void client.close().catch(() => undefined), 60_000).unref()
+      }
+    }
+    this.#entries = next
+  }
+
+  /** The client of `name`; fails at once, without waiting, when it is missing or inactive. */
+  get(name: string): SalesforceClient {
+    const entry = this.#entries.get(name)
+    if (!entry) {
+      throw new ForcebridgeError(
+        'CONNECTION_NOT_FOUND',
+        `connection '${name}' does not exist; add it with \`forcebridge connection add\``,
+      )
+    }
+    if (!entry.info.active) {
+      throw new ForcebridgeError(
+        'CONNECTION_INACTIVE',
+        `connection '${name}' is inactive; activate it with \`forcebridge connection edit '${name}' --active\``,
+      )
+    }
+    if (!entry.client) {
+      throw new ForcebridgeError(
+        'CONNECTION_UNUSABLE',
+        `connection '${name}' cannot be used: ${entry.error?.message ?? 'no client'}`,
+        { cause: entry.error },
+      )
+    }
+    return entry.client
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#entries.values()].map((e) => e.client?.close()))
+    this.#entries.clear()
+  }
+}
+
+/** Builds the client options of a stored connection. */
+export function clientFor(
+  c: ConnectionCredentials,
+  log: Logger,
+  options: ConnectionClientsOptions = {},
+): SalesforceClient {
+  return createClient({
+    loginUrl: c.loginUrl,
+    apiVersion: c.apiVersion,
+    name: c.name,
+    auth: authOf(c),
+    logger: log.child({ connection: c.name }),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  })
+}
+
+function authOf(c: ConnectionCredentials): ClientAuth {
+  const need = (v: string | undefined, field: string): string => {
+    if (v === undefined) {
+      throw new ForcebridgeError(
+        'CONNECTION_INCOMPLETE',
+        `connection '${c.name}' has no ${field}; set it with \`forcebridge connection edit\``,
+      )
+    }
+    return v
+  }
+  switch (c.authFlow) {
+    case 'password':
+      return {
+        flow: 'password',
+        username: need(c.username, 'username'),
+        password: need(c.password, 'password'),
+        clientId: need(c.clientId, 'client id'),
+        clientSecret: need(c.clientSecret, 'client secret'),
+        ...(c.securityToken ? { securityToken: c.securityToken } : {}),
+      }
+    case 'client_credentials':
+      return {
+        flow: 'client_credentials',
+        clientId: need(c.clientId, 'client id'),
+        clientSecret: need(c.clientSecret, 'client secret'),
+      }
+    case 'jwt_bearer':
+      return {
+        flow: 'jwt_bearer',
+        clientId: need(c.clientId, 'client id'),
+        username: need(c.username, 'username'),
+        privateKey: need(c.privateKey, 'private key'),
+      }
+    case 'refresh_token':
+      return {
+        flow: 'refresh_token',
+        clientId: need(c.clientId, 'client id'),
+        refreshToken: need(c.refreshToken, 'refresh token'),
+        ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
+      }
+  }
+}

@@ -1,0 +1,78 @@
+// What a service is: a name, zod schemas for input (and output), and `handle(ctx)`.
+// Results carry a global symbol, so a service built by another copy of this module
+// (a service file loading dist/ while the runtime runs from src/) is still recognised.
+import type { Logger } from 'pino'
+import type { z } from 'zod'
+import { ForcebridgeError } from '../util/index.js'
+import type { SalesforceClient } from '../salesforce/index.js'
+
+export const SERVICE_BRAND = Symbol.for('forcebridge.service')
+
+/** What `handle` receives for one invocation. */
+export interface ServiceContext<I> {
+  /** The validated input. */
+  input: I
+  /** The client of a named connection; a missing or inactive connection throws at once. */
+  salesforce(connection: string): SalesforceClient
+  /** Runs another service in process, with the same correlation id. */
+  invoke(service: string, input: unknown): Promise<unknown>
+  /** A pino logger bound to this invocation's correlation id and service name. */
+  log: Logger
+  /** Aborted when the service's timeout passes or the caller goes away. */
+  signal: AbortSignal
+  /** Identifies this invocation in logs and error answers. */
+  correlationId: string
+}
+
+export interface ServiceOptions<In extends z.ZodType, Out extends z.ZodType> {
+  /** Unique name, e.g. `campaign.create`. */
+  name: string
+  input: In
+  output?: Out
+  /** Aborts `signal` after this many milliseconds. Default 30 000. */
+  timeoutMs?: number
+  handle(ctx: ServiceContext<z.output<In>>): Promise<z.input<Out>> | z.input<Out>
+}
+
+export interface Service<
+  In extends z.ZodType = z.ZodType,
+  Out extends z.ZodType = z.ZodType,
+> extends ServiceOptions<In, Out> {
+  readonly [SERVICE_BRAND]: true
+}
+
+/** Any service, whatever its schemas. */
+export type AnyService = Service<z.ZodType, z.ZodType>
+
+/**
+ * Declares a service.
+ *
+ * @example
+ * export default defineService({
+ *   name: 'campaign.create',
+ *   input: z.object({ name: z.string().min(1), segment: z.string() }),
+ *   async handle({ input, salesforce }) { ... },
+ * })
+ */
+export function defineService<In extends z.ZodType, Out extends z.ZodType = z.ZodUnknown>(
+  options: ServiceOptions<In, Out>,
+): Service<In, Out> {
+  if (!/^[A-Za-z][\w.-]*$/.test(options.name ?? '')) {
+    throw new ForcebridgeError(
+      'INVALID_SERVICE',
+      `service name '${String(options.name)}' is not valid; use letters, digits, '.', '_' or '-', starting with a letter`,
+    )
+  }
+  if (typeof options.handle !== 'function') {
+    throw new ForcebridgeError(
+      'INVALID_SERVICE',
+      `service '${options.name}' has no handle() function`,
+    )
+  }
+  return Object.freeze({ ...options, [SERVICE_BRAND]: true as const })
+}
+
+/** True for a value made by defineService, from any copy of forcebridge. */
+export function isService(value: unknown): value is AnyService {
+  return typeof value === 'object' && value !== null && SERVICE_BRAND in value
+}

@@ -1,0 +1,28 @@
+// The runtime: services, channels and invocation, served over HTTP.
+export { loadConfig, type Config } from './config.js'
+export { createLogger, REDACT_PATHS, type LoggerOptions } from './create-logger.js'
+export {
+  defineService,
+  isService,
+  SERVICE_BRAND,
+  type Service,
+  type AnyService,
+  type ServiceContext,
+  type ServiceOptions,
+} from './define-service.js'
+export { ServiceRegistry, type RegisteredService } from './service-registry.js'
+export {
+  loadServices,
+  importServiceFile,
+  listServiceFiles,
+  type LoadReport,
+} from './service-loader.js'
+export {
+  packageRoot,
+  registerPublicEntryResolver,
+  linkPublicEntry,
+} from './public-entry-resolver.js'
+export { ConnectionClients, clientFor } from './connection-clients.js'
+export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'
+export { createHttpServer, type HttpServerOptions } from './http-server.js'
+export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js'

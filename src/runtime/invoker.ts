@@ -1,0 +1,126 @@
+// Runs one service invocation: validates the input, builds the context (clients, logger,
+// timeout signal, in-process invoke), and validates the output when the service declares one.
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { z } from 'zod'
+import { ForcebridgeError } from '../util/index.js'
+import type { ConnectionClients } from './connection-clients.js'
+import type { ServiceContext } from './define-service.js'
+import type { ServiceRegistry } from './service-registry.js'
+
+const DEFAULT_TIMEOUT_MS = 30_000
+
+/** One validation problem, as the 400 answer lists it. */
+export interface InputIssue {
+  path: string
+  message: string
+}
+
+/** The input did not match the service's schema (HTTP 400). */
+export class InvalidInputError extends ForcebridgeError {
+  readonly issues: InputIssue[]
+
+  constructor(service: string, error: z.ZodError) {
+    const issues = error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }))
+    super(
+      'INVALID_INPUT',
+      `input of '${service}' is invalid: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
+    )
+    this.issues = issues
+  }
+}
+
+export interface InvokeOptions {
+  correlationId?: string
+  /** Aborts the invocation, e.g. when the HTTP caller goes away. */
+  signal?: AbortSignal
+  log?: Logger
+}
+
+export class Invoker {
+  readonly #registry: ServiceRegistry
+  readonly #clients: ConnectionClients
+  readonly #log: Logger
+
+  constructor(registry: ServiceRegistry, clients: ConnectionClients, log: Logger) {
+    this.#registry = registry
+    this.#clients = clients
+    this.#log = log
+  }
+
+  /**
+   * Invokes `name` with `rawInput`. Throws SERVICE_NOT_FOUND, INVALID_INPUT, SERVICE_TIMEOUT,
+   * INVALID_OUTPUT, or whatever the service threw.
+   */
+  async invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    const service = this.#registry.get(name)
+    if (!service) {
+      throw new ForcebridgeError(
+        'SERVICE_NOT_FOUND',
+        `service '${name}' is not loaded; check the services folder and the server log`,
+      )
+    }
+    const parsed = service.input.safeParse(rawInput)
+    if (!parsed.success) throw new InvalidInputError(name, parsed.error)
+
+    const correlationId = options.correlationId ?? randomUUID()
+    const log = (options.log ?? this.#log).child({ correlationId, service: name })
+    const timeoutMs = service.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new ForcebridgeError(
+            'SERVICE_TIMEOUT',
+            `service '${name}' did not finish within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    )
+    const onCallerAbort = () => controller.abort(options.signal?.reason)
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    try {
+      await this.#clients.refresh()
+      const ctx: ServiceContext<unknown> = {
+        input: parsed.data,
+        salesforce: (connection) => this.#clients.get(connection),
+        invoke: (other, input) =>
+          this.invoke(other, input, {
+            correlationId,
+            signal: controller.signal,
+            log: options.log ?? this.#log,
+          }),
+        log,
+        signal: controller.signal,
+        correlationId,
+      }
+      const result = await abortable(Promise.resolve(service.handle(ctx)), controller.signal)
+      if (!service.output) return result
+      const out = service.output.safeParse(result)
+      if (!out.success) {
+        throw new ForcebridgeError(
+          'INVALID_OUTPUT',
+          `service '${name}' returned output that does not match its schema`,
+          { cause: out.error },
+        )
+      }
+      return out.data
+    } finally {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onCallerAbort)
+    }
+  }
+}
+
+/** Settles with `work`, or rejects with the abort reason as soon as `signal` aborts. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

@@ -1,0 +1,69 @@
+// Wires the runtime together: the registry filled from service folders, cached clients per
+// connection, the invoker, and the HTTP server. `close()` stops it all in order.
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Store } from '../store/index.js'
+import { ConnectionClients } from './connection-clients.js'
+import { createHttpServer } from './http-server.js'
+import { Invoker } from './invoker.js'
+import { linkPublicEntry } from './public-entry-resolver.js'
+import { loadServices, type LoadReport } from './service-loader.js'
+import { ServiceRegistry } from './service-registry.js'
+
+export interface RuntimeOptions {
+  store: Store
+  log: Logger
+  /** Folders whose service files are loaded at start; missing folders are skipped. */
+  serviceFolders?: string[]
+  /**
+   * FORCEBRIDGE_HOME: `forcebridge` is linked into its node_modules so service files under it
+   * resolve the public entry. Default: the store's home.
+   */
+  home?: string
+  /** Timeout of every Salesforce call, in milliseconds (client default when left out). */
+  salesforceTimeoutMs?: number
+}
+
+export interface Runtime {
+  readonly registry: ServiceRegistry
+  readonly invoker: Invoker
+  readonly http: FastifyInstance
+  readonly loadReport: LoadReport
+  /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
+  listen(host: string, port: number): Promise<string>
+  close(): Promise<void>
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { store, log } = options
+  const registry = new ServiceRegistry()
+  linkPublicEntry(options.home ?? store.home)
+  const loadReport = await loadServices(options.serviceFolders ?? [], registry)
+  for (const f of loadReport.failed)
+    log.error({ file: f.file, err: f.error }, 'service file failed to load')
+  for (const l of loadReport.loaded)
+    log.info({ file: l.file, services: l.services }, 'services loaded')
+  const clients = new ConnectionClients(
+    store.connections,
+    log,
+    options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {},
+  )
+  const invoker = new Invoker(registry, clients, log)
+  const http = createHttpServer({ store, invoker, log })
+  return {
+    registry,
+    invoker,
+    http,
+    loadReport,
+    async listen(host, port) {
+      await http.listen({ host, port })
+      const address = http.server.address()
+      const actual = typeof address === 'object' && address ? address.port : port
+      return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
+    },
+    async close() {
+      await http.close()
+      await clients.close()
+    },
+  }
+}
