@@ -1,0 +1,234 @@
+// Aggregate queries: COUNT(field), COUNT_DISTINCT, SUM, AVG, MIN, MAX with GROUP BY, HAVING,
+// ORDER BY and LIMIT/OFFSET over groups. Rows are `AggregateResult`s, unaliased aggregates
+// are named expr0, expr1, ... and grouped fields keep their own name (salesforce-api.md §3).
+
+import type { FieldType, Query } from 'soql-parser-js'
+import type { FieldDef, RecordRow } from '../model/index.js'
+import { compileComparison, kindOf, normalize } from './compare-value.js'
+import { resolvePath, type FieldPath } from './field-path.js'
+import { asList, comparator, direction, sortValue, type SortKey } from './order.js'
+import { buildBoolTree } from './parse-soql.js'
+import { compileBool, type WhereContext } from './predicate.js'
+import { findToken, locate, soqlError } from './soql-error.js'
+
+const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'])
+
+interface Group {
+  rows: RecordRow[]
+  /** Group-by values, by lower-case path text. */
+  keys: Map<string, unknown>
+}
+
+type Calc = (group: Group) => unknown
+
+export function isAggregateQuery(q: Query): boolean {
+  return (
+    asList(q.groupBy).length > 0 ||
+    (q.fields ?? []).some((f) => f.type === 'FieldFunctionExpression' && f.isAggregateFn === true)
+  )
+}
+
+function syntheticField(base: FieldDef | undefined, type: FieldDef['type']): FieldDef {
+  return { ...(base ?? ({} as FieldDef)), type, name: base?.name ?? 'expr' }
+}
+
+/** Runs an aggregate query over rows that already passed WHERE. */
+export function runAggregate(
+  q: Query,
+  rows: RecordRow[],
+  ctx: WhereContext,
+): Record<string, unknown>[] {
+  const { text, org, object, lookup } = ctx
+  const pathOf = (dotted: string, from: number): FieldPath => {
+    const offset = locate(text, dotted, from)
+    return resolvePath(org, object, dotted, { query: text, offset }, ctx.alias)
+  }
+  const groupAt = findToken(text, 'GROUP', ctx.from)
+  const groupPaths = new Map<string, FieldPath>()
+  for (const g of asList(q.groupBy)) {
+    if (!('field' in g))
+      throw soqlError(
+        'MALFORMED_QUERY',
+        text,
+        groupAt,
+        'The emulator does not support functions in GROUP BY',
+      )
+    groupPaths.set(g.field.toLowerCase(), pathOf(g.field, groupAt))
+  }
+  // An aggregate call, compiled to a function of a group, with the field type of its result.
+  const aggregate = (
+    fn: string,
+    params: unknown[],
+    rawValue: string,
+    from: number,
+  ): { calc: Calc; field: FieldDef } => {
+    const name = fn.toUpperCase()
+    const arg = typeof params[0] === 'string' ? params[0] : undefined
+    if (name === 'COUNT' && arg === undefined)
+      return { calc: (g) => g.rows.length, field: syntheticField(undefined, 'int') }
+    if (arg === undefined)
+      throw soqlError(
+        'MALFORMED_QUERY',
+        text,
+        locate(text, fn, from),
+        `unexpected token: '${rawValue}'`,
+      )
+    const path = pathOf(arg, from)
+    const kind = kindOf(path.field)
+    const values = (g: Group) =>
+      g.rows
+        .map((r) => lookup.value(path, r))
+        .filter((v) => v !== null && v !== undefined && v !== '')
+    if ((name === 'SUM' || name === 'AVG') && kind !== 'number') {
+      throw soqlError(
+        'MALFORMED_QUERY',
+        text,
+        locate(text, arg, from),
+        `field ${path.field.name} does not support aggregate operator ${name}`,
+      )
+    }
+    switch (name) {
+      case 'COUNT':
+        return { calc: (g) => values(g).length, field: syntheticField(undefined, 'int') }
+      case 'COUNT_DISTINCT':
+        return {
+          calc: (g) => new Set(values(g).map((v) => normalize(kind, v))).size,
+          field: syntheticField(undefined, 'int'),
+        }
+      case 'SUM':
+      case 'AVG':
+        return {
+          calc: (g) => {
+            const nums = values(g).map(Number)
+            if (nums.length === 0) return null
+            const sum = nums.reduce((a, b) => a + b, 0)
+            return name === 'SUM' ? sum : sum / nums.length
+          },
+          field: syntheticField(path.field, 'double'),
+        }
+      default:
+        return {
+          calc: (g) => {
+            let best: unknown = null
+            for (const v of values(g)) {
+              const x = sortValue(path.field, v)
+              const b = best === null ? null : sortValue(path.field, best)
+              if (x === null) continue
+              if (b === null || (name === 'MIN' ? x < b : x > b)) best = v
+            }
+            return best
+          },
+          field: path.field,
+        }
+    }
+  }
+  const grouped = (dotted: string, from: number): { calc: Calc; field: FieldDef } => {
+    const path = groupPaths.get(dotted.toLowerCase())
+    if (!path)
+      throw soqlError(
+        'MALFORMED_QUERY',
+        text,
+        locate(text, dotted, from),
+        `Field must be grouped or aggregated: ${dotted.split('.').pop() ?? dotted}`,
+      )
+    return { calc: (g) => g.keys.get(dotted.toLowerCase()) ?? null, field: path.field }
+  }
+
+  // The SELECT list.
+  const columns: { key: string; calc: Calc }[] = []
+  let expr = 0
+  for (const item of q.fields ?? []) columns.push(selectColumn(item))
+  function selectColumn(item: FieldType): { key: string; calc: Calc } {
+    if (item.type === 'Field' || item.type === 'FieldRelationship') {
+      const dotted = item.type === 'Field' ? item.field : (item.rawValue ?? item.field)
+      const { calc, field } = grouped(dotted, ctx.from)
+      return { key: 'alias' in item && item.alias ? item.alias : field.name, calc }
+    }
+    if (
+      item.type === 'FieldFunctionExpression' &&
+      AGGREGATES.has(item.functionName.toUpperCase())
+    ) {
+      const { calc } = aggregate(
+        item.functionName,
+        item.parameters,
+        item.rawValue ?? item.functionName,
+        ctx.from,
+      )
+      return { key: item.alias ?? `expr${expr++}`, calc }
+    }
+    throw soqlError(
+      'MALFORMED_QUERY',
+      text,
+      ctx.from,
+      'The emulator supports only fields and aggregate functions in an aggregate query',
+    )
+  }
+
+  // Groups, in order of first appearance.
+  const groups = new Map<string, Group>()
+  const entries = [...groupPaths]
+  for (const row of rows) {
+    const keys = new Map(entries.map(([k, p]) => [k, lookup.value(p, row) ?? null]))
+    const id = JSON.stringify(entries.map(([k, p]) => normalize(kindOf(p.field), keys.get(k))))
+    const group = groups.get(id)
+    if (group) group.rows.push(row)
+    else groups.set(id, { rows: [row], keys })
+  }
+  // Without GROUP BY there is always exactly one row, even over no records.
+  let list = entries.length === 0 ? [{ rows, keys: new Map() }] : [...groups.values()]
+
+  const operand = (
+    fn: { functionName?: string; parameters?: unknown[]; rawValue?: string } | undefined,
+    field: string | undefined,
+    from: number,
+  ) =>
+    fn
+      ? aggregate(fn.functionName ?? '', fn.parameters ?? [], fn.rawValue ?? '', from)
+      : grouped(field ?? '', from)
+
+  if (q.having) {
+    const at = findToken(text, 'HAVING', ctx.from)
+    const from = at >= 0 ? at : ctx.from
+    const tree = buildBoolTree(q.having, text, from)
+    const test = compileBool<Group>(tree, (cond) => {
+      if ('valueQuery' in cond || !('value' in cond))
+        throw soqlError('MALFORMED_QUERY', text, from, 'Semi-joins are not allowed in HAVING')
+      const fn = 'fn' in cond ? cond.fn : undefined
+      const name = fn ? (fn.rawValue ?? '') : 'field' in cond ? cond.field : ''
+      const { calc, field } = operand(fn, 'field' in cond ? cond.field : undefined, from)
+      const cmp = compileComparison(
+        {
+          field,
+          name,
+          query: text,
+          offset: locate(text, name.split('(')[0] ?? '', from),
+          now: ctx.now,
+        },
+        cond,
+      )
+      return (g) => cmp(calc(g))
+    })
+    list = list.filter(test)
+  }
+  const orderBy = asList(q.orderBy)
+  if (orderBy.length > 0) {
+    const at = findToken(text, 'ORDER', ctx.from)
+    const from = at >= 0 ? at : ctx.from
+    const keys = orderBy.map((clause): SortKey<Group> => {
+      const { calc, field } = operand(
+        'fn' in clause ? clause.fn : undefined,
+        'field' in clause ? clause.field : undefined,
+        from,
+      )
+      return { get: (g) => sortValue(field, calc(g)), ...direction(clause) }
+    })
+    list = [...list].sort(comparator(keys))
+  }
+  const offset = q.offset ?? 0
+  list = list.slice(offset, offset + (q.limit ?? Infinity))
+  return list.map((g) => {
+    const out: Record<string, unknown> = { attributes: { type: 'AggregateResult' } }
+    for (const col of columns) out[col.key] = col.calc(g)
+    return out
+  })
+}

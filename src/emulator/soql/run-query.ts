@@ -1,0 +1,115 @@
+// Runs one SOQL query against an org: parse, resolve the FROM object, filter with the compiled
+// WHERE, then sort, page and project rows, or aggregate them. The caller does the paging into
+// query locators; this returns every record the query selects.
+
+import type { Query } from 'soql-parser-js'
+import type { OrgReader, RecordRow } from '../model/index.js'
+import { isAggregateQuery, runAggregate } from './aggregate.js'
+import { RowLookup } from './field-path.js'
+import { compileOrder } from './order.js'
+import { parseSoql } from './parse-soql.js'
+import { compileWhere, type WhereContext } from './predicate.js'
+import { compileSelect } from './projection.js'
+import { findToken, locate, soqlError, unsupportedType } from './soql-error.js'
+
+export interface QueryOptions {
+  /** True for `/queryAll`: rows in the recycle bin (IsDeleted) are included. */
+  includeDeleted: boolean
+  /** API version of the request, e.g. `60.0`, used in `attributes.url`. */
+  apiVersion: string
+  /** The moment relative date literals (TODAY, LAST_N_DAYS:n) are evaluated against, in UTC. */
+  now: Date
+}
+
+export interface QueryResult {
+  totalSize: number
+  records: object[]
+}
+
+// Salesforce refuses OFFSET above 2,000 (NUMBER_OUTSIDE_VALID_RANGE).
+const MAX_OFFSET = 2000
+
+/**
+ * Runs `soql` and returns every selected record.
+ * @example runQuery(org, 'SELECT Id, Name FROM Account WHERE Name LIKE \'A%\'', { includeDeleted: false, apiVersion: '60.0', now: new Date() })
+ */
+export function runQuery(org: OrgReader, soql: string, opts: QueryOptions): QueryResult {
+  const q = parseSoql(soql)
+  return executeQuery(org, q, soql, opts)
+}
+
+/** Runs an already parsed query; `extra` adds a filter (SOSL's term match) to WHERE. */
+export function executeQuery(
+  org: OrgReader,
+  q: Query,
+  text: string,
+  opts: QueryOptions,
+  extra?: (row: RecordRow) => boolean,
+): QueryResult {
+  const objectName = q.sObject ?? ''
+  const fromAt = findToken(text, 'FROM')
+  const object = org.getObject(objectName)
+  if (!object)
+    throw unsupportedType(text, locate(text, objectName, Math.max(fromAt, 0)), objectName)
+  if (q.offset !== undefined && q.offset > MAX_OFFSET) {
+    throw soqlError(
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      text,
+      locate(text, 'OFFSET'),
+      `Maximum SOQL offset allowed is ${MAX_OFFSET}`,
+    )
+  }
+  const lookup = new RowLookup(org)
+  const ctx: WhereContext = {
+    org,
+    text,
+    from: 0,
+    object,
+    alias: q.sObjectAlias,
+    now: opts.now,
+    includeDeleted: opts.includeDeleted,
+    lookup,
+  }
+  const where = compileWhere(q.where, ctx)
+  const fields = q.fields ?? []
+  const countOnly =
+    fields.length > 0 &&
+    fields.every(
+      (f) =>
+        f.type === 'FieldFunctionExpression' &&
+        f.functionName.toUpperCase() === 'COUNT' &&
+        f.parameters.length === 0,
+    )
+  if (countOnly && fields.length > 1)
+    throw soqlError(
+      'MALFORMED_QUERY',
+      text,
+      locate(text, 'COUNT'),
+      'COUNT() may be the only element in a SELECT list',
+    )
+  const aggregate = !countOnly && isAggregateQuery(q)
+  const renderer =
+    countOnly || aggregate
+      ? undefined
+      : compileSelect(fields, { ...ctx, apiVersion: opts.apiVersion })
+  const order =
+    countOnly || aggregate
+      ? undefined
+      : compileOrder(q.orderBy, org, object, text, 0, lookup, q.sObjectAlias)
+
+  let rows: RecordRow[] = []
+  for (const row of org.rows(object.name)) {
+    if (row.IsDeleted && !opts.includeDeleted) continue
+    if (where(row) && (!extra || extra(row))) rows.push(row)
+  }
+  if (aggregate) {
+    const records = runAggregate(q, rows, ctx)
+    return { totalSize: records.length, records }
+  }
+  if (order) rows.sort(order)
+  const offset = q.offset ?? 0
+  rows = rows.slice(offset, offset + (q.limit ?? Infinity))
+  // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
+  if (!renderer) return { totalSize: rows.length, records: [] }
+  return { totalSize: rows.length, records: rows.map((row) => renderer(row, object.name)) }
+}
