@@ -45,7 +45,6 @@ export type { QueryPage, QueryOptions, CollectOptions } from './query/index.js'
 export { SObject, MultipleRecordsError, DescribeCache } from './sobject/index.js'
 export type {
   SObjectRecord,
-  RecordError,
   CreateResult,
   UpsertResult,
   GetOptions,
@@ -59,7 +58,7 @@ export type { ParameterizedSearchParams } from './search/index.js'
 export { Apex } from './apex/index.js'
 export type { ApexCallOptions } from './apex/index.js'
 export { Collections } from './collections/index.js'
-export type { CollectionsOptions, CollectionWriteOptions, RecordResult } from './collections/index.js'
+export type { CollectionsOptions, CollectionWriteOptions, RecordResult, RecordError } from './collections/index.js'
 export { composite, compositeBatch, compositeTree } from './composite/index.js'
 export type {
   CompositeRequest,

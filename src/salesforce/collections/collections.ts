@@ -3,7 +3,7 @@
 
 import { ForcebridgeError } from '../../util/index.js'
 import type { Requester, RequestOptions } from '../requester.js'
-import { checkId, checkName } from '../sobject/index.js'
+import { checkId, checkName } from '../soql/index.js'
 import { chunk, runChunks } from './run-chunks.js'
 import { codeOf, failedResult, toRecordResult, type RecordResult } from './record-result.js'
 
@@ -130,7 +130,10 @@ export class Collections {
   }
 
   /** Deletes records by id. */
-  async delete(ids: readonly string[], options: CollectionWriteOptions = {}): Promise<RecordResult[]> {
+  async delete(
+    ids: readonly string[],
+    options: CollectionWriteOptions = {},
+  ): Promise<RecordResult[]> {
     ids.forEach((id, i) => checkId(`collections.delete id ${i}`, id))
     return this.write([...ids], options, (chunkIds, allOrNone) => ({
       method: 'DELETE',

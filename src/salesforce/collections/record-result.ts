@@ -1,7 +1,12 @@
 // The typed per-record outcome shared by sObject Collections and Bulk API 2.0. Salesforce writes
 // record-level errors with `statusCode` (not `errorCode`, salesforce-api.md §0 and §4.4).
 
-import type { RecordError } from '../sobject/index.js'
+/** One error on one record; `code` is Salesforce's statusCode (e.g. REQUIRED_FIELD_MISSING). */
+export interface RecordError {
+  code: string
+  message: string
+  fields: string[]
+}
 
 export interface RecordResult {
   id?: string

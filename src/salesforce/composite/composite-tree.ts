@@ -2,9 +2,8 @@
 // (salesforce-api.md §4.3). A failure answers 400 with per-record errors, returned here as data.
 
 import { ForcebridgeError } from '../../util/index.js'
-import type { RecordError } from '../sobject/index.js'
-import { checkName } from '../sobject/index.js'
-import { toRecordError } from '../collections/index.js'
+import { toRecordError, type RecordError } from '../collections/index.js'
+import { checkName } from '../soql/index.js'
 import type { Requester } from '../requester.js'
 
 /** A record with its `referenceId`; child relationships hold `{ records: TreeRecord[] }`. */

@@ -2,7 +2,6 @@
 export { SObject, MultipleRecordsError } from './sobject.js'
 export type {
   SObjectRecord,
-  RecordError,
   CreateResult,
   UpsertResult,
   GetOptions,
@@ -14,4 +13,3 @@ export type {
   DescribeField,
   DescribeCacheOptions,
 } from './describe-cache.js'
-export { checkId, checkName, checkFields } from './sobject-names.js'

@@ -2,20 +2,15 @@
 // id, delete and a cached describe (salesforce-api.md §2.2–§2.4).
 
 import { ForcebridgeError } from '../../util/index.js'
+import type { RecordError } from '../collections/index.js'
 import type { Requester } from '../requester.js'
 import { DescribeCache, type DescribeSObjectResult } from './describe-cache.js'
-import { checkFields, checkId, checkName } from './sobject-names.js'
+import { checkFields, checkId, checkName } from '../soql/index.js'
 
 /** Keys Salesforce adds to every record it returns. */
 export interface SObjectRecord {
   attributes?: { type: string; url?: string }
   Id?: string
-}
-
-export interface RecordError {
-  code: string
-  message: string
-  fields: string[]
 }
 
 export interface CreateResult {

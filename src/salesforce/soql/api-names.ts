@@ -1,5 +1,5 @@
-// Checks on names and ids before they go into a URL path, so a typo fails here with a clear
-// message instead of reaching Salesforce as a different resource.
+// Checks on API names and record ids before they go into a URL path or a query, so a typo
+// fails here with a clear message instead of reaching Salesforce as a different resource.
 
 import { ForcebridgeError } from '../../util/index.js'
 
