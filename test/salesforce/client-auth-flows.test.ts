@@ -126,6 +126,7 @@ describe('JWT bearer flow', () => {
     const other = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
     })
     client = createClient({
       loginUrl: org.loginUrl,
