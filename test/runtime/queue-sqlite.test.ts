@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describeQueueConformance('sqlite', async ({ now }) => {
   const db = await openMigratedSqlite(join(dir, `queue-${++counter}.db`), queueMigrations)
   return {
-    queue: createKyselyJobQueue({ db, ...(now ? { now } : {}) }),
+    queue: createKyselyJobQueue({ db, now }),
     close: () => db.destroy(),
   }
 })

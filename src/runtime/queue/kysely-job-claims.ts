@@ -74,7 +74,8 @@ export function claimNextJob(
       .returningAll()
       .executeTakeFirst()
     if (!row) return null
-    await closeExpiredAttempt(trx, row.id, now)
+    // Only a job that ran before can have an attempt left open by a lost lease.
+    if (row.attempts > 1) await closeExpiredAttempt(trx, row.id, now)
     await trx
       .insertInto('queue_job_attempts')
       .values({
