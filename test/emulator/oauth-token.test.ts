@@ -360,7 +360,7 @@ describe('client credentials flow', () => {
 
 describe('JWT bearer flow', () => {
   let emu: EmulatorHandle
-  let privateKey: CryptoKey
+  let privateKey: Awaited<ReturnType<typeof importPKCS8>>
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fb-jwt-'))
     await run('openssl', [
