@@ -36,7 +36,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       const given = req.headers[CORRELATION_HEADER]
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID()
     },
-    requestIdLogLabel: 'correlationId',
   })
 
   app.addHook('onSend', (req, reply, payload, done) => {

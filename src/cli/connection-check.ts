@@ -1,0 +1,119 @@
+// `connection ping` and `connection token`: each step of reaching Salesforce, reported with
+// ✓/✗, and on failure what to check.
+import { clientFor } from '../runtime/index.js'
+import { LoginError, SalesforceApiError, type SalesforceClient } from '../salesforce/index.js'
+import { ForcebridgeError } from '../util/index.js'
+import type { CliContext } from './cli-context.js'
+
+const ok = (text: string) => console.log(`✓ ${text}`)
+const fail = (text: string) => console.log(`✗ ${text}`)
+
+async function openClient(ctx: CliContext, name: string): Promise<SalesforceClient> {
+  const creds = await ctx.store.connections.credentials(name)
+  return clientFor(creds, ctx.log)
+}
+
+/** Why a login failed and what to check, in the operator's words. */
+function loginAdvice(err: unknown): string {
+  if (err instanceof LoginError) {
+    if (
+      err.error === 'invalid_grant' &&
+      /authentication failure/i.test(err.errorDescription ?? '')
+    ) {
+      // salesforce-api.md §1.3/§1.9: Salesforce answers the same for bad credentials, a missing
+      // security token, an IP outside the trusted ranges, and a blocked username-password flow.
+      return `${err.error}: ${err.errorDescription}; check the username, the password and the security token, the IP restrictions of the user's profile and the connected app, and whether the org allows the username-password flow (Setup → OAuth and OpenID Connect Settings)`
+    }
+    return err.message
+  }
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** Runs the three checks; true when all pass. */
+export async function pingConnection(ctx: CliContext, name: string): Promise<boolean> {
+  const info = await ctx.store.connections.get(name)
+  console.log(
+    `Connection '${info.name}' (${info.authFlow} flow, ${info.loginUrl}, API ${info.apiVersion})`,
+  )
+  if (!info.active) fail('the connection is inactive; services cannot use it until it is activated')
+  const client = await openClient(ctx, name)
+  try {
+    let instanceUrl: string
+    try {
+      const token = await client.login()
+      instanceUrl = token.instanceUrl
+      ok(`login: got a token for ${info.username ?? info.clientId ?? ''} on ${token.instanceUrl}`)
+    } catch (err) {
+      fail(`login: ${loginAdvice(err)}`)
+      return false
+    }
+    try {
+      const versions = await client.get<{ version: string }[]>('/services/data/')
+      if (!versions.some((v) => v.version === info.apiVersion)) {
+        const newest = versions.at(-1)?.version ?? 'none'
+        fail(
+          `API version ${info.apiVersion} is not offered by ${instanceUrl} (newest: ${newest}); change it with \`forcebridge connection edit '${name}' --api-version ${newest}\``,
+        )
+        return false
+      }
+      ok(`API version ${info.apiVersion} is available`)
+    } catch (err) {
+      fail(`API versions: ${err instanceof Error ? err.message : String(err)}; check the login URL`)
+      return false
+    }
+    try {
+      const limits = await client.get<Record<string, { Max: number; Remaining: number }>>('/limits')
+      const daily = limits.DailyApiRequests
+      ok(
+        `authenticated call /limits answered${daily ? ` (daily API requests: ${daily.Remaining} of ${daily.Max} left)` : ''}`,
+      )
+    } catch (err) {
+      const hint =
+        err instanceof SalesforceApiError && err.status === 403
+          ? '; the user may lack the "API Enabled" permission, or the org its API limit'
+          : ''
+      fail(`authenticated call: ${err instanceof Error ? err.message : String(err)}${hint}`)
+      return false
+    }
+    return info.active
+  } finally {
+    await client.close()
+  }
+}
+
+/**
+ * Logs in and prints the token response as Salesforce sends it (the seed's curl). The one
+ * place a token is shown, deliberately, to the operator who asked for it.
+ */
+export async function printToken(ctx: CliContext, name: string): Promise<void> {
+  const client = await openClient(ctx, name)
+  try {
+    let token
+    try {
+      token = await client.login()
+    } catch (err) {
+      throw new ForcebridgeError('LOGIN_FAILED', `connection '${name}': ${loginAdvice(err)}`, {
+        cause: err,
+      })
+    }
+    const answer: Record<string, string> = {
+      access_token: token.accessToken,
+      instance_url: token.instanceUrl,
+      id: token.id,
+      token_type: token.tokenType,
+      issued_at: token.issuedAt,
+    }
+    if (token.scope !== undefined) answer.scope = token.scope
+    if (token.signature !== undefined) answer.signature = token.signature
+    console.log(JSON.stringify(answer, null, 2))
+    // The client refuses a login whose signature does not match (LOGIN_SIGNATURE_INVALID).
+    if (token.signatureVerified)
+      console.error('✓ signature verified: HMAC-SHA256(consumer secret, id + issued_at)')
+    else
+      console.error(
+        '✗ signature not checked: the answer carried none, or the flow has no consumer secret',
+      )
+  } finally {
+    await client.close()
+  }
+}

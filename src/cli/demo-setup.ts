@@ -1,0 +1,71 @@
+// The demo's one-time setup in FORCEBRIDGE_HOME: 'My Salesforce Connection' pointing at the
+// local emulator, an API key security definition, and the channel POST /api/campaigns.
+// Each piece is created only when missing, so a restart keeps what is there.
+import type { Store } from '../store/index.js'
+
+export const DEMO_CONNECTION = 'My Salesforce Connection'
+export const DEMO_SECURITY = 'demo-api-key'
+export const DEMO_KEY_SETTING = 'demo.apiKey'
+export const DEMO_SERVICE = 'campaign.create'
+export const DEMO_PATH = '/api/campaigns'
+
+/** The credentials of examples/demo-org.yaml (a local emulator org, not a real one). */
+export const DEMO_CREDENTIALS = {
+  username: 'my.user@example.com',
+  password: 'my.password',
+  securityToken: 'DemoSecurityToken01',
+  clientId: '3MVG9forcebridge.demo.consumer.key',
+  clientSecret: 'forcebridge-demo-consumer-secret',
+} as const
+
+export interface DemoSetup {
+  apiKey: string
+}
+
+export async function ensureDemoSetup(store: Store, emulatorUrl: string): Promise<DemoSetup> {
+  const existing = await store.connections.find(DEMO_CONNECTION)
+  if (!existing) {
+    await store.connections.add({
+      name: DEMO_CONNECTION,
+      loginUrl: emulatorUrl,
+      authFlow: 'password',
+      ...DEMO_CREDENTIALS,
+    })
+  } else if (
+    existing.loginUrl !== emulatorUrl &&
+    existing.username === DEMO_CREDENTIALS.username &&
+    isLoopback(existing.loginUrl)
+  ) {
+    // The demo connection follows the emulator when FORCEBRIDGE_EMULATOR_PORT changes.
+    await store.connections.update(DEMO_CONNECTION, { loginUrl: emulatorUrl })
+  }
+
+  let apiKey = await store.settings.get(DEMO_KEY_SETTING)
+  let security = await store.security.find(DEMO_SECURITY)
+  if (!security || apiKey === undefined) {
+    // The key is kept sealed in the store so the banner can show it again after a restart.
+    const name = security ? `${DEMO_SECURITY}-${Date.now()}` : DEMO_SECURITY
+    const created = await store.security.createApiKey(name)
+    security = created.definition
+    apiKey = created.key
+    await store.settings.set(DEMO_KEY_SETTING, apiKey, { secret: true })
+    await store.settings.set(`${DEMO_KEY_SETTING}.definition`, security.id)
+  }
+  const definitionId = (await store.settings.get(`${DEMO_KEY_SETTING}.definition`)) ?? security.id
+
+  const channel = await store.channels.find('POST', DEMO_PATH)
+  if (!channel) {
+    await store.channels.add({
+      method: 'POST',
+      path: DEMO_PATH,
+      service: DEMO_SERVICE,
+      securityDefinitionId: definitionId,
+    })
+  }
+  return { apiKey }
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]'
+}

@@ -1,0 +1,35 @@
+// The `forcebridge` command: parses argv with commander and turns any failure into one clear
+// line on stderr and a non-zero exit code.
+import { Command, CommanderError } from 'commander'
+import { connectionCommand } from './connection-command.js'
+import { queryCommand } from './query-command.js'
+import { serverCommands } from './server-command.js'
+
+export function buildProgram(): Command {
+  const program = new Command('forcebridge')
+    .description(
+      'Server-side Salesforce integration: connections, services on REST channels, and a local Salesforce emulator',
+    )
+    .showHelpAfterError()
+    .exitOverride()
+  connectionCommand(program)
+  queryCommand(program)
+  serverCommands(program)
+  return program
+}
+
+/** Runs the CLI with `argv` as process.argv gives it (node, script, ...args). */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed help or its own message.
+      process.exitCode = err.exitCode
+      return
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    process.stderr.write(`forcebridge: ${message}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,161 @@
+// Long-running commands: `forcebridge start` (the services server), `forcebridge dev` (the
+// demo: emulator, demo setup, server, banner) and `forcebridge emulator` (the org alone).
+// Ctrl-C (SIGINT) or SIGTERM closes every server and the store before exiting.
+import type { Command } from 'commander'
+import { existsSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import {
+  createLogger,
+  createRuntime,
+  loadConfig,
+  packageRoot,
+  type Config,
+} from '../runtime/index.js'
+import { openStore } from '../store/index.js'
+import { ForcebridgeError } from '../util/index.js'
+import { demoBanner } from './demo-banner.js'
+import { ensureDemoSetup } from './demo-setup.js'
+
+type Closer = () => Promise<void>
+
+/** Closes everything on the first SIGINT/SIGTERM; a second one exits at once. */
+function closeOnSignal(closers: Closer[], log: (msg: string) => void): void {
+  let closing = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(130)
+    closing = true
+    log(`${signal}: shutting down`)
+    void (async () => {
+      for (const close of [...closers].reverse()) {
+        try {
+          await close()
+        } catch (err) {
+          log(`while shutting down: ${err instanceof Error ? err.message : String(err)}`)
+        }
+      }
+      process.exit(0)
+    })()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+}
+
+/** How the user runs this CLI from the current folder. */
+export function cliInvocation(): string {
+  const root = packageRoot()
+  // Installed as a dependency: npx finds the bin in node_modules/.bin.
+  if (root.split(sep).includes('node_modules')) return 'npx forcebridge'
+  // A checkout of forcebridge itself: npx does not link a package's own bin, so name the file.
+  const rel = relative(process.cwd(), join(root, 'bin', 'forcebridge.js'))
+  return `node ${rel.includes(' ') ? JSON.stringify(rel) : rel}`
+}
+
+/** The emulator is big; only the commands that run it load it. */
+function loadEmulator() {
+  return import('../emulator/index.js')
+}
+
+/** examples/demo-org.yaml; the emulator's built-in copy of it when the file is not there. */
+function demoOrg(): { org?: string } {
+  const file = join(packageRoot(), 'examples', 'demo-org.yaml')
+  return existsSync(file) ? { org: file } : {}
+}
+
+function seedOf(text: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n))
+    throw new ForcebridgeError('INVALID_ARGUMENTS', `--seed ${text}: must be a whole number`)
+  return n
+}
+
+async function startServer(config: Config, folders: string[], closers: Closer[]) {
+  // Logs go to stderr so stdout holds only what the command prints (the demo's banner).
+  const log = createLogger({ level: config.logLevel, destination: process.stderr })
+  const store = await openStore({
+    home: config.home,
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+  })
+  closers.push(() => store.close())
+  const runtime = await createRuntime({ store, log, serviceFolders: folders })
+  closers.push(() => runtime.close())
+  const url = await runtime.listen(config.host, config.port)
+  return { store, runtime, url, log }
+}
+
+export function serverCommands(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run the services server (channels from the store, services from the services folders)',
+    )
+    .option('--services <folder...>', 'service folders (default: FORCEBRIDGE_HOME/services)')
+    .action(async (flags: { services?: string[] }) => {
+      const config = loadConfig()
+      const closers: Closer[] = []
+      const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
+      const { url, log } = await startServer(config, folders, closers)
+      closeOnSignal(closers, (m) => log.info(m))
+      log.info({ url }, 'forcebridge is listening')
+    })
+
+  program
+    .command('dev')
+    .description('the demo: emulator, demo connection and channel, example services, and a banner')
+    .action(async () => {
+      const config = loadConfig()
+      const closers: Closer[] = []
+      try {
+        const { startEmulator } = await loadEmulator()
+        const emulator = await startEmulator({
+          host: config.host,
+          port: config.emulatorPort,
+          ...demoOrg(),
+          dataDir: join(config.home, 'emulator'),
+        })
+        closers.push(() => emulator.close())
+        const folders = [join(packageRoot(), 'examples', 'services'), join(config.home, 'services')]
+        const { store, url, log } = await startServer(config, folders, closers)
+        const { apiKey } = await ensureDemoSetup(store, emulator.url)
+        closeOnSignal(closers, (m) => log.info(m))
+        const defaultHome = resolve('.forcebridge')
+        const cli =
+          config.home === defaultHome
+            ? cliInvocation()
+            : `FORCEBRIDGE_HOME=${JSON.stringify(config.home)} ${cliInvocation()}`
+        process.stdout.write(
+          demoBanner({ emulatorUrl: emulator.url, serverUrl: url, apiKey, cli, home: config.home }),
+        )
+      } catch (err) {
+        for (const close of closers.reverse()) await close().catch(() => undefined)
+        throw err
+      }
+    })
+
+  program
+    .command('emulator')
+    .description('run the Salesforce emulator alone')
+    .option('-p, --port <port>', 'port (default FORCEBRIDGE_EMULATOR_PORT or 8401)')
+    .option('--org <file>', 'org definition (default examples/demo-org.yaml)')
+    .option('--data <dir>', 'keep the org data in this folder (default: in memory)')
+    .option('--seed <n>', 'seed of the fault injection generator, for repeatable runs')
+    .action(async (flags: { port?: string; org?: string; data?: string; seed?: string }) => {
+      const config = loadConfig()
+      const port = flags.port === undefined ? config.emulatorPort : Number(flags.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new ForcebridgeError(
+          'INVALID_ARGUMENTS',
+          `--port ${flags.port}: must be a port number between 0 and 65535`,
+        )
+      }
+      const { startEmulator } = await loadEmulator()
+      const emulator = await startEmulator({
+        host: config.host,
+        port,
+        ...(flags.org ? { org: resolve(flags.org) } : demoOrg()),
+        ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
+        ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
+      })
+      closeOnSignal([() => emulator.close()], (m) => console.error(m))
+      console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
+    })
+}
