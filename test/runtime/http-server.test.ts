@@ -117,7 +117,11 @@ describe('runtime HTTP channels', () => {
   })
 
   it('answers a valid call with the X-API-Key header or a Bearer token', async () => {
-    for (const headers of [{ 'x-api-key': apiKey }, { authorization: `Bearer ${apiKey}` }]) {
+    const ways: Record<string, string>[] = [
+      { 'x-api-key': apiKey },
+      { authorization: `Bearer ${apiKey}` },
+    ]
+    for (const headers of ways) {
       const res = await post('/api/echo', { name: 'Ada', count: 2 }, headers)
       expect(res.status).toBe(200)
       const body = (await res.json()) as Record<string, unknown>
@@ -127,7 +131,12 @@ describe('runtime HTTP channels', () => {
   })
 
   it('refuses a missing or wrong API key with 401 and no detail', async () => {
-    for (const headers of [{}, { 'x-api-key': apiKey + 'x' }, { authorization: 'Bearer nope' }]) {
+    const ways: Record<string, string>[] = [
+      {},
+      { 'x-api-key': apiKey + 'x' },
+      { authorization: 'Bearer nope' },
+    ]
+    for (const headers of ways) {
       const res = await post('/api/echo', { name: 'Ada' }, headers)
       expect(res.status).toBe(401)
       expect(await res.json()).toEqual({ error: 'UNAUTHORIZED' })
