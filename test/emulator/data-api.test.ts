@@ -6,11 +6,13 @@ let emu: EmulatorHandle
 let api: ReturnType<typeof apiClient>
 let api45: ReturnType<typeof apiClient>
 let userId: string
+let accessToken: string
 
 beforeAll(async () => {
   emu = await startEmulator()
   const token = await passwordLogin(emu.url)
   userId = token.id.split('/').pop()!
+  accessToken = token.access_token
   api = apiClient(emu.url, token.access_token)
   api45 = apiClient(emu.url, token.access_token, '45.0')
 })
@@ -427,5 +429,34 @@ describe('query', () => {
     }
     expect(all.totalSize).toBe(1)
     expect(all.records[0]!.IsDeleted).toBe(true)
+  })
+})
+
+describe('search', () => {
+  it('finds records with SOSL and with parameterizedSearch (GET and POST)', async () => {
+    await api('POST', '/sobjects/Account', { Name: 'Zyxwv Searchable' })
+    const sosl = await api(
+      'GET',
+      `/search?q=${encodeURIComponent('FIND {Zyxwv} IN ALL FIELDS RETURNING Account(Id, Name)')}`,
+    )
+    expect(sosl.status).toBe(200)
+    const records = (sosl.body as { searchRecords: { Name: string }[] }).searchRecords
+    expect(records.map((r) => r.Name)).toEqual(['Zyxwv Searchable'])
+    const api36 = apiClient(emu.url, accessToken, '36.0')
+    const old = await api36(
+      'GET',
+      `/search?q=${encodeURIComponent('FIND {Zyxwv} RETURNING Account(Name)')}`,
+    )
+    expect(old.body).toEqual([expect.objectContaining({ Name: 'Zyxwv Searchable' })])
+    const get = await api(
+      'GET',
+      '/parameterizedSearch?q=Zyxwv&sobject=Account&Account.fields=Id,Name',
+    )
+    expect((get.body as { searchRecords: unknown[] }).searchRecords).toHaveLength(1)
+    const post = await api('POST', '/parameterizedSearch', {
+      q: 'Zyxwv',
+      sobjects: [{ name: 'Account', fields: ['Id', 'Name'] }],
+    })
+    expect((post.body as { searchRecords: unknown[] }).searchRecords).toHaveLength(1)
   })
 })

@@ -6,6 +6,7 @@ import type { EmulatorState } from '../server/emulator-state.js'
 import { apiVersions } from './api-versions.js'
 import { limitsBody } from './limits-body.js'
 import { registerQueryRoutes } from './query-routes.js'
+import { registerSearchRoutes } from './search-routes.js'
 import { registerSObjectRoutes } from './sobject-routes.js'
 
 const RESOURCES = [
@@ -79,4 +80,5 @@ export function registerDataRoutes(
 
   registerSObjectRoutes(app, state)
   registerQueryRoutes(app, state, ctx)
+  registerSearchRoutes(app, state.store)
 }

@@ -22,14 +22,12 @@ const CREATED_FLAG_VERSION = 46
 
 function methodNotAllowed(allowed: string) {
   return async (request: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .code(405)
-      .send([
-        {
-          errorCode: 'METHOD_NOT_ALLOWED',
-          message: `HTTP Method '${request.method}' not allowed. Allowed are ${allowed}`,
-        },
-      ])
+    reply.code(405).send([
+      {
+        errorCode: 'METHOD_NOT_ALLOWED',
+        message: `HTTP Method '${request.method}' not allowed. Allowed are ${allowed}`,
+      },
+    ])
 }
 
 export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState): void {
