@@ -45,7 +45,28 @@ export interface SettingRow {
   updated_at: string
 }
 
+export interface AdminUserRow {
+  id: string
+  name: string
+  /** `scrypt$N$r$p$salt$hash`; the password itself is never stored. */
+  password_hash: string
+  created_at: string
+  updated_at: string
+}
+
+export interface AuditLogRow {
+  id: Generated<number>
+  at: string
+  actor: string
+  action: string
+  target: string
+  /** JSON of non-secret details, or null. */
+  detail: string | null
+}
+
 export interface DatabaseSchema {
+  admin_users: AdminUserRow
+  audit_log: AuditLogRow
   connections: ConnectionRow
   security_definitions: SecurityDefinitionRow
   channels: ChannelRow

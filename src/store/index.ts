@@ -19,3 +19,15 @@ export { SecurityRepository, type SecurityDefinitionInfo } from './security-repo
 export { SettingRepository } from './setting-repository.js'
 export { SecretBox, masterKey, type MasterKey } from './secret-box.js'
 export { loadMasterKey, parseMasterKey, SECRET_KEY_FILE } from './master-key-source.js'
+export {
+  AdminUserRepository,
+  hashPassword,
+  verifyPassword,
+  type AdminUserInfo,
+} from './admin-user-repository.js'
+export {
+  AuditRepository,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditListOptions,
+} from './audit-repository.js'

@@ -57,6 +57,32 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_admin_users_audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      // An integer key that grows with each entry: newest-first order without comparing clocks.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute()
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('audit_log').execute()
+      await db.schema.dropTable('admin_users').execute()
+    },
+  },
 }
 
 /** Hands Kysely's Migrator the migrations above. */

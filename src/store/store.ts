@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { ForcebridgeError } from '../util/index.js'
+import { AdminUserRepository } from './admin-user-repository.js'
+import { AuditRepository } from './audit-repository.js'
 import { ChannelRepository } from './channel-repository.js'
 import { ConnectionRepository } from './connection-repository.js'
 import type { DatabaseSchema } from './database-schema.js'
@@ -30,6 +32,8 @@ export interface Store {
   readonly channels: ChannelRepository
   readonly security: SecurityRepository
   readonly settings: SettingRepository
+  readonly adminUsers: AdminUserRepository
+  readonly audit: AuditRepository
   close(): Promise<void>
 }
 
@@ -69,6 +73,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     channels: new ChannelRepository(db),
     security: new SecurityRepository(db),
     settings: new SettingRepository(db, box),
+    adminUsers: new AdminUserRepository(db),
+    audit: new AuditRepository(db),
     close: () => db.destroy(),
   }
 }
