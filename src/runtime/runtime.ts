@@ -27,6 +27,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   readonly registry: ServiceRegistry
   readonly invoker: Invoker
+  /** The cached client per connection (the admin API reads their API usage and revokes tokens). */
+  readonly clients: ConnectionClients
   readonly http: FastifyInstance
   readonly loadReport: LoadReport
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
@@ -53,6 +55,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     registry,
     invoker,
+    clients,
     http,
     loadReport,
     async listen(host, port) {
