@@ -1,0 +1,53 @@
+// CSV as Bulk API 2.0 speaks it: the documented column delimiters and line endings, UTF-8,
+// a header row of field names, and every value quoted in result files (salesforce-api.md §6).
+
+import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
+
+export const COLUMN_DELIMITERS = {
+  COMMA: ',',
+  TAB: '\t',
+  PIPE: '|',
+  SEMICOLON: ';',
+  CARET: '^',
+  BACKQUOTE: '`',
+} as const
+export type ColumnDelimiter = keyof typeof COLUMN_DELIMITERS
+
+export const LINE_ENDINGS = { LF: '\n', CRLF: '\r\n' } as const
+export type LineEnding = keyof typeof LINE_ENDINGS
+
+export interface CsvFormat {
+  columnDelimiter: ColumnDelimiter
+  lineEnding: LineEnding
+}
+
+export interface CsvTable {
+  columns: string[]
+  rows: string[][]
+}
+
+/**
+ * Parses uploaded CSV. Throws Error with csv-parse's description when the text is not
+ * valid CSV for this delimiter (the job then fails with InvalidBatch).
+ */
+export function parseCsv(text: string, format: CsvFormat): CsvTable {
+  const records: string[][] = parse(text, {
+    delimiter: COLUMN_DELIMITERS[format.columnDelimiter],
+    bom: true,
+    skip_empty_lines: true,
+    relax_quotes: false,
+  })
+  const [columns = [], ...rows] = records
+  return { columns: columns.map((c) => c.trim()), rows }
+}
+
+/** Writes a CSV file with a header, every value quoted as Salesforce's result files are. */
+export function writeCsv(columns: string[], rows: string[][], format: CsvFormat): string {
+  if (columns.length === 0) return ''
+  return stringify([columns, ...rows], {
+    delimiter: COLUMN_DELIMITERS[format.columnDelimiter],
+    record_delimiter: LINE_ENDINGS[format.lineEnding],
+    quoted: true,
+  })
+}

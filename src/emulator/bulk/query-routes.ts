@@ -1,0 +1,222 @@
+// The query half of Bulk API 2.0 under `/services/data/vNN.N/jobs/query`: create, job info,
+// list, abort, delete, and results paged with Sforce-Locator and maxRecords (§6.2).
+
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { z } from 'zod'
+import { ApiError } from '../model/index.js'
+import type { EmulatorContext } from '../server/emulator-context.js'
+import { readJsonBody } from '../server/read-json-body.js'
+import { invalidJob, invalidJobState, jobNotFound, listPage } from './bulk-errors.js'
+import { COLUMN_DELIMITERS, LINE_ENDINGS, writeCsv } from './csv-format.js'
+import { sfDateTime } from './ingest-job.js'
+import { queryColumns, queryJobInfo, toRows, type QueryJob } from './query-job.js'
+import type { Timers } from './timers.js'
+
+const BASE = '/services/data/:version/jobs/query'
+
+/** Rows per results page when the caller sends no maxRecords. */
+export const DEFAULT_PAGE_SIZE = 10_000
+
+const createSchema = z.object({
+  operation: z.enum(['query', 'queryAll']).optional(),
+  query: z.string().min(1),
+  contentType: z.literal('CSV').optional(),
+  lineEnding: z.enum(Object.keys(LINE_ENDINGS) as ['LF', 'CRLF']).optional(),
+  columnDelimiter: z
+    .enum(
+      Object.keys(COLUMN_DELIMITERS) as ['COMMA', 'TAB', 'PIPE', 'SEMICOLON', 'CARET', 'BACKQUOTE'],
+    )
+    .optional(),
+})
+
+type IdParams = { version: string; id: string }
+
+/** `JobComplete` → `JOB_COMPLETE`, the spelling of the 412 message. */
+const upperSnake = (state: string) => state.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()
+
+function decodeLocator(locator: string | undefined, total: number): number {
+  if (locator === undefined || locator === '') return 0
+  const offset = Number(Buffer.from(locator, 'base64url').toString('utf8'))
+  if (
+    !/^[A-Za-z0-9_-]+$/.test(locator) ||
+    !Number.isInteger(offset) ||
+    offset < 0 ||
+    offset > total
+  ) {
+    throw new ApiError(
+      400,
+      'INVALID_LOCATOR',
+      `The locator ${locator} is not one this job issued; start again without a locator.`,
+    )
+  }
+  return offset
+}
+
+export function registerQueryRoutes(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  jobs: Map<string, QueryJob>,
+  timers: Timers,
+): void {
+  const find = (id: string): QueryJob => {
+    const job = jobs.get(id)
+    if (job === undefined) throw jobNotFound(id)
+    return job
+  }
+  const json = (reply: FastifyReply, status: number, body: unknown) =>
+    reply.code(status).type('application/json;charset=UTF-8').send(body)
+  const stamp = (job: QueryJob) => {
+    job.systemModstamp = sfDateTime(ctx.now())
+  }
+
+  const run = (job: QueryJob) => {
+    if (job.state !== 'UploadComplete') return
+    job.state = 'InProgress'
+    stamp(job)
+    timers.later(() => {
+      if (job.state !== 'InProgress') return
+      const started = Date.now()
+      try {
+        const result = ctx.query(job.query, {
+          includeDeleted: job.operation === 'queryAll',
+          apiVersion: job.apiVersion,
+        })
+        job.rows = toRows(result.records, job.columns)
+        job.state = 'JobComplete'
+      } catch (err) {
+        // A refused query fails the job; so does a fault of the emulator, which must not
+        // escape a timer and bring the server down.
+        job.state = 'Failed'
+        job.errorMessage =
+          err instanceof ApiError
+            ? `${err.errorCode} : ${err.message}`
+            : `UNKNOWN_EXCEPTION : ${err instanceof Error ? err.message : String(err)}`
+      }
+      job.processingMs += Date.now() - started
+      stamp(job)
+    })
+  }
+
+  app.post(BASE, async (request, reply) => {
+    const parsed = createSchema.safeParse(readJsonBody(request.body))
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw invalidJob(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`)
+    }
+    const spec = parsed.data
+    const { object, columns } = queryColumns(spec.query)
+    const obj = ctx.org.getObject(object)
+    if (obj === undefined) {
+      throw new ApiError(400, 'INVALID_TYPE', `sObject type '${object}' is not supported.`)
+    }
+    const now = sfDateTime(ctx.now())
+    const job: QueryJob = {
+      id: ctx.newId('750'),
+      operation: spec.operation ?? 'query',
+      object: obj.name,
+      query: spec.query,
+      apiVersion: request.apiVersion,
+      createdById: request.session.userId,
+      createdDate: now,
+      systemModstamp: now,
+      state: 'UploadComplete',
+      errorMessage: null,
+      columnDelimiter: spec.columnDelimiter ?? 'COMMA',
+      lineEnding: spec.lineEnding ?? 'LF',
+      columns,
+      rows: [],
+      processingMs: 0,
+    }
+    jobs.set(job.id, job)
+    timers.later(() => run(job))
+    return json(reply, 200, queryJobInfo(job))
+  })
+
+  app.get<{ Querystring: { queryLocator?: string } }>(BASE, async (request, reply) => {
+    const all = [...jobs.values()].map(queryJobInfo)
+    return json(
+      reply,
+      200,
+      listPage(
+        all,
+        request.query.queryLocator,
+        (loc) => `/services/data/v${request.apiVersion}/jobs/query?queryLocator=${loc}`,
+      ),
+    )
+  })
+
+  app.get<{ Params: IdParams }>(`${BASE}/:id`, async (request, reply) =>
+    json(reply, 200, queryJobInfo(find(request.params.id))),
+  )
+
+  app.patch<{ Params: IdParams }>(`${BASE}/:id`, async (request, reply) => {
+    const job = find(request.params.id)
+    const target = (readJsonBody(request.body) as { state?: unknown } | null)?.state
+    if (target !== 'Aborted') {
+      throw invalidJobState(
+        `Unknown or disallowed state ${JSON.stringify(target)}: a query job can only be set to Aborted.`,
+      )
+    }
+    if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') {
+      const label = job.state === 'JobComplete' ? 'Completed' : job.state
+      throw invalidJobState(`Aborting already ${label} Job not allowed`)
+    }
+    job.state = 'Aborted'
+    stamp(job)
+    return json(reply, 200, queryJobInfo(job))
+  })
+
+  app.delete<{ Params: IdParams }>(`${BASE}/:id`, async (request, reply) => {
+    const job = find(request.params.id)
+    if (job.state === 'InProgress') {
+      throw invalidJobState(
+        `Job ${job.id} is InProgress: abort it or wait until it ends before deleting it.`,
+      )
+    }
+    job.state = 'Aborted'
+    jobs.delete(job.id)
+    return reply.code(204).send()
+  })
+
+  app.get<{ Params: IdParams; Querystring: { locator?: string; maxRecords?: string } }>(
+    `${BASE}/:id/results`,
+    async (request, reply) => {
+      const job = find(request.params.id)
+      if (request.apiVersion !== job.apiVersion) {
+        // Results must be read with the API version that created the job ([C: SF-Bulk]).
+        throw new ApiError(
+          409,
+          'INVALIDVERSION',
+          `Job ${job.id} was created with API version ${job.apiVersion}; read its results with /services/data/v${job.apiVersion}/.`,
+        )
+      }
+      if (job.state !== 'JobComplete') {
+        throw new ApiError(
+          412,
+          'JOB_NOT_COMPLETE',
+          `can only download query results of successfully completed bulk job with status: JOB_COMPLETE. Current status: ${upperSnake(job.state)}`,
+        )
+      }
+      const { maxRecords } = request.query
+      const size = maxRecords === undefined ? DEFAULT_PAGE_SIZE : Number(maxRecords)
+      if (!Number.isInteger(size) || size <= 0) {
+        throw new ApiError(
+          400,
+          'INVALIDPARAMETER',
+          `maxRecords must be a positive whole number; got ${maxRecords}.`,
+        )
+      }
+      const offset = decodeLocator(request.query.locator, job.rows.length)
+      const end = Math.min(job.rows.length, offset + size)
+      const page = job.rows.slice(offset, end)
+      // The next locator is an opaque short string; the literal `null` says there is no more.
+      const next = end < job.rows.length ? Buffer.from(String(end)).toString('base64url') : 'null'
+      return reply
+        .code(200)
+        .header('Sforce-Locator', next)
+        .header('Sforce-NumberOfRecords', String(page.length))
+        .type('text/csv')
+        .send(writeCsv(job.columns, page, job))
+    },
+  )
+}
