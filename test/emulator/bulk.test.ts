@@ -71,7 +71,7 @@ async function ingest(
 }
 
 beforeAll(async () => {
-  emu = await startEmulator()
+  emu = await startEmulator({ org: 'examples/demo-org.yaml' })
   const res = await request(`${emu.url}/services/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
