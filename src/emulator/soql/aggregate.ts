@@ -6,7 +6,7 @@ import type { FieldType, Query } from 'soql-parser-js'
 import type { FieldDef, RecordRow } from '../model/index.js'
 import { compileComparison, kindOf, normalize } from './compare-value.js'
 import { resolvePath, type FieldPath } from './field-path.js'
-import { asList, comparator, direction, sortValue, type SortKey } from './order.js'
+import { asList, direction, sortByKeys, sortValue, type SortKey } from './order.js'
 import { buildBoolTree } from './parse-soql.js'
 import { compileBool, type WhereContext } from './predicate.js'
 import { findToken, locate, soqlError } from './soql-error.js'
@@ -167,12 +167,14 @@ export function runAggregate(
   // Groups, in order of first appearance.
   const groups = new Map<string, Group>()
   const entries = [...groupPaths]
-  for (const row of rows) {
-    const keys = new Map(entries.map(([k, p]) => [k, lookup.value(p, row) ?? null]))
-    const id = JSON.stringify(entries.map(([k, p]) => normalize(kindOf(p.field), keys.get(k))))
+  const kinds = entries.map(([, p]) => kindOf(p.field))
+  for (const row of entries.length > 0 ? rows : []) {
+    const values = entries.map(([, p]) => lookup.value(p, row) ?? null)
+    // Grouping follows comparison: text groups ignore case, as in Salesforce.
+    const id = JSON.stringify(values.map((v, i) => normalize(kinds[i] ?? 'text', v)))
     const group = groups.get(id)
     if (group) group.rows.push(row)
-    else groups.set(id, { rows: [row], keys })
+    else groups.set(id, { rows: [row], keys: new Map(entries.map(([k], i) => [k, values[i]])) })
   }
   // Without GROUP BY there is always exactly one row, even over no records.
   let list = entries.length === 0 ? [{ rows, keys: new Map() }] : [...groups.values()]
@@ -222,7 +224,7 @@ export function runAggregate(
       )
       return { get: (g) => sortValue(field, calc(g)), ...direction(clause) }
     })
-    list = [...list].sort(comparator(keys))
+    list = sortByKeys(list, keys)
   }
   const offset = q.offset ?? 0
   list = list.slice(offset, offset + (q.limit ?? Infinity))

@@ -250,15 +250,15 @@ export function compileComparison(op: Operand, cmp: Comparison): (value: unknown
       return (v) => typeof v === 'string' && re.test(v)
     }
     case 'IN':
-      return (v) => {
+    case 'NOT IN': {
+      // Long id lists are common (`Id IN :ids`): look scalars up in a set, not one by one.
+      const set = lits.some(isRange) ? undefined : new Set(lits)
+      const within = (v: unknown) => {
         const s = normalize(kind, v)
-        return lits.some((l) => equals(s, l))
+        return set ? set.has(s) : lits.some((l) => equals(s, l))
       }
-    case 'NOT IN':
-      return (v) => {
-        const s = normalize(kind, v)
-        return !lits.some((l) => equals(s, l))
-      }
+      return operator === 'IN' ? within : (v) => !within(v)
+    }
     case 'INCLUDES':
     case 'EXCLUDES': {
       // `INCLUDES ('a;b', 'c')` means (a AND b) OR c.

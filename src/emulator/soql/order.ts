@@ -34,19 +34,27 @@ export function direction(clause: OrderClause): { desc: boolean; nullsFirst: boo
   return { desc, nullsFirst: nulls === undefined ? !desc : nulls === 'FIRST' }
 }
 
-export function comparator<T>(keys: SortKey<T>[]): (a: T, b: T) => number {
-  return (a, b) => {
-    for (const key of keys) {
-      const x = key.get(a)
-      const y = key.get(b)
-      if (x === y) continue
-      if (x === null) return key.nullsFirst ? -1 : 1
-      if (y === null) return key.nullsFirst ? 1 : -1
-      const c = x < y ? -1 : 1
-      return key.desc ? -c : c
-    }
-    return 0
+type SortVal = string | number | boolean | null
+
+function compareVals<T>(x: SortVal[], y: SortVal[], keys: SortKey<T>[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as SortKey<T>
+    const a = x[i] ?? null
+    const b = y[i] ?? null
+    if (a === b) continue
+    if (a === null) return key.nullsFirst ? -1 : 1
+    if (b === null) return key.nullsFirst ? 1 : -1
+    const c = a < b ? -1 : 1
+    return key.desc ? -c : c
   }
+  return 0
+}
+
+/** A stable sort that reads each item's keys once, not once per comparison. */
+export function sortByKeys<T>(items: T[], keys: SortKey<T>[]): T[] {
+  const decorated = items.map((item) => ({ item, vals: keys.map((k) => k.get(item)) }))
+  decorated.sort((a, b) => compareVals(a.vals, b.vals, keys))
+  return decorated.map((d) => d.item)
 }
 
 export function asList<T>(value: T | T[] | undefined): T[] {
@@ -54,7 +62,7 @@ export function asList<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value]
 }
 
-/** The comparator of a non-aggregate query's ORDER BY, or undefined when it has none. */
+/** The sorter of a non-aggregate query's ORDER BY, or undefined when it has none. */
 export function compileOrder(
   orderBy: OrderClause | OrderClause[] | undefined,
   org: OrgReader,
@@ -63,7 +71,7 @@ export function compileOrder(
   from: number,
   lookup: RowLookup,
   alias?: string,
-): ((a: RecordRow, b: RecordRow) => number) | undefined {
+): ((rows: RecordRow[]) => RecordRow[]) | undefined {
   const clauses = asList(orderBy)
   if (clauses.length === 0) return undefined
   const at = findToken(text, 'ORDER', from)
@@ -82,5 +90,5 @@ export function compileOrder(
     const path = resolvePath(org, object, clause.field, { query: text, offset }, alias)
     return { get: (row) => sortValue(path.field, lookup.value(path, row)), ...direction(clause) }
   })
-  return comparator(keys)
+  return (rows) => sortByKeys(rows, keys)
 }

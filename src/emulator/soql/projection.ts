@@ -157,7 +157,7 @@ function compileChildren(sub: Subquery, ctx: SelectContext): Column {
     run: (parent) => {
       byParent ??= index()
       let rows = byParent.get(parent.Id.slice(0, 15)) ?? []
-      if (order) rows = [...rows].sort(order)
+      if (order) rows = order(rows)
       rows = rows.slice(offset, offset + limit)
       if (rows.length === 0) return null
       return { totalSize: rows.length, done: true, records: rows.map((r) => render(r, child.name)) }

@@ -106,7 +106,7 @@ export function executeQuery(
     const records = runAggregate(q, rows, ctx)
     return { totalSize: records.length, records }
   }
-  if (order) rows.sort(order)
+  if (order) rows = order(rows)
   const offset = q.offset ?? 0
   rows = rows.slice(offset, offset + (q.limit ?? Infinity))
   // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
