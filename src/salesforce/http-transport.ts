@@ -1,6 +1,7 @@
 // One undici Pool per origin with keep-alive and timeouts, and body reading with gzip/deflate
 // decompression. Knows nothing about Salesforce.
 
+import type { EventEmitter } from 'node:events'
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import { createGunzip, createInflate, gunzip, inflate } from 'node:zlib'
@@ -17,7 +18,8 @@ export interface TransportRequest {
   path: string
   headers: Record<string, string>
   body?: Dispatcher.DispatchOptions['body']
-  signal: AbortSignal
+  /** An AbortSignal or an EventEmitter that emits 'abort' (undici accepts both). */
+  signal: AbortSignal | EventEmitter
   timeoutMs: number
 }
 

@@ -155,7 +155,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
       keepUserAbort = o.responseType === 'stream'
       return res
     } catch (err) {
-      if (deadline.signal.aborted && !(err instanceof SalesforceError)) {
+      if (deadline.aborted && !(err instanceof SalesforceError)) {
         throw deadline.abortError(this.name, `${o.method} ${pathOnly(o.path)}`, err)
       }
       throw err
@@ -214,7 +214,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
             path,
             headers,
             body: payload,
-            signal: deadline.signal,
+            signal: deadline,
             timeoutMs: deadline.timeoutMs,
           })
           const location = header(res, 'location')
@@ -239,7 +239,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
         const net = networkErrorCode(err)
         if (
           net &&
-          !deadline.signal.aborted &&
+          !deadline.aborted &&
           replayable &&
           attempt < retry.maxAttempts &&
           mayRetryNetworkError(o.method, policy)
@@ -247,7 +247,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
           await this.#backoff(o.method, path, attempt, net, undefined, deadline)
           continue
         }
-        if (deadline.signal.aborted)
+        if (deadline.aborted)
           throw deadline.abortError(this.name, `${o.method} ${pathOnly(path)}`, err)
         throw new SalesforceError(
           net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT'
@@ -411,12 +411,19 @@ function pathOnly(path: string): string {
 }
 
 function flatHeaders(res: RawResponse): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const k in res.headers) {
-    const v = res.headers[k]
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v
+  const headers = res.headers
+  for (const k in headers) {
+    if (Array.isArray(headers[k])) {
+      // Rare (set-cookie): only then build a new object.
+      const out: Record<string, string> = {}
+      for (const key in headers) {
+        const v = headers[key]
+        if (v !== undefined) out[key] = Array.isArray(v) ? v.join(', ') : v
+      }
+      return out
+    }
   }
-  return out
+  return headers as Record<string, string>
 }
 
 async function readBody<T>(
