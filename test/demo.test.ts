@@ -76,7 +76,7 @@ async function bash(command: string, env: NodeJS.ProcessEnv): Promise<string> {
   return stdout
 }
 
-afterAll(async () => {
+afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
   rmSync(home, { recursive: true, force: true })
 })

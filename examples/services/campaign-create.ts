@@ -9,10 +9,11 @@ export default defineService({
   output: z.object({ id: z.string() }),
   async handle({ input, salesforce, log }) {
     const client = salesforce('My Salesforce Connection')
-    const created = (await client.post('/sobjects/Campaign/', {
+    // Salesforce answers 201 { id, success, errors } (salesforce-api.md §2.3).
+    const created = await client.post<{ id: string }>('/sobjects/Campaign/', {
       Name: input.name,
       Segment__c: input.segment,
-    })) as { id: string }
+    })
     log.info({ id: created.id }, 'campaign created')
     return { id: created.id }
   },

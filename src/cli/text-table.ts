@@ -4,7 +4,7 @@ const MAX_WIDTH = 48
 
 export function cell(value: unknown): string {
   if (value === null || value === undefined) return ''
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
   const flat = text.replace(/\s+/g, ' ')
   return flat.length > MAX_WIDTH ? `${flat.slice(0, MAX_WIDTH - 1)}…` : flat
 }

@@ -92,7 +92,9 @@ export class ConnectionClients {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#entries.values()].map((e) => e.client?.close()))
+    await Promise.all(
+      [...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])),
+    )
     this.#entries.clear()
   }
 }

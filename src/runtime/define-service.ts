@@ -13,9 +13,9 @@ export interface ServiceContext<I> {
   /** The validated input. */
   input: I
   /** The client of a named connection; a missing or inactive connection throws at once. */
-  salesforce(connection: string): SalesforceClient
+  salesforce: (connection: string) => SalesforceClient
   /** Runs another service in process, with the same correlation id. */
-  invoke(service: string, input: unknown): Promise<unknown>
+  invoke: (service: string, input: unknown) => Promise<unknown>
   /** A pino logger bound to this invocation's correlation id and service name. */
   log: Logger
   /** Aborted when the service's timeout passes or the caller goes away. */

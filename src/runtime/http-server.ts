@@ -4,12 +4,8 @@
 //   502 Salesforce refused (its errorCode) or login failed · 503 connection missing/inactive
 //   or service not loaded · 504 timeout · 500 a bug (only the correlation id).
 import { randomUUID } from 'node:crypto'
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { LoginError, SalesforceApiError, SalesforceError } from '../salesforce/index.js'
 import type { Store } from '../store/index.js'
@@ -27,10 +23,13 @@ export interface HttpServerOptions {
 
 const CORRELATION_HEADER = 'x-correlation-id'
 
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+/** The Fastify instance, typed with the runtime's pino logger. */
+export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { store, invoker } = options
   const app = Fastify({
-    loggerInstance: options.log as FastifyBaseLogger,
+    loggerInstance: options.log,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER]
@@ -76,7 +75,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       const result = await invoker.invoke(channel.service, input, {
         correlationId: req.id,
         signal: abort.signal,
-        log: req.log as Logger,
+        log: req.log,
       })
       return reply.code(200).send(result ?? null)
     },

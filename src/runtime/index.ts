@@ -24,5 +24,5 @@ export {
 } from './public-entry-resolver.js'
 export { ConnectionClients, clientFor } from './connection-clients.js'
 export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'
-export { createHttpServer, type HttpServerOptions } from './http-server.js'
+export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js'

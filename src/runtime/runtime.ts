@@ -1,10 +1,9 @@
 // Wires the runtime together: the registry filled from service folders, cached clients per
 // connection, the invoker, and the HTTP server. `close()` stops it all in order.
-import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
 import { ConnectionClients } from './connection-clients.js'
-import { createHttpServer } from './http-server.js'
+import { createHttpServer, type HttpServer } from './http-server.js'
 import { Invoker } from './invoker.js'
 import { linkPublicEntry } from './public-entry-resolver.js'
 import { loadServices, type LoadReport } from './service-loader.js'
@@ -29,7 +28,7 @@ export interface Runtime {
   readonly invoker: Invoker
   /** The cached client per connection (the admin API reads their API usage and revokes tokens). */
   readonly clients: ConnectionClients
-  readonly http: FastifyInstance
+  readonly http: HttpServer
   readonly loadReport: LoadReport
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(host: string, port: number): Promise<string>
