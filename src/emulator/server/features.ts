@@ -3,8 +3,6 @@
 import type { Feature } from './emulator-context.js'
 import { compositeFeature } from '../composite/index.js'
 import { bulkFeature } from '../bulk/index.js'
+import { setupFeature } from '../setup/index.js'
 
-export const features: Feature[] = [
-  compositeFeature,
-  bulkFeature,
-]
+export const features: Feature[] = [compositeFeature, bulkFeature, setupFeature]
