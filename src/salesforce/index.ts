@@ -58,7 +58,12 @@ export type { ParameterizedSearchParams } from './search/index.js'
 export { Apex } from './apex/index.js'
 export type { ApexCallOptions } from './apex/index.js'
 export { Collections } from './collections/index.js'
-export type { CollectionsOptions, CollectionWriteOptions, RecordResult, RecordError } from './collections/index.js'
+export type {
+  CollectionsOptions,
+  CollectionWriteOptions,
+  RecordResult,
+  RecordError,
+} from './collections/index.js'
 export { composite, compositeBatch, compositeTree } from './composite/index.js'
 export type {
   CompositeRequest,
@@ -72,3 +77,21 @@ export type {
   TreeRecord,
   TreeResult,
 } from './composite/index.js'
+export { Bulk, ingest, IngestResult, BulkQuery, waitForJob, writeMany } from './bulk/index.js'
+export type {
+  BulkOptions,
+  IngestOptions,
+  IngestOperation,
+  BulkSuccessRow,
+  BulkFailureRow,
+  BulkUnprocessedRow,
+  BulkQueryOptions,
+  JobInfo,
+  JobKind,
+  JobState,
+  PollOptions,
+  RecordInput,
+  CsvInput,
+  WriteManyOptions,
+  WriteOperation,
+} from './bulk/index.js'

@@ -19,7 +19,7 @@ export interface LoopbackRequest {
   json: () => unknown
 }
 
-export type Handler = (req: LoopbackRequest, res: ServerResponse) => void | Promise<void>
+export type Handler = (req: LoopbackRequest, res: ServerResponse) => unknown
 
 export interface Loopback {
   baseUrl: string

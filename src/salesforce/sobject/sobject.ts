@@ -2,7 +2,8 @@
 // id, delete and a cached describe (salesforce-api.md §2.2–§2.4).
 
 import { ForcebridgeError } from '../../util/index.js'
-import type { RecordError } from '../collections/index.js'
+import { writeMany, type WriteManyOptions } from '../bulk/index.js'
+import type { RecordError, RecordResult } from '../collections/index.js'
 import type { Requester } from '../requester.js'
 import { DescribeCache, type DescribeSObjectResult } from './describe-cache.js'
 import { checkFields, checkId, checkName } from '../soql/index.js'
@@ -192,6 +193,50 @@ export class SObject<T extends object = Record<string, unknown>> {
   async delete(id: string): Promise<void> {
     checkId(`${this.name}.delete`, id)
     await this.requester.request({ method: 'DELETE', path: this.path(id) })
+  }
+
+  /**
+   * Creates any number of records: sObject Collections below `bulkThreshold` (default 2,000),
+   * Bulk API 2.0 from it on. One result per record, in input order, either way.
+   */
+  insertMany(
+    records: ReadonlyArray<Fields<T>>,
+    options: WriteManyOptions = {},
+  ): Promise<RecordResult[]> {
+    return writeMany(this.requester, this.name, 'insert', records, options)
+  }
+
+  /** Updates records by `Id`; the path is chosen as in insertMany. */
+  updateMany(
+    records: ReadonlyArray<Fields<T> & { Id: string }>,
+    options: WriteManyOptions = {},
+  ): Promise<RecordResult[]> {
+    return writeMany(this.requester, this.name, 'update', records, options)
+  }
+
+  /** Upserts records matched on `externalIdField`; `created` tells which were new. */
+  upsertMany(
+    externalIdField: string,
+    records: ReadonlyArray<Fields<T>>,
+    options: WriteManyOptions = {},
+  ): Promise<RecordResult[]> {
+    checkName(`${this.name}.upsertMany field`, externalIdField)
+    return writeMany(this.requester, this.name, 'upsert', records, { ...options, externalIdField })
+  }
+
+  /** Deletes records by id; the path is chosen as in insertMany. */
+  async deleteMany(
+    ids: readonly string[],
+    options: WriteManyOptions = {},
+  ): Promise<RecordResult[]> {
+    ids.forEach((id, i) => checkId(`${this.name}.deleteMany id ${i}`, id))
+    return writeMany(
+      this.requester,
+      this.name,
+      'delete',
+      ids.map((Id) => ({ Id })),
+      options,
+    )
   }
 
   /** The describe, cached with a TTL and revalidated with If-Modified-Since. */
