@@ -3,6 +3,7 @@
 
 import { LoginError } from './login-error.js'
 import { requestToken } from './oauth-token-request.js'
+import { backoffDelay } from './retry-policy.js'
 import { MemoryTokenCache } from './token-cache.js'
 import type { TokenCache } from './token-cache.js'
 import type { HttpTransport } from './http-transport.js'
@@ -11,6 +12,7 @@ import type { TokenInfo } from './token-info.js'
 import type { LoginEvent } from './client-events.js'
 
 const MAX_COOLDOWN_MS = 5 * 60_000
+const TRANSIENT_STATUS = new Set([502, 503, 504])
 
 export class TokenManager {
   /** The token this process last used: read without a cache round trip on the hot path. */
@@ -111,6 +113,31 @@ export class TokenManager {
     return token
   }
 
+  /**
+   * A token request is safe to send again, so a login host that is briefly unreachable or
+   * answers 502/503/504 gets the client's retry settings; refusals are not retried.
+   */
+  private async requestWithRetry(): Promise<TokenInfo> {
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.o.retry
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await requestToken(this.transport, this.o, this.refreshToken)
+      } catch (err) {
+        const transient =
+          err instanceof LoginError &&
+          err.code === 'LOGIN_UNAVAILABLE' &&
+          (err.status === undefined || TRANSIENT_STATUS.has(err.status))
+        if (!transient || attempt >= maxAttempts) throw err
+        const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs)
+        this.o.logger?.warn(
+          { connection: this.o.name, attempt, delayMs, status: err.status },
+          'salesforce login retried',
+        )
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+      }
+    }
+  }
+
   private async doLogin(force: boolean): Promise<TokenInfo> {
     const now = this.o.now()
     // A refused login is not retried in a tight loop: Salesforce locks a user out after
@@ -120,7 +147,7 @@ export class TokenManager {
     const flow = this.o.auth.flow
     let token: TokenInfo
     try {
-      token = await requestToken(this.transport, this.o, this.refreshToken)
+      token = await this.requestWithRetry()
     } catch (err) {
       const error = err instanceof LoginError ? err : wrapUnexpected(err, this.o)
       const count = (this.failure?.count ?? 0) + 1

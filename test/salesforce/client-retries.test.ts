@@ -127,6 +127,28 @@ describe('retries', () => {
     expect(org.dataRequests).toHaveLength(1)
   })
 
+  it('retries a login host that answers 503, but not a refused login', async () => {
+    let n = 0
+    org.onToken = () =>
+      ++n === 1
+        ? { status: 503, contentType: 'text/html', body: '<title>Unavailable</title>' }
+        : undefined
+    await expect(client.get('sobjects')).resolves.toMatchObject({ ok: true })
+    expect(org.logins).toBe(2)
+    await client.close()
+    client = createClient({
+      loginUrl: org.loginUrl,
+      auth: passwordAuth(),
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 },
+    })
+    org.onToken = () => ({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'authentication failure' },
+    })
+    await expect(client.get('sobjects')).rejects.toMatchObject({ code: 'LOGIN_FAILED' })
+    expect(org.logins).toBe(3)
+  })
+
   it('parses Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z')
     expect(parseRetryAfter('5', now)).toBe(5000)
