@@ -23,6 +23,7 @@ export class ConnectionClients {
   readonly #log: Logger
   readonly #options: ConnectionClientsOptions
   #entries = new Map<string, Entry>()
+  #refreshing: Promise<void> | undefined
 
   constructor(repo: ConnectionRepository, log: Logger, options: ConnectionClientsOptions = {}) {
     this.#repo = repo
@@ -34,7 +35,16 @@ export class ConnectionClients {
    * Picks up added, changed and removed connections; unchanged ones keep their client (and
    * so their token). Clients log in lazily, on their first call.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    // Single flight: concurrent invocations share one refresh, so a burst of calls on a new
+    // or changed connection builds one client and so costs one login, not one each.
+    this.#refreshing ??= this.#reload().finally(() => {
+      this.#refreshing = undefined
+    })
+    return this.#refreshing
+  }
+
+  async #reload(): Promise<void> {
     const next = new Map<string, Entry>()
     for (const info of await this.#repo.list()) {
       const old = this.#entries.get(info.name)
