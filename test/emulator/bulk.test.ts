@@ -307,6 +307,94 @@ describe('Bulk API 2.0 ingest', () => {
   })
 })
 
+describe('Bulk API 2.0 relationship columns', () => {
+  it('sets a lookup from the parent external id in a column such as Account.Ext__c', async () => {
+    const org = await startEmulator({
+      org: {
+        users: [{ username: 'rel@example.com', password: 'pw', securityToken: 'T' }],
+        connectedApps: [
+          {
+            name: 'rel',
+            consumerKey: 'rel-key',
+            consumerSecret: 'rel-secret',
+            flows: ['password'],
+          },
+        ],
+        objects: [
+          {
+            name: 'Account',
+            fields: [{ name: 'Ext__c', type: 'text', externalId: true, unique: true }],
+          },
+        ],
+      },
+    })
+    try {
+      const login = await request(`${org.url}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'rel-key',
+          client_secret: 'rel-secret',
+          username: 'rel@example.com',
+          password: 'pwT',
+        }).toString(),
+      })
+      const relToken = ((await login.body.json()) as { access_token: string }).access_token
+      const parent = org.org.create(
+        'Account',
+        { Name: 'Parent', Ext__c: 'ACME-1' },
+        { userId: '005000000000000AAA' },
+      )
+      const call = async (
+        method: 'POST' | 'PUT' | 'PATCH' | 'GET',
+        path: string,
+        body?: string,
+      ) => {
+        const res = await request(`${org.url}/services/data/${V}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${relToken}`,
+            'content-type': body?.startsWith('{') ? 'application/json' : 'text/csv',
+          },
+          ...(body === undefined ? {} : { body }),
+        })
+        return res.body.text()
+      }
+      const job = JSON.parse(
+        await call(
+          'POST',
+          '/jobs/ingest',
+          JSON.stringify({ object: 'Contact', operation: 'insert' }),
+        ),
+      ) as { id: string }
+      await call(
+        'PUT',
+        `/jobs/ingest/${job.id}/batches`,
+        'LastName,Account.Ext__c\nChild,acme-1\nOrphan,NOPE\n',
+      )
+      await call('PATCH', `/jobs/ingest/${job.id}`, JSON.stringify({ state: 'UploadComplete' }))
+      let info: { state: string; numberRecordsFailed: number } = {
+        state: '',
+        numberRecordsFailed: 0,
+      }
+      while (!['JobComplete', 'Failed'].includes(info.state)) {
+        await new Promise((r) => setTimeout(r, 5))
+        info = JSON.parse(await call('GET', `/jobs/ingest/${job.id}`)) as typeof info
+      }
+      expect(info).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 1 })
+      const child = [...org.org.rows('Contact')].find((r) => r.LastName === 'Child')
+      expect(child?.AccountId).toBe(parent.id)
+      const failed = await call('GET', `/jobs/ingest/${job.id}/failedResults`)
+      expect(failed).toContain(
+        'Foreign key external ID: NOPE not found for field Ext__c in entity Account',
+      )
+    } finally {
+      await org.close()
+    }
+  })
+})
+
 describe('Bulk API 2.0 query', () => {
   it('pages results with Sforce-Locator and maxRecords, ending with the literal null', async () => {
     const csv = [
