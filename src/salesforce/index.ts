@@ -95,3 +95,5 @@ export type {
   WriteManyOptions,
   WriteOperation,
 } from './bulk/index.js'
+export { DataHelpers } from './client-helpers.js'
+export type { DataHelpersOptions } from './client-helpers.js'

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { DataHelpers } from '../../src/salesforce/client-helpers.js'
 import { DescribeCache, SObject } from '../../src/salesforce/sobject/index.js'
 import { sendJson, startLoopback, TestRequester, type Loopback } from './data-loopback.js'
 
@@ -152,5 +153,15 @@ describe('describe cache', () => {
     fail = false
     expect((await account.describe()).name).toBe('Account')
     expect(server.calls).toHaveLength(2)
+  })
+})
+
+describe('data helpers on a client', () => {
+  it('shares one describe cache between sobject() calls', async () => {
+    server = await startLoopback((_req, res) => sendJson(res, 200, { name: 'Account', label: 'Account', fields: [] }))
+    const helpers = new DataHelpers(new TestRequester(server.baseUrl))
+    await helpers.sobject('Account').describe()
+    await helpers.sobject('Account').describe()
+    expect(server.calls).toHaveLength(1)
   })
 })
