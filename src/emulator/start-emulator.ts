@@ -3,7 +3,6 @@
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import type { HTTPMethods } from 'fastify'
 import { ApiLimits } from './limits/api-limits.js'
 import { FaultInjector } from './faults/fault-injector.js'
 import type { FaultSettings } from './faults/fault-settings.js'
@@ -150,8 +149,9 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   }
 
   // Late-bound: dispatch needs the app, and the app's features need the context.
-  let inject:
-    ((req: Parameters<EmulatorContext['dispatch']>[0]) => Promise<DispatchResponse>) | undefined
+  const late: {
+    inject?: (req: Parameters<EmulatorContext['dispatch']>[0]) => Promise<DispatchResponse>
+  } = {}
   const ctx: EmulatorContext = {
     org: store,
     orgId,
@@ -159,7 +159,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     now,
     newId: (prefix) => ids.next(prefix),
     query: (soql, q) => runQuery(store, soql, { ...q, now: now() }),
-    dispatch: (req) => inject!(req),
+    dispatch: (req) => late.inject!(req),
     limits: {
       used: () => state.limits.used(),
       max: () => state.limits.max(),
@@ -167,7 +167,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
   }
   const app = await buildApp(state, ctx, { logger: opts.logger ?? false })
-  inject = async (req) => {
+  late.inject = async (req) => {
     const key = randomUUID()
     state.dispatchSessions.set(key, req.session)
     try {
@@ -183,7 +183,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
         headers['content-type'] ??= 'application/json'
       }
       const res = await app.inject({
-        method: req.method.toUpperCase() as HTTPMethods,
+        method: req.method.toUpperCase(),
         url: req.url,
         headers,
         payload,

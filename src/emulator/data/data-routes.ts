@@ -61,9 +61,9 @@ export function registerDataRoutes(
   ctx: EmulatorContext,
 ): void {
   // No authentication and not counted (salesforce-api.md §2.1).
-  app.get('/services/data', async () => apiVersions())
+  app.get('/services/data', () => apiVersions())
 
-  app.get('/services/data/:version', async (request) => {
+  app.get('/services/data/:version', (request) => {
     const base = `/services/data/v${request.apiVersion}`
     const out: Record<string, string> = {}
     for (const name of RESOURCES)
@@ -76,7 +76,7 @@ export function registerDataRoutes(
     return out
   })
 
-  app.get('/services/data/:version/limits', async () => limitsBody(state))
+  app.get('/services/data/:version/limits', () => limitsBody(state))
 
   registerSObjectRoutes(app, state)
   registerQueryRoutes(app, state, ctx)

@@ -38,14 +38,14 @@ export function registerQueryRoutes(
     return state.locators.firstPage(result, pageSize(request), request.apiVersion)
   }
 
-  app.get<{ Querystring: { q?: string } }>('/services/data/:version/query', async (request) =>
+  app.get<{ Querystring: { q?: string } }>('/services/data/:version/query', (request) =>
     run(request, false),
   )
-  app.get<{ Querystring: { q?: string } }>('/services/data/:version/queryAll', async (request) =>
+  app.get<{ Querystring: { q?: string } }>('/services/data/:version/queryAll', (request) =>
     run(request, true),
   )
 
-  const more = async (request: FastifyRequest<{ Params: { locator: string } }>) =>
+  const more = (request: FastifyRequest<{ Params: { locator: string } }>) =>
     state.locators.next(request.params.locator, request.apiVersion)
   app.get('/services/data/:version/query/:locator', more)
   app.get('/services/data/:version/queryAll/:locator', more)

@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify'
 import { ApiError, type OrgReader } from '../model/index.js'
+import { display } from '../org/coerce-value.js'
 import { readJsonObject } from '../server/read-json-body.js'
 import { runParameterizedSearch, runSearch } from '../soql/index.js'
 
@@ -23,19 +24,18 @@ function flattenBody(body: Record<string, unknown>): Params {
         names.push(name)
         if (Array.isArray(entry.fields))
           out[`${name}.fields`] = (entry.fields as unknown[]).map(String).join(',')
-        if (entry.limit !== undefined) out[`${name}.limit`] = String(entry.limit as number)
+        if (entry.limit !== undefined) out[`${name}.limit`] = display(entry.limit)
         if (typeof entry.where === 'string') out[`${name}.where`] = entry.where
       }
       out.sobject = names
     } else if (Array.isArray(value)) out[key] = (value as unknown[]).map(String).join(',')
-    else if (value !== null && typeof value !== 'object')
-      out[key] = String(value as string | number | boolean)
+    else if (value !== null && typeof value !== 'object') out[key] = display(value)
   }
   return out
 }
 
 export function registerSearchRoutes(app: FastifyInstance, org: OrgReader): void {
-  app.get<{ Querystring: { q?: string } }>('/services/data/:version/search', async (request) => {
+  app.get<{ Querystring: { q?: string } }>('/services/data/:version/search', (request) => {
     const q = request.query.q
     if (q === undefined || q.trim() === '') {
       throw new ApiError(
@@ -48,10 +48,10 @@ export function registerSearchRoutes(app: FastifyInstance, org: OrgReader): void
     return Number(request.apiVersion) >= WRAPPED_FROM ? result : result.searchRecords
   })
 
-  app.get('/services/data/:version/parameterizedSearch', async (request) =>
+  app.get('/services/data/:version/parameterizedSearch', (request) =>
     runParameterizedSearch(org, request.query as Params, { apiVersion: request.apiVersion }),
   )
-  app.post('/services/data/:version/parameterizedSearch', async (request) =>
+  app.post('/services/data/:version/parameterizedSearch', (request) =>
     runParameterizedSearch(org, flattenBody(readJsonObject(request.body)), {
       apiVersion: request.apiVersion,
     }),

@@ -87,13 +87,13 @@ export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState
 
   const base = '/services/data/:version/sobjects'
 
-  app.get(base, async (request) => ({
+  app.get(base, (request) => ({
     encoding: 'UTF-8',
     maxBatchSize: 200,
     sobjects: store.objects().map((o) => globalEntry(o, request.apiVersion)),
   }))
 
-  app.get<{ Params: TypeParams }>(`${base}/:type`, async (request) => {
+  app.get<{ Params: TypeParams }>(`${base}/:type`, (request) => {
     const obj = requireType(request.params.type)
     return { objectDescribe: globalEntry(obj, request.apiVersion), recentItems: [] }
   })

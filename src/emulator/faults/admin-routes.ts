@@ -33,20 +33,18 @@ export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState):
     const given = Buffer.from(String(request.headers['x-emulator-admin-token'] ?? ''))
     const expected = Buffer.from(state.adminToken)
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply
-        .code(403)
-        .send([
-          {
-            errorCode: 'FORBIDDEN',
-            message: 'the admin API needs the X-Emulator-Admin-Token header printed at start',
-          },
-        ])
+      return reply.code(403).send([
+        {
+          errorCode: 'FORBIDDEN',
+          message: 'the admin API needs the X-Emulator-Admin-Token header printed at start',
+        },
+      ])
     }
   })
 
-  app.get('/__emulator/stats', async () => statsBody(state))
-  app.get('/__emulator/faults', async () => state.faults.current())
-  app.post('/__emulator/faults', async (request) => {
+  app.get('/__emulator/stats', () => statsBody(state))
+  app.get('/__emulator/faults', () => state.faults.current())
+  app.post('/__emulator/faults', (request) => {
     state.faults.set(parse(faultSettingsSchema, request.body))
     return state.faults.current()
   })
@@ -66,11 +64,11 @@ export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState):
     state.limits.reset()
     return reply.code(204).send()
   })
-  app.post('/__emulator/settings', async (request) => {
+  app.post('/__emulator/settings', (request) => {
     Object.assign(state.settings, parse(settingsSchema, request.body))
     return state.settings
   })
-  app.post('/__emulator/refresh-tokens', async (request) => {
+  app.post('/__emulator/refresh-tokens', (request) => {
     const { username, consumerKey } = parse(refreshSchema, request.body)
     try {
       return { refresh_token: issueRefreshToken(state, username, consumerKey) }

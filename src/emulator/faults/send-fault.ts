@@ -24,34 +24,28 @@ export function sendFault(
       request.raw.socket.destroy()
       return reply
     case 'serverUnavailable':
-      return reply
-        .code(503)
-        .send([
-          {
-            message: 'Server is temporarily unavailable. Please try again later.',
-            errorCode: 'SERVER_UNAVAILABLE',
-          },
-        ])
+      return reply.code(503).send([
+        {
+          message: 'Server is temporarily unavailable. Please try again later.',
+          errorCode: 'SERVER_UNAVAILABLE',
+        },
+      ])
     case 'unableToLockRow':
-      return reply
-        .code(400)
-        .send([
-          {
-            message: 'unable to obtain exclusive access to this record',
-            errorCode: 'UNABLE_TO_LOCK_ROW',
-            fields: [],
-          },
-        ])
+      return reply.code(400).send([
+        {
+          message: 'unable to obtain exclusive access to this record',
+          errorCode: 'UNABLE_TO_LOCK_ROW',
+          fields: [],
+        },
+      ])
     case 'internalError':
-      return reply
-        .code(500)
-        .send([
-          {
-            message:
-              'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
-            errorCode: 'UNKNOWN_EXCEPTION',
-          },
-        ])
+      return reply.code(500).send([
+        {
+          message:
+            'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
+          errorCode: 'UNKNOWN_EXCEPTION',
+        },
+      ])
     case 'badGatewayHtml':
       return reply
         .code(502)

@@ -19,6 +19,11 @@ const JAVA_TYPES: Record<string, string> = {
   datetime: 'datetime',
 }
 
+/** A value as Salesforce shows it in a message: JSON for objects and arrays. */
+export function display(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined')
+}
+
 function tokenOf(value: unknown): string {
   if (Array.isArray(value)) return 'START_ARRAY'
   if (typeof value === 'object') return 'START_OBJECT'
@@ -30,7 +35,7 @@ function tokenOf(value: unknown): string {
 
 function parserError(f: FieldDef, value: unknown): ApiError {
   const javaType = JAVA_TYPES[f.type] ?? 'String'
-  const shown = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const shown = display(value)
   return new ApiError(
     400,
     'JSON_PARSER_ERROR',
@@ -42,7 +47,7 @@ function wrongType(f: FieldDef, value: unknown): ApiError {
   return new ApiError(
     400,
     'INVALID_TYPE_ON_FIELD_IN_RECORD',
-    `${f.label}: value not of required type: ${String(value)}`,
+    `${f.label}: value not of required type: ${display(value)}`,
     [f.name],
   )
 }
@@ -66,7 +71,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 function textValue(f: FieldDef, value: unknown): string | null {
   if (typeof value === 'object') throw parserError(f, value)
-  const text = String(value)
+  const text = display(value)
   // Salesforce stores an empty text value as null.
   if (text === '') return null
   if (text.length > f.length) {

@@ -12,7 +12,8 @@ import {
   type SaveResult,
   type WriteContext,
 } from '../model/index.js'
-import { IdGenerator, toId18 } from '../ids/record-id.js'
+import { toId18, type IdGenerator } from '../ids/record-id.js'
+import { display } from './coerce-value.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
 import type { RecordChange, SqlitePersistence } from './sqlite-persistence.js'
@@ -316,7 +317,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
     for (const f of this.indexed.get(obj.name)!) {
       const v = row[f.name]
       if (!f.unique || v === null || v === undefined) continue
-      const other = this.findByField(obj.name, f.name, String(v)).find((id) => id !== row.Id)
+      const other = this.findByField(obj.name, f.name, display(v)).find((id) => id !== row.Id)
       if (other !== undefined) {
         throw new ApiError(
           400,
@@ -357,7 +358,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       if (v === null || v === undefined) continue
       const key = `${objectName}.${f.name}`
       let index = this.indexes.get(key)
-      if (!index) this.indexes.set(key, (index = new Map()))
+      if (!index) this.indexes.set(key, (index = new Map<string, Set<string>>()))
       const norm = normalise(f, v)
       let ids = index.get(norm)
       if (!ids) index.set(norm, (ids = new Set()))
@@ -390,6 +391,6 @@ export class OrgStore implements OrgWriter, RuleLookups {
 
 /** Unique and external id values match without regard to case unless the field is case-sensitive. */
 function normalise(f: FieldDef, value: unknown): string {
-  const text = String(value)
+  const text = display(value)
   return f.caseSensitive ? text : text.toLowerCase()
 }

@@ -2,7 +2,7 @@
 // order it applies them: unknown fields, read-only fields, value types, references.
 
 import { ApiError, type FieldDef, type ObjectDef, type OrgReader } from '../model/index.js'
-import { coerceValue } from './coerce-value.js'
+import { coerceValue, display } from './coerce-value.js'
 
 export type Mode = 'create' | 'update'
 
@@ -24,7 +24,7 @@ function resolveRelationship(org: RuleLookups, rel: FieldDef, value: unknown): s
     throw new ApiError(
       400,
       'JSON_PARSER_ERROR',
-      `Cannot deserialize instance of ${rel.relationshipName ?? 'object'} from ${Array.isArray(value) ? 'START_ARRAY' : 'VALUE_STRING'} value ${String(value)}`,
+      `Cannot deserialize instance of ${rel.relationshipName ?? 'object'} from ${Array.isArray(value) ? 'START_ARRAY' : 'VALUE_STRING'} value ${display(value)}`,
     )
   }
   const body = value as Record<string, unknown>

@@ -70,14 +70,12 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
     }
     const flight = state.limits.begin()
     if (flight === undefined) {
-      return reply
-        .code(403)
-        .send([
-          {
-            message: 'ConcurrentPerOrgLongTxn Limit exceeded.',
-            errorCode: 'REQUEST_LIMIT_EXCEEDED',
-          },
-        ])
+      return reply.code(403).send([
+        {
+          message: 'ConcurrentPerOrgLongTxn Limit exceeded.',
+          errorCode: 'REQUEST_LIMIT_EXCEEDED',
+        },
+      ])
     }
     flights.set(request, flight)
     state.limits.count()
@@ -95,13 +93,15 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
     if (fault) return sendFault(fault, request, reply)
   })
 
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     const flight = flights.get(request)
     if (flight !== undefined) state.limits.end(flight)
+    done()
   })
   // A dropped connection never reaches onResponse.
-  app.addHook('onRequestAbort', async (request) => {
+  app.addHook('onRequestAbort', (request, done) => {
     const flight = flights.get(request)
     if (flight !== undefined) state.limits.end(flight)
+    done()
   })
 }

@@ -52,24 +52,20 @@ export async function buildApp(
         ? (err as { statusCode: number }).statusCode
         : 500
     if (status < 500) {
-      return reply
-        .code(status)
-        .send([
-          {
-            message: err instanceof Error ? err.message : String(err),
-            errorCode: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'INVALID_REQUEST',
-          },
-        ])
-    }
-    request.log.error({ err }, 'unexpected error in the emulator')
-    return reply
-      .code(500)
-      .send([
+      return reply.code(status).send([
         {
-          message: 'An unexpected error occurred in the emulator; see its log.',
-          errorCode: 'UNKNOWN_EXCEPTION',
+          message: err instanceof Error ? err.message : String(err),
+          errorCode: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'INVALID_REQUEST',
         },
       ])
+    }
+    request.log.error({ err }, 'unexpected error in the emulator')
+    return reply.code(500).send([
+      {
+        message: 'An unexpected error occurred in the emulator; see its log.',
+        errorCode: 'UNKNOWN_EXCEPTION',
+      },
+    ])
   })
 
   app.setNotFoundHandler((_request, reply) =>
