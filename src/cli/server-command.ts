@@ -68,6 +68,27 @@ function seedOf(text: string): number {
   return n
 }
 
+/** Turns "address in use" into a line that names the setting to change. */
+async function listening<T>(
+  what: string,
+  variable: string,
+  port: number,
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ForcebridgeError(
+        'PORT_IN_USE',
+        `port ${port} is already in use, so the ${what} cannot listen; stop what uses it or set ${variable} to another port`,
+        { cause: err },
+      )
+    }
+    throw err
+  }
+}
+
 async function startServer(config: Config, folders: string[], closers: Closer[]) {
   // Logs go to stderr so stdout holds only what the command prints (the demo's banner).
   const log = createLogger({ level: config.logLevel, destination: process.stderr })
@@ -78,7 +99,9 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
   closers.push(() => store.close())
   const runtime = await createRuntime({ store, log, serviceFolders: folders })
   closers.push(() => runtime.close())
-  const url = await runtime.listen(config.host, config.port)
+  const url = await listening('services server', 'FORCEBRIDGE_PORT', config.port, () =>
+    runtime.listen(config.host, config.port),
+  )
   return { store, runtime, url, log }
 }
 
@@ -106,12 +129,18 @@ export function serverCommands(program: Command): void {
       const closers: Closer[] = []
       try {
         const { startEmulator } = await loadEmulator()
-        const emulator = await startEmulator({
-          host: config.host,
-          port: config.emulatorPort,
-          ...demoOrg(),
-          dataDir: join(config.home, 'emulator'),
-        })
+        const emulator = await listening(
+          'emulator',
+          'FORCEBRIDGE_EMULATOR_PORT',
+          config.emulatorPort,
+          () =>
+            startEmulator({
+              host: config.host,
+              port: config.emulatorPort,
+              ...demoOrg(),
+              dataDir: join(config.home, 'emulator'),
+            }),
+        )
         closers.push(() => emulator.close())
         const folders = [join(packageRoot(), 'examples', 'services'), join(config.home, 'services')]
         const { store, url, log } = await startServer(config, folders, closers)
@@ -148,13 +177,19 @@ export function serverCommands(program: Command): void {
         )
       }
       const { startEmulator } = await loadEmulator()
-      const emulator = await startEmulator({
-        host: config.host,
+      const emulator = await listening(
+        'emulator',
+        '--port or FORCEBRIDGE_EMULATOR_PORT',
         port,
-        ...(flags.org ? { org: resolve(flags.org) } : demoOrg()),
-        ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
-        ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
-      })
+        () =>
+          startEmulator({
+            host: config.host,
+            port,
+            ...(flags.org ? { org: resolve(flags.org) } : demoOrg()),
+            ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
+            ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
+          }),
+      )
       closeOnSignal([() => emulator.close()], (m) => console.error(m))
       console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
     })

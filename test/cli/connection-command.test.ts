@@ -1,6 +1,7 @@
 // The connection and query commands, run in process through main(argv) against the emulator,
 // reading what the operator would see on stdout and stderr.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -189,5 +190,24 @@ describe('forcebridge query', () => {
     const bad = await cli('query', 'SELECT Nope__c FROM Campaign', '-c', 'CRM')
     expect(bad.code).toBe(1)
     expect(bad.err).toMatch(/^forcebridge: .*INVALID_FIELD|^forcebridge: .*Nope__c/)
+  })
+})
+
+describe('forcebridge dev', () => {
+  it('names the setting to change when the emulator port is taken', async () => {
+    const blocker = createServer()
+    await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok))
+    const port = (blocker.address() as AddressInfo).port
+    process.env.FORCEBRIDGE_EMULATOR_PORT = String(port)
+    try {
+      const dev = await cli('dev')
+      expect(dev.code).toBe(1)
+      expect(dev.err.trim()).toBe(
+        `forcebridge: port ${port} is already in use, so the emulator cannot listen; stop what uses it or set FORCEBRIDGE_EMULATOR_PORT to another port`,
+      )
+    } finally {
+      delete process.env.FORCEBRIDGE_EMULATOR_PORT
+      await new Promise((ok) => blocker.close(ok))
+    }
   })
 })

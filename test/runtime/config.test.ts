@@ -1,0 +1,38 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/runtime/index.js'
+
+describe('settings from the environment', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      home: resolve('.forcebridge'),
+      secretKey: undefined,
+      port: 8400,
+      emulatorPort: 8401,
+      host: '127.0.0.1',
+      logLevel: 'info',
+    })
+  })
+
+  it('reads every variable, treating an empty one as unset', () => {
+    const c = loadConfig({
+      FORCEBRIDGE_HOME: '/tmp/x',
+      FORCEBRIDGE_PORT: '9000',
+      FORCEBRIDGE_EMULATOR_PORT: '',
+      FORCEBRIDGE_LOG_LEVEL: 'debug',
+    })
+    expect(c).toMatchObject({ home: '/tmp/x', port: 9000, emulatorPort: 8401, logLevel: 'debug' })
+  })
+
+  it('names every bad value in one message', () => {
+    expect(() =>
+      loadConfig({
+        FORCEBRIDGE_PORT: 'eighty',
+        FORCEBRIDGE_EMULATOR_PORT: '70000',
+        FORCEBRIDGE_LOG_LEVEL: 'loud',
+      }),
+    ).toThrow(
+      /FORCEBRIDGE_PORT must be a port number.*FORCEBRIDGE_EMULATOR_PORT must be between 0 and 65535.*FORCEBRIDGE_LOG_LEVEL must be one of/,
+    )
+  })
+})
