@@ -48,11 +48,23 @@ export class HttpTransport {
     return this.closed
   }
 
-  async close(): Promise<void> {
+  /** Lets calls in flight finish for `graceMs`, then ends them (a hung call must not hold a shutdown). */
+  async close(graceMs: number): Promise<void> {
     this.closed = true
     const pools = [...this.pools.values()]
     this.pools.clear()
-    await Promise.all(pools.map((p) => p.close()))
+    await Promise.all(
+      pools.map(async (pool) => {
+        let timer: NodeJS.Timeout | undefined
+        const graceful = pool.close().then(() => true)
+        const expired = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs)
+        })
+        const closed = await Promise.race([graceful, expired])
+        clearTimeout(timer)
+        if (!closed) await pool.destroy()
+      }),
+    )
   }
 
   private pool(origin: string): Pool {

@@ -119,9 +119,12 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     await this.#tokens.clear()
   }
 
-  /** Closes the connection pools; later calls fail with CLIENT_CLOSED. */
-  close(): Promise<void> {
-    return this.#transport.close()
+  /**
+   * Closes the connection pools; later calls fail with CLIENT_CLOSED. Calls in flight get
+   * `graceMs` (default 5,000) to finish, then fail.
+   */
+  close(options?: { graceMs?: number }): Promise<void> {
+    return this.#transport.close(options?.graceMs ?? 5_000)
   }
 
   async #body<T>(

@@ -98,6 +98,16 @@ describe('errors', () => {
     expect(err.message).toContain('150 ms')
   })
 
+  it('times out a call whose login hangs, without waiting for the login', async () => {
+    org.onToken = () => new Promise(() => {})
+    const err = (await client
+      .get('x', { timeoutMs: 150 })
+      .catch((e: unknown) => e)) as SalesforceError
+    expect(err.code).toBe('TIMEOUT')
+    // The login is still hanging: close ends it at once.
+    await client.close({ graceMs: 0 })
+  })
+
   it('reports ABORTED when the caller aborts', async () => {
     org.onData = () => new Promise(() => {})
     const controller = new AbortController()
