@@ -294,6 +294,44 @@ describe('/composite', () => {
     ).toBe(false)
   })
 
+  it('commits every subrequest of a successful allOrNone request', async () => {
+    const res = await api('POST', '/composite', {
+      allOrNone: true,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: `/services/data/${V}/sobjects/Account`,
+          referenceId: 'a',
+          body: { Name: 'All good' },
+        },
+        {
+          method: 'PATCH',
+          url: `/services/data/${V}/sobjects/Invoice__c/Number__c/AON-1`,
+          referenceId: 'inv',
+          body: { Amount__c: 5, Account__c: '@{a.id}' },
+        },
+        {
+          method: 'PATCH',
+          url: `/services/data/${V}/sobjects/Account/@{a.id}`,
+          referenceId: 'rename',
+          body: { Name: 'All good, renamed' },
+        },
+        {
+          method: 'GET',
+          url: `/services/data/${V}/query?q=SELECT+Name+FROM+Account+WHERE+Id='@{a.id}'`,
+          referenceId: 'q',
+        },
+      ],
+    })
+    const [a, inv, rename, q] = res.body.compositeResponse
+    expect([a.httpStatusCode, inv.httpStatusCode, rename.httpStatusCode, q.httpStatusCode]).toEqual(
+      [201, 201, 204, 200],
+    )
+    expect(inv.body).toMatchObject({ success: true, created: true })
+    expect(q.body.records[0].Name).toBe('All good, renamed')
+    expect(emu.org.getRow('Invoice__c', inv.body.id)?.Account__c).toBe(a.body.id)
+  })
+
   it('without allOrNone skips only the subrequests that depend on a failed one', async () => {
     const res = await api('POST', '/composite', {
       compositeRequest: [

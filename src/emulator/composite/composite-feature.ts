@@ -30,6 +30,15 @@ const DROPPED_HEADERS = new Set([
   'transfer-encoding',
 ])
 
+/** `location` → `Location`, `etag` → `ETag`: subresponse headers read as Salesforce writes them. */
+function headerCase(name: string): string {
+  if (name.toLowerCase() === 'etag') return 'ETag'
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+    .join('-')
+}
+
 function send(reply: FastifyReply, result: Reply): FastifyReply {
   reply.code(result.status)
   for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value)
@@ -47,7 +56,7 @@ function dispatcher(ctx: EmulatorContext, request: FastifyRequest) {
     const res = await ctx.dispatch({ ...sub, session: request.session })
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(res.headers)) {
-      if (!DROPPED_HEADERS.has(name.toLowerCase())) headers[name] = value
+      if (!DROPPED_HEADERS.has(name.toLowerCase())) headers[headerCase(name)] = value
     }
     return { status: res.status, body: res.body, headers }
   }

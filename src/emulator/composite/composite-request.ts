@@ -167,11 +167,10 @@ async function runEach(env: CompositeEnv, subs: Subrequest[]): Promise<SubRespon
     let reply: Reply
     try {
       const input = resolve(sub, outputs)
-      reply =
-        runNativeSubrequest(env, input) ??
-        (await env.dispatch(
-          sub.httpHeaders === undefined ? input : { ...input, headers: sub.httpHeaders },
-        ))
+      // Through the data API itself, so every resource and result shape is the REST one.
+      reply = await env.dispatch(
+        sub.httpHeaders === undefined ? input : { ...input, headers: sub.httpHeaders },
+      )
     } catch (err) {
       if (!(err instanceof UnresolvedReference)) throw err
       reply = { status: 400, body: halted(err.message) }
