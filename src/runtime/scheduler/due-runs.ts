@@ -35,6 +35,8 @@ export function dueRuns(input: DueRunsInput): DueRunsResult {
   for (const date of cron.enumerate(new Date(Math.max(dueAfter, cutoff - 1)))) {
     if (date.getTime() > now) break
     onTime.push({ at: date.getTime(), missed: false })
+    // A seconds pattern with a long grace period could pile up; keep the latest, as run-all does.
+    if (onTime.length > input.maxCatchUp) onTime.shift()
   }
   // The latest missed run, even under `skip`, moves `dueAfter` past everything missed.
   const latestMissed = cron.previousRuns(1, new Date(cutoff))[0]?.getTime()

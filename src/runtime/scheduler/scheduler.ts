@@ -185,7 +185,14 @@ class DatabaseScheduler implements Scheduler {
       .where('enabled', '=', 1)
       .execute()
     const fired: ScheduledRun[] = []
-    for (const row of rows) fired.push(...(await this.#fire(row)))
+    for (const row of rows) {
+      // One broken schedule must not hold up the others.
+      try {
+        fired.push(...(await this.#fire(row)))
+      } catch (error) {
+        this.#onError(error)
+      }
+    }
     return fired
   }
 
