@@ -185,3 +185,17 @@ describe('bulk query', () => {
     expect(server.jobs.size).toBe(0)
   })
 })
+
+describe('bulk csv', () => {
+  it('keeps a row whose only cell is empty instead of writing a blank line', async () => {
+    server = await startFakeBulk()
+    const result = await ingest(
+      new TestRequester(server.baseUrl),
+      { object: 'Account', operation: 'insert', poll },
+      [{ Name: 'a' }, { Name: '' }, { Name: null }],
+    )
+    expect(result.recordsUploaded).toBe(3)
+    expect([...server.jobs.values()][0]?.uploads[0]).toBe('Name\na\n""\n#N/A\n')
+    expect(await collect(result.successfulResults())).toHaveLength(3)
+  })
+})

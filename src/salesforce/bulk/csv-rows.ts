@@ -23,7 +23,9 @@ export function cellText(value: unknown, column: string): string {
 
 /** One CSV line (LF) with quoting where needed. */
 export function csvLine(cells: readonly string[]): string {
-  return stringify([cells], { record_delimiter: 'unix' })
+  // A row of empty cells would be a blank line, which CSV readers skip: the row would vanish.
+  const blank = cells.every((c) => c === '')
+  return stringify([cells], { record_delimiter: 'unix', quoted_empty: blank })
 }
 
 function parseWith<T>(

@@ -1,0 +1,124 @@
+// The data helpers through createClient against the emulator: each side checks the other.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { DataHelpers } from '../../src/salesforce/client-helpers.js'
+import { createClient, soql, type SalesforceClient } from '../../src/salesforce/index.js'
+
+let emu: EmulatorHandle
+let client: SalesforceClient
+let data: DataHelpers
+const poll = { initialDelayMs: 20, maxDelayMs: 100 }
+
+beforeAll(async () => {
+  emu = await startEmulator()
+  client = createClient({
+    loginUrl: emu.url,
+    name: 'demo',
+    auth: {
+      flow: 'password',
+      username: 'my.user@example.com',
+      password: 'my.password',
+      securityToken: 'DemoSecurityToken01',
+      clientId: '3MVG9forcebridge.demo.consumer.key',
+      clientSecret: 'forcebridge-demo-consumer-secret',
+    },
+  })
+  data = new DataHelpers(client)
+})
+afterAll(async () => {
+  await client.close()
+  await emu.close()
+})
+
+interface Invoice {
+  Name?: string
+  Number__c?: string
+}
+
+describe('data helpers against the emulator', () => {
+  it('creates, reads, upserts by external id, updates and deletes rows', async () => {
+    const invoices = data.sobject<Invoice>('Invoice__c')
+    const first = await invoices.upsert('Number__c', 'INV-1', { Name: 'First' })
+    expect(first.created).toBe(true)
+    const again = await invoices.upsert('Number__c', 'INV-1', { Name: 'First, renamed' })
+    expect(again).toEqual({ id: first.id, created: false })
+    const byExt = await invoices.getByExternalId('Number__c', 'INV-1', { fields: ['Name'] })
+    expect(byExt.Name).toBe('First, renamed')
+    const accounts = data.sobject<{ Name: string; Industry?: string }>('Account')
+    const { id } = await accounts.create({ Name: 'Emu Acme' })
+    await accounts.update(id, { Industry: 'Technology' })
+    expect(await accounts.get(id, { fields: ['Name', 'Industry'] })).toMatchObject({
+      Name: 'Emu Acme',
+      Industry: 'Technology',
+    })
+    const described = await accounts.describe()
+    expect(described.fields.some((f) => f.name === 'Industry')).toBe(true)
+    await accounts.delete(id)
+    await expect(accounts.get(id)).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('pages a query with batchSize and collects it, and collections keep input order', async () => {
+    const names = Array.from({ length: 450 }, (_, i) => `Paged ${String(i).padStart(3, '0')}`)
+    const results = await data.collections.create(
+      'Account',
+      names.map((Name) => ({ Name })),
+    )
+    expect(results.every((r) => r.success && r.id)).toBe(true)
+    const q = data.query<{ Name: string }>(
+      soql`SELECT Name FROM Account WHERE Name LIKE ${'Paged %'} ORDER BY Name`,
+      { batchSize: 200 },
+    )
+    const rows = await q.collect({ max: 450 })
+    expect(rows.map((r) => r.Name)).toEqual(names)
+    await expect(
+      data.query(soql`SELECT Name FROM Account WHERE Name LIKE ${'Paged %'}`).collect({ max: 449 }),
+    ).rejects.toMatchObject({
+      code: 'QUERY_LIMIT_EXCEEDED',
+    })
+    const retrieved = await data.collections.retrieve<{ Name: string }>(
+      'Account',
+      results.slice(0, 3).map((r) => r.id as string),
+      ['Name'],
+    )
+    expect(retrieved.map((r) => r?.Name)).toEqual(names.slice(0, 3))
+    const deleted = await data.collections.delete(results.map((r) => r.id as string))
+    expect(deleted.every((r) => r.success)).toBe(true)
+  })
+
+  it('runs a composite request with a reference', async () => {
+    const result = await data.composite({
+      allOrNone: true,
+      requests: [
+        {
+          method: 'POST',
+          url: 'sobjects/Account',
+          referenceId: 'acc',
+          body: { Name: 'Composite Co' },
+        },
+        { method: 'GET', url: 'sobjects/Account/@{acc.id}?fields=Name', referenceId: 'read' },
+      ],
+    })
+    expect(result.ok).toBe(true)
+    expect(result.byReferenceId.read?.body).toMatchObject({ Name: 'Composite Co' })
+  })
+
+  it('inserts through Bulk above the threshold with results in input order, and exports with a Bulk query', async () => {
+    const records = Array.from({ length: 60 }, (_, i) => ({ Name: i === 7 ? '' : `Bulk ${i}` }))
+    const results = await data.sobject('Account').insertMany(records, { bulkThreshold: 50, poll })
+    expect(results).toHaveLength(60)
+    expect(results[7]?.success).toBe(false)
+    expect(results[7]?.errors[0]?.code).toBe('REQUIRED_FIELD_MISSING')
+    expect(results.filter((r) => r.success)).toHaveLength(59)
+    const ids = new Map<string, string>()
+    for await (const row of data.bulk.query<{ Id: string; Name: string }>(
+      soql`SELECT Id, Name FROM Account WHERE Name LIKE ${'Bulk %'}`,
+      { poll, maxRecords: 25 },
+    )) {
+      ids.set(row.Name, row.Id)
+    }
+    expect(ids.size).toBe(59)
+    results.forEach((r, i) => {
+      if (i !== 7) expect(ids.get(`Bulk ${i}`)).toBe(r.id)
+    })
+  })
+})
