@@ -19,6 +19,7 @@ import { SqlitePersistence } from './org/sqlite-persistence.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
 import { runQuery } from './soql/index.js'
+import { setupBackendFromState } from './setup/index.js'
 import { buildApp } from './server/build-app.js'
 import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
 import type { EmulatorState, UserAccount } from './server/emulator-state.js'
@@ -165,6 +166,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       max: () => state.limits.max(),
       count: (n) => state.limits.count(n),
     },
+    setup: setupBackendFromState(state),
   }
   const app = await buildApp(state, ctx, { logger: opts.logger ?? false })
   late.inject = async (req) => {
