@@ -1,6 +1,6 @@
 // Opens the store: FORCEBRIDGE_HOME (created with mode 0700), its SQLite file, the schema
 // brought up to date, the master key loaded, and the repositories over them.
-import { chmodSync, mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
@@ -51,7 +51,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     )
   }
   const box = new SecretBox(loadMasterKey(home, options.secretKey))
-  const sqlite = new SqliteDatabase(join(home, DATABASE_FILE))
+  const file = join(home, DATABASE_FILE)
+  // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600))
+  const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
   // Several processes (the server and a CLI command) may share the file.

@@ -37,11 +37,12 @@ afterEach(async () => {
 })
 
 describe('store', () => {
-  it('creates the home folder 0700 and a 0600 key file', async () => {
+  it('creates the home folder 0700, and the key file and the database 0600', async () => {
     const home = tempHome()
     await open(home)
     expect(statSync(home).mode & 0o777).toBe(0o700)
     expect(statSync(join(home, 'secret.key')).mode & 0o777).toBe(0o600)
+    expect(statSync(join(home, 'forcebridge.db')).mode & 0o777).toBe(0o600)
   })
 
   it('lists and gets connections without their secrets', async () => {
