@@ -165,3 +165,40 @@ describe('SOQL COUNT() and aggregates', () => {
     expect(failure('SELECT SUM(Name) FROM Account').errorCode).toBe('MALFORMED_QUERY')
   })
 })
+
+describe('SOQL date functions', () => {
+  it('groups and orders by a date function, named exprN', () => {
+    const rows = recs(
+      'SELECT CALENDAR_YEAR(CloseDate), COUNT(Id) n FROM Opportunity GROUP BY CALENDAR_YEAR(CloseDate) ORDER BY CALENDAR_YEAR(CloseDate) DESC',
+    )
+    expect(rows).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 2024, n: 4 },
+      { attributes: { type: 'AggregateResult' }, expr0: 2023, n: 1 },
+    ])
+  })
+
+  it('filters with date functions on date and datetime fields', () => {
+    expect(
+      column('SELECT Name FROM Opportunity WHERE CALENDAR_MONTH(CloseDate) = 6', 'Name'),
+    ).toEqual(['Acme Renewal'])
+    expect(
+      column('SELECT Name FROM Account WHERE DAY_ONLY(CreatedDate) = 2024-03-20', 'Name'),
+    ).toEqual(['Acme'])
+    expect(column('SELECT Name FROM Account WHERE HOUR_IN_DAY(CreatedDate) >= 21', 'Name')).toEqual(
+      ['Acme', 'Initech'],
+    )
+    // 2024-06-10 is a Monday: DAY_IN_WEEK counts Sunday as 1.
+    expect(column('SELECT Name FROM Invoice__c WHERE DAY_IN_WEEK(Due__c) = 2', 'Name')).toEqual([
+      'INV-001',
+    ])
+  })
+
+  it('refuses a date function on a text field and a date function missing from GROUP BY', () => {
+    expect(failure('SELECT Name FROM Opportunity WHERE CALENDAR_MONTH(Name) = 6').errorCode).toBe(
+      'INVALID_FIELD',
+    )
+    expect(
+      failure('SELECT CALENDAR_YEAR(CloseDate) FROM Opportunity GROUP BY StageName').message,
+    ).toMatch(/\nField must be grouped or aggregated: CALENDAR_YEAR\(CloseDate\)$/)
+  })
+})

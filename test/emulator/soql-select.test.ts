@@ -83,7 +83,7 @@ describe('SOQL select lists', () => {
   })
 
   it('expands FIELDS(STANDARD) and FIELDS(CUSTOM)', () => {
-    const [custom] = recs("SELECT FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme'")
+    const [custom] = recs("SELECT FIELDS(CUSTOM) FROM Account WHERE Name = 'Acme' LIMIT 200")
     expect(Object.keys(custom ?? {})).toEqual(['attributes', 'Tier__c'])
     const [standard] = recs("SELECT FIELDS(STANDARD) FROM Account WHERE Name = 'Acme'")
     expect(Object.keys(standard ?? {})).toContain('AnnualRevenue')
@@ -115,5 +115,31 @@ describe('SOQL select lists', () => {
     const res = run(`SELECT Id FROM Opportunity WHERE AccountId = '${GLOBEX}'`)
     expect(res.totalSize).toBe(1)
     expect(res.records).toHaveLength(1)
+  })
+
+  it('requires a LIMIT of at most 200 with FIELDS(ALL) and FIELDS(CUSTOM)', () => {
+    expect(() => run('SELECT FIELDS(ALL) FROM Account')).toThrow(
+      /FIELDS function must have a LIMIT of at most 200/,
+    )
+    expect(run('SELECT FIELDS(ALL) FROM Account LIMIT 200').totalSize).toBe(4)
+  })
+
+  it('answers picklist labels for toLabel()', () => {
+    const rows = recs(
+      "SELECT Name, toLabel(Industry) FROM Account WHERE Name IN ('Acme', 'Umbrella') ORDER BY Name",
+    )
+    expect(rows.map((r) => [r.Name, r.Industry])).toEqual([
+      ['Acme', 'High Tech'],
+      ['Umbrella', null],
+    ])
+  })
+
+  it('nests child subqueries inside child subqueries', () => {
+    const [user] = recs(
+      "SELECT Name, (SELECT Name, (SELECT LastName FROM Contacts) FROM Accounts__r WHERE Name = 'Acme') FROM User WHERE Name = 'Ada Admin'",
+    )
+    const accounts = user?.Accounts__r as { records: Rec[] }
+    const contacts = accounts.records[0]?.Contacts as { totalSize: number }
+    expect(contacts.totalSize).toBe(2)
   })
 })

@@ -8,7 +8,7 @@ import { compileComparison, kindOf, normalize } from './compare-value.js'
 import { resolvePath, type FieldPath } from './field-path.js'
 import { asList, direction, sortByKeys, sortValue, type SortKey } from './order.js'
 import { buildBoolTree } from './parse-soql.js'
-import { compileBool, type WhereContext } from './predicate.js'
+import { compileBool, functionOperand, type WhereContext } from './predicate.js'
 import { findToken, locate, soqlError } from './soql-error.js'
 
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'])
@@ -20,6 +20,14 @@ interface Group {
 }
 
 type Calc = (group: Group) => unknown
+
+interface GroupKey {
+  get: (row: RecordRow) => unknown
+  field: FieldDef
+}
+
+/** Date function calls match GROUP BY whatever their spacing and case. */
+const fnKey = (raw: string) => raw.replace(/\s+/g, '').toLowerCase()
 
 export function isAggregateQuery(q: Query): boolean {
   return (
@@ -44,16 +52,18 @@ export function runAggregate(
     return resolvePath(org, object, dotted, { query: text, offset }, ctx.alias)
   }
   const groupAt = findToken(text, 'GROUP', ctx.from)
-  const groupPaths = new Map<string, FieldPath>()
+  const groupKeys = new Map<string, GroupKey>()
   for (const g of asList(q.groupBy)) {
-    if (!('field' in g))
-      throw soqlError(
-        'MALFORMED_QUERY',
-        text,
-        groupAt,
-        'The emulator does not support functions in GROUP BY',
-      )
-    groupPaths.set(g.field.toLowerCase(), pathOf(g.field, groupAt))
+    if ('field' in g) {
+      const path = pathOf(g.field, groupAt)
+      groupKeys.set(g.field.toLowerCase(), {
+        get: (row) => lookup.value(path, row),
+        field: path.field,
+      })
+    } else {
+      const op = functionOperand(g.fn, ctx, groupAt)
+      groupKeys.set(fnKey(op.raw), op)
+    }
   }
   // An aggregate call, compiled to a function of a group, with the field type of its result.
   const aggregate = (
@@ -122,16 +132,20 @@ export function runAggregate(
         }
     }
   }
-  const grouped = (dotted: string, from: number): { calc: Calc; field: FieldDef } => {
-    const path = groupPaths.get(dotted.toLowerCase())
-    if (!path)
+  // A grouped field or date function, read from a group's key values.
+  const grouped = (name: string, from: number, isFn = false): { calc: Calc; field: FieldDef } => {
+    const key = isFn ? fnKey(name) : name.toLowerCase()
+    const found = groupKeys.get(key)
+    if (!found) {
+      const shown = isFn ? name : (name.split('.').pop() ?? name)
       throw soqlError(
         'MALFORMED_QUERY',
         text,
-        locate(text, dotted, from),
-        `Field must be grouped or aggregated: ${dotted.split('.').pop() ?? dotted}`,
+        locate(text, name.split('(')[0] ?? name, from),
+        `Field must be grouped or aggregated: ${shown}`,
       )
-    return { calc: (g) => g.keys.get(dotted.toLowerCase()) ?? null, field: path.field }
+    }
+    return { calc: (g) => g.keys.get(key) ?? null, field: found.field }
   }
 
   // The SELECT list.
@@ -156,20 +170,24 @@ export function runAggregate(
       )
       return { key: item.alias ?? `expr${expr++}`, calc }
     }
+    if (item.type === 'FieldFunctionExpression') {
+      const { calc } = grouped(item.rawValue ?? item.functionName, ctx.from, true)
+      return { key: item.alias ?? `expr${expr++}`, calc }
+    }
     throw soqlError(
       'MALFORMED_QUERY',
       text,
       ctx.from,
-      'The emulator supports only fields and aggregate functions in an aggregate query',
+      'The emulator supports only fields and functions in an aggregate query',
     )
   }
 
   // Groups, in order of first appearance.
   const groups = new Map<string, Group>()
-  const entries = [...groupPaths]
-  const kinds = entries.map(([, p]) => kindOf(p.field))
+  const entries = [...groupKeys]
+  const kinds = entries.map(([, k]) => kindOf(k.field))
   for (const row of entries.length > 0 ? rows : []) {
-    const values = entries.map(([, p]) => lookup.value(p, row) ?? null)
+    const values = entries.map(([, k]) => k.get(row) ?? null)
     // Grouping follows comparison: text groups ignore case, as in Salesforce.
     const id = JSON.stringify(values.map((v, i) => normalize(kinds[i] ?? 'text', v)))
     const group = groups.get(id)
@@ -184,9 +202,11 @@ export function runAggregate(
     field: string | undefined,
     from: number,
   ) =>
-    fn
+    fn && AGGREGATES.has((fn.functionName ?? '').toUpperCase())
       ? aggregate(fn.functionName ?? '', fn.parameters ?? [], fn.rawValue ?? '', from)
-      : grouped(field ?? '', from)
+      : fn
+        ? grouped(fn.rawValue ?? '', from, true)
+        : grouped(field ?? '', from)
 
   if (q.having) {
     const at = findToken(text, 'HAVING', ctx.from)

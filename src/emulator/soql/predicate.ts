@@ -3,8 +3,9 @@
 // are run once, into a set of ids.
 
 import type { Query } from 'soql-parser-js'
-import type { ObjectDef, OrgReader, RecordRow } from '../model/index.js'
+import type { FieldDef, ObjectDef, OrgReader, RecordRow } from '../model/index.js'
 import { compileComparison, kindOf, normalize } from './compare-value.js'
+import { dateFunction } from './date-function.js'
 import { resolvePath, type RowLookup } from './field-path.js'
 import { buildBoolTree, type BoolNode, type Cond } from './parse-soql.js'
 import { findToken, locate, soqlError, unsupportedType } from './soql-error.js'
@@ -53,16 +54,52 @@ export function compileWhere(where: Query['where'], ctx: WhereContext): Test<Rec
   return compileBool(tree, (cond) => compileLeaf(cond, { ...ctx, from }))
 }
 
-function compileLeaf(cond: Cond, ctx: WhereContext): Test<RecordRow> {
-  if (!('field' in cond)) {
-    const raw = 'fn' in cond ? (cond.fn.rawValue ?? cond.fn.functionName ?? '') : ''
-    const at = locate(ctx.text, raw.split('(')[0] ?? '', ctx.from)
+/** A date function call such as `CALENDAR_YEAR(CloseDate)`, read from rows. */
+export function functionOperand(
+  fn: { functionName?: string; parameters?: unknown[]; rawValue?: string },
+  ctx: WhereContext,
+  from: number,
+): { get: (row: RecordRow) => unknown; field: FieldDef; raw: string } {
+  const raw = fn.rawValue ?? fn.functionName ?? ''
+  const name = fn.functionName ?? ''
+  const at = locate(ctx.text, name, from)
+  const arg = fn.parameters?.[0]
+  if (typeof arg !== 'string') {
+    throw soqlError('MALFORMED_QUERY', ctx.text, at, `The emulator does not support ${raw} here`)
+  }
+  const path = resolvePath(
+    ctx.org,
+    ctx.object,
+    arg,
+    { query: ctx.text, offset: locate(ctx.text, arg, at) },
+    ctx.alias,
+  )
+  const df = dateFunction(name, path.field)
+  if (!df)
+    throw soqlError('MALFORMED_QUERY', ctx.text, at, `The emulator does not support ${raw} here`)
+  if (path.field.type !== 'date' && path.field.type !== 'datetime') {
     throw soqlError(
-      'MALFORMED_QUERY',
+      'INVALID_FIELD',
       ctx.text,
       at,
-      `The emulator does not support functions in WHERE: ${raw}`,
+      `Invalid field ${arg} for function ${name.toUpperCase()}: it is not a date or datetime field`,
     )
+  }
+  return { get: (row) => df.apply(ctx.lookup.value(path, row)), field: df.field, raw }
+}
+
+function compileLeaf(cond: Cond, ctx: WhereContext): Test<RecordRow> {
+  if (!('field' in cond)) {
+    if (!('fn' in cond) || !('value' in cond)) {
+      throw soqlError('MALFORMED_QUERY', ctx.text, ctx.from, 'unexpected condition')
+    }
+    const op = functionOperand(cond.fn, ctx, ctx.from)
+    const offset = locate(ctx.text, cond.fn.functionName ?? '', ctx.from)
+    const test = compileComparison(
+      { field: op.field, name: op.raw, query: ctx.text, offset, now: ctx.now },
+      cond,
+    )
+    return (row) => test(op.get(row))
   }
   const offset = locate(ctx.text, cond.field, ctx.from)
   const path = resolvePath(ctx.org, ctx.object, cond.field, { query: ctx.text, offset }, ctx.alias)

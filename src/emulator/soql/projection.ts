@@ -23,13 +23,15 @@ export interface SelectContext {
 }
 
 type Column =
-  | { kind: 'field'; key: string; field: FieldDef }
+  | { kind: 'field'; key: string; field: FieldDef; labels?: Map<string, string> }
   | { kind: 'parent'; key: string; hop: Hop; level: Level }
   | { kind: 'children'; key: string; run: (row: RecordRow) => object | null }
 
 interface Level {
   columns: Column[]
 }
+
+const MAX_CHILD_DEPTH = 5
 
 export type Renderer = (row: RecordRow, type: string) => Record<string, unknown>
 
@@ -43,10 +45,10 @@ export function attributes(
 }
 
 /** Compiles a SELECT list; throws INVALID_FIELD / INVALID_TYPE for unknown names. */
-export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = false): Renderer {
+export function compileSelect(fields: FieldType[], ctx: SelectContext, depth = 0): Renderer {
   const top: Level = { columns: [] }
   let cursor = ctx.from
-  const addPath = (dotted: string) => {
+  const addPath = (dotted: string, toLabel = false) => {
     const offset = locate(ctx.text, dotted, ctx.from)
     const path = resolvePath(ctx.org, ctx.object, dotted, { query: ctx.text, offset }, ctx.alias)
     let level = top
@@ -60,7 +62,16 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = 
     }
     // Salesforce refuses a field selected twice (DUPLICATE_FIELD); the emulator keeps one.
     if (!level.columns.some((c) => c.kind === 'field' && c.key === path.field.name)) {
-      level.columns.push({ kind: 'field', key: path.field.name, field: path.field })
+      // toLabel() answers a picklist value's label in place of the value.
+      const labels = toLabel
+        ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
+        : undefined
+      level.columns.push({
+        kind: 'field',
+        key: path.field.name,
+        field: path.field,
+        ...(labels && { labels }),
+      })
     }
   }
   for (const item of fields) {
@@ -71,14 +82,15 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = 
       const sub = /\(\s*select\b/i.exec(ctx.text.slice(cursor))
       const at = sub ? cursor + sub.index : cursor
       cursor = at + 1
-      if (nested)
+      // API 58.0+ allows child subqueries inside child subqueries, five levels deep.
+      if (depth >= MAX_CHILD_DEPTH)
         throw soqlError(
           'MALFORMED_QUERY',
           ctx.text,
           at,
-          'Nested child subqueries are not supported',
+          `Child subqueries can be nested at most ${MAX_CHILD_DEPTH} levels deep`,
         )
-      top.columns.push(compileChildren(item.subquery, { ...ctx, from: at }))
+      top.columns.push(compileChildren(item.subquery, { ...ctx, from: at }, depth + 1))
     } else if (
       item.type === 'FieldFunctionExpression' &&
       item.functionName.toUpperCase() === 'FIELDS'
@@ -88,6 +100,12 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = 
       for (const f of ctx.object.fields) {
         if (which === 'ALL' || (which === 'CUSTOM') === f.custom) addPath(f.name)
       }
+    } else if (
+      item.type === 'FieldFunctionExpression' &&
+      item.functionName.toUpperCase() === 'TOLABEL' &&
+      typeof item.parameters[0] === 'string'
+    ) {
+      addPath(item.parameters[0], true)
     } else {
       const raw =
         item.type === 'FieldFunctionExpression' ? (item.rawValue ?? item.functionName) : item.field
@@ -102,8 +120,11 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = 
   const render = (level: Level, row: RecordRow, type: string): Record<string, unknown> => {
     const out: Record<string, unknown> = { attributes: attributes(ctx.apiVersion, type, row.Id) }
     for (const col of level.columns) {
-      if (col.kind === 'field') out[col.key] = row[col.field.name] ?? null
-      else if (col.kind === 'children') out[col.key] = col.run(row)
+      if (col.kind === 'field') {
+        const value = row[col.field.name] ?? null
+        out[col.key] =
+          col.labels && typeof value === 'string' ? (col.labels.get(value) ?? value) : value
+      } else if (col.kind === 'children') out[col.key] = col.run(row)
       else {
         const parent = ctx.lookup.parent(col.hop, row[col.hop.field.name])
         out[col.key] = parent ? render(col.level, parent, ctx.lookup.typeOf(col.hop, parent)) : null
@@ -118,7 +139,7 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, nested = 
  * A child subquery such as `(SELECT Id FROM Contacts)`, through the parent's child
  * relationships. Child rows are grouped by parent id once, on first use.
  */
-function compileChildren(sub: Subquery, ctx: SelectContext): Column {
+function compileChildren(sub: Subquery, ctx: SelectContext, depth: number): Column {
   const lower = sub.relationshipName.toLowerCase()
   const rel = ctx.object.childRelationships.find((r) => r.relationshipName.toLowerCase() === lower)
   const child = rel ? ctx.org.getObject(rel.childSObject) : undefined
@@ -131,7 +152,7 @@ function compileChildren(sub: Subquery, ctx: SelectContext): Column {
     )
   }
   const childCtx: SelectContext = { ...ctx, object: child, alias: undefined }
-  const render = compileSelect(sub.fields ?? [], childCtx, true)
+  const render = compileSelect(sub.fields ?? [], childCtx, depth)
   const where = compileWhere(sub.where, childCtx)
   const order = compileOrder(sub.orderBy, ctx.org, child, ctx.text, ctx.from, ctx.lookup)
   const offset = sub.offset ?? 0

@@ -87,6 +87,21 @@ export function executeQuery(
       locate(text, 'COUNT'),
       'COUNT() may be the only element in a SELECT list',
     )
+  // Salesforce bounds FIELDS(ALL) and FIELDS(CUSTOM) to 200 rows (wording uncertain).
+  const unbounded = fields.find(
+    (f) =>
+      f.type === 'FieldFunctionExpression' &&
+      f.functionName.toUpperCase() === 'FIELDS' &&
+      !(typeof f.parameters[0] === 'string' && f.parameters[0].toUpperCase() === 'STANDARD'),
+  )
+  if (unbounded && (q.limit === undefined || q.limit > 200)) {
+    throw soqlError(
+      'MALFORMED_QUERY',
+      text,
+      locate(text, 'FIELDS'),
+      'The SOQL FIELDS function must have a LIMIT of at most 200',
+    )
+  }
   const aggregate = !countOnly && isAggregateQuery(q)
   const renderer =
     countOnly || aggregate
