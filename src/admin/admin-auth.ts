@@ -1,0 +1,85 @@
+// Who is calling the admin: a dashboard session (cookie, plus a CSRF token on every change) or
+// the bearer admin token for the CLI and automation. Everything under /admin/api but sign-in
+// needs one of the two.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ForcebridgeError } from '../util/index.js'
+import { sameToken, type AdminSession, type SessionStore } from './session-store.js'
+
+export const SESSION_COOKIE = 'fb_admin_session'
+export const CSRF_HEADER = 'x-csrf-token'
+
+export interface Caller {
+  /** The admin user's name, or `token` for the bearer admin token. */
+  actor: string
+  session: AdminSession | undefined
+}
+
+export function readCookie(req: FastifyRequest, name: string): string | undefined {
+  const header = req.headers.cookie
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+/** The session of the request's cookie, if it is live. */
+export function sessionOf(req: FastifyRequest, sessions: SessionStore): AdminSession | undefined {
+  const id = readCookie(req, SESSION_COOKIE)
+  return id ? sessions.get(id) : undefined
+}
+
+export function setSessionCookie(
+  reply: FastifyReply,
+  session: AdminSession | undefined,
+  options: { secure: boolean; maxAgeSeconds: number },
+): void {
+  // HttpOnly: page scripts cannot read it. SameSite=Strict: no other site can send it.
+  const attrs = [
+    'Path=/admin',
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(options.secure ? ['Secure'] : []),
+  ]
+  const value = session
+    ? `${SESSION_COOKIE}=${session.id}; Max-Age=${options.maxAgeSeconds}`
+    : `${SESSION_COOKIE}=; Max-Age=0`
+  reply.header('Set-Cookie', [value, ...attrs].join('; '))
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * The caller of an admin API request, or UNAUTHORIZED / CSRF_REJECTED. A session must send its
+ * CSRF token in X-CSRF-Token on every method that changes something; the bearer token needs
+ * none, since a browser never sends it on its own.
+ */
+export function authenticate(
+  req: FastifyRequest,
+  sessions: SessionStore,
+  apiToken: string | undefined,
+): Caller {
+  const auth = req.headers.authorization
+  const bearer = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined
+  if (bearer !== undefined) {
+    if (apiToken !== undefined && sameToken(bearer, apiToken)) {
+      return { actor: 'token', session: undefined }
+    }
+    throw new ForcebridgeError('UNAUTHORIZED', 'the admin token is not valid')
+  }
+  const session = sessionOf(req, sessions)
+  if (!session) {
+    throw new ForcebridgeError('UNAUTHORIZED', 'sign in first (POST /admin/api/session)')
+  }
+  if (!SAFE_METHODS.has(req.method)) {
+    const presented = req.headers[CSRF_HEADER]
+    if (typeof presented !== 'string' || !sameToken(presented, session.csrfToken)) {
+      throw new ForcebridgeError(
+        'CSRF_REJECTED',
+        'missing or wrong X-CSRF-Token header; reload the page and try again',
+      )
+    }
+  }
+  return { actor: session.user, session }
+}

@@ -1,0 +1,165 @@
+// The dashboard's only script, served as /admin/assets/admin.js: it sends forms and buttons to
+// the admin API (JSON, with the CSRF token) and shows the answer. Every action is therefore a
+// real admin API request; there is no second implementation for the pages.
+export const ADMIN_SCRIPT = String.raw`'use strict'
+function csrf() {
+  const meta = document.querySelector('meta[name="csrf-token"]')
+  return meta ? meta.getAttribute('content') : ''
+}
+
+async function call(method, url, body) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'X-CSRF-Token': csrf() },
+  }
+  if (method !== 'GET') {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body || {})
+  }
+  const res = await fetch(url, init)
+  let data = null
+  try { data = await res.json() } catch (e) { data = null }
+  if (!res.ok) {
+    const err = new Error(data && data.error ? data.error.message : 'HTTP ' + res.status)
+    err.status = res.status
+    err.retryAfter = res.headers.get('Retry-After')
+    throw err
+  }
+  return data
+}
+
+async function formBody(form) {
+  const body = {}
+  for (const el of Array.from(form.elements)) {
+    if (!el.name || el.disabled) continue
+    if (el.dataset.list !== undefined) {
+      if (!body[el.name]) body[el.name] = []
+      if (el.checked) body[el.name].push(el.value)
+    } else if (el.type === 'checkbox') {
+      body[el.name] = el.checked
+    } else if (el.type === 'file') {
+      // A private key upload is read as text here; the server never sees the file name.
+      if (el.files && el.files[0]) body[el.name] = await el.files[0].text()
+    } else if (el.dataset.json !== undefined) {
+      try {
+        body[el.name] = el.value.trim() ? JSON.parse(el.value) : {}
+      } catch (e) {
+        throw new Error(el.name + ' is not valid JSON: ' + e.message)
+      }
+    } else if (el.type !== 'submit' && el.type !== 'button') {
+      body[el.name] = el.value
+    }
+  }
+  return body
+}
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag)
+  if (cls) node.className = cls
+  if (text !== undefined) node.textContent = text
+  return node
+}
+
+function renderPing(target, data) {
+  const list = el('ul', 'steps')
+  for (const step of data.steps) {
+    const li = el('li', step.ok ? 'ok' : 'fail')
+    li.appendChild(el('strong', '', (step.ok ? '✓ ' : '✗ ') + step.name))
+    li.appendChild(el('span', '', ' ' + step.detail))
+    list.appendChild(li)
+  }
+  target.appendChild(list)
+  if (data.token) {
+    const dl = el('dl', 'token')
+    const rows = [
+      ['instance_url', data.token.instanceUrl],
+      ['id', data.token.id],
+      ['issued_at', data.token.issuedAt],
+      ['signature checked', data.token.signatureVerified ? 'yes' : 'no'],
+    ]
+    for (const [k, v] of rows) {
+      dl.appendChild(el('dt', '', k))
+      dl.appendChild(el('dd', '', v))
+    }
+    target.appendChild(dl)
+  }
+}
+
+function show(target, data, kind) {
+  target.replaceChildren()
+  target.hidden = false
+  target.classList.remove('error')
+  if (kind === 'ping') return renderPing(target, data)
+  if (kind === 'key') {
+    target.appendChild(el('p', '', 'API key (shown once, copy it now):'))
+    target.appendChild(el('code', 'secret-once', data.key))
+    return
+  }
+  const value = kind === 'invoke' ? data.output : data
+  target.appendChild(el('p', 'ok', kind === 'invoke' ? 'Output:' : 'Done.'))
+  target.appendChild(el('pre', 'output', JSON.stringify(value, null, 2)))
+}
+
+function showError(target, err) {
+  target.replaceChildren()
+  target.hidden = false
+  target.classList.add('error')
+  target.appendChild(el('p', '', err.message + (err.retryAfter ? ' (retry after ' + err.retryAfter + ' s)' : '')))
+}
+
+async function act(source, body) {
+  const scope = source.closest('form, .actions')
+  const target = source.dataset.result
+    ? document.querySelector(source.dataset.result)
+    : scope && scope.querySelector('.result')
+  const method = source.dataset.method || 'POST'
+  if (source.dataset.confirm && !window.confirm(source.dataset.confirm)) return
+  source.setAttribute('aria-busy', 'true')
+  try {
+    const data = await call(method, source.dataset.action, await body())
+    if (source.dataset.redirect !== undefined) {
+      const field = source.dataset.redirectField
+      location.assign(source.dataset.redirect + (field ? encodeURIComponent(data[field]) : ''))
+    } else if (source.dataset.then === 'reload') {
+      location.reload()
+    } else if (target) {
+      show(target, data, source.dataset.render)
+    }
+  } catch (err) {
+    if (target) showError(target, err)
+  } finally {
+    source.removeAttribute('aria-busy')
+  }
+}
+
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (!form.dataset.action) return
+  event.preventDefault()
+  act(form, () => formBody(form))
+})
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-action]')
+  if (!button || button.form) return
+  act(button, () => Promise.resolve(button.dataset.body ? JSON.parse(button.dataset.body) : {}))
+})
+
+// Shows the fields of the chosen auth flow only; hidden ones are disabled so they are not sent.
+function syncFlow(select) {
+  const flow = select.value
+  for (const field of document.querySelectorAll('[data-flows]')) {
+    const on = field.dataset.flows.split(' ').includes(flow)
+    field.hidden = !on
+    for (const input of field.querySelectorAll('input, textarea')) input.disabled = !on
+  }
+}
+document.addEventListener('change', (event) => {
+  if (event.target.name === 'authFlow') syncFlow(event.target)
+})
+document.addEventListener('DOMContentLoaded', () => {
+  const select = document.querySelector('select[name="authFlow"]')
+  if (select) syncFlow(select)
+})
+`

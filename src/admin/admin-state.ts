@@ -1,0 +1,13 @@
+// Everything the admin routes share: the action context plus sessions, the sign-in limiter and
+// the optional bearer token.
+import type { AdminContext } from './admin-context.js'
+import type { SessionStore } from './session-store.js'
+import type { SignInLimiter } from './sign-in-limiter.js'
+
+export interface AdminState {
+  ctx: AdminContext
+  sessions: SessionStore
+  limiter: SignInLimiter
+  apiToken: string | undefined
+  secureCookie: boolean
+}

@@ -1,0 +1,110 @@
+// The admin REST API under /admin/api: JSON in and out, each route one call to the action that
+// the dashboard uses too. Errors answer `{ error: { code, message } }` (admin-errors.ts).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { authenticate } from './admin-auth.js'
+import type { AdminContext } from './admin-context.js'
+import type { AdminState } from './admin-state.js'
+import {
+  createChannel,
+  createSecurity,
+  deleteChannel,
+  deleteSecurity,
+  listChannels,
+  listSecurity,
+  updateChannel,
+} from './channel-actions.js'
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  updateConnection,
+} from './connection-actions.js'
+import {
+  createSchedule,
+  deleteSchedule,
+  getJob,
+  listJobs,
+  listSchedules,
+  purgeJobs,
+  retryJob,
+} from './job-actions.js'
+import { pingConnection } from './ping-connection.js'
+import { getService, invokeService, listServices } from './service-actions.js'
+
+type Handler = (ctx: AdminContext, actor: string, req: FastifyRequest) => unknown
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+
+const idParam = z.object({ id: z.string().min(1) })
+const nameParam = z.object({ name: z.string().min(1) })
+const invokeBody = z.object({ input: z.unknown() }).strict()
+const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.coerce.number().int().optional(),
+  action: z.string().optional(),
+  actor: z.string().optional(),
+})
+
+const name = (req: FastifyRequest) => nameParam.parse(req.params).name
+const id = (req: FastifyRequest) => idParam.parse(req.params).id
+
+export function apiRoutes(app: FastifyInstance, state: AdminState): void {
+  const route = (method: Method, url: string, handler: Handler, status = 200) =>
+    app.route({
+      method,
+      url: `/api${url}`,
+      handler: async (req, reply) => {
+        const caller = authenticate(req, state.sessions, state.apiToken)
+        const result = await handler(state.ctx, caller.actor, req)
+        return reply.code(status).send(result ?? { ok: true })
+      },
+    })
+
+  route('GET', '/connections', (ctx) => listConnections(ctx))
+  route('POST', '/connections', (ctx, actor, req) => createConnection(ctx, actor, req.body), 201)
+  route('GET', '/connections/:name', (ctx, _a, req) => getConnection(ctx, name(req)))
+  route('PATCH', '/connections/:name', (ctx, actor, req) =>
+    updateConnection(ctx, actor, name(req), req.body),
+  )
+  route('DELETE', '/connections/:name', (ctx, actor, req) =>
+    deleteConnection(ctx, actor, name(req)),
+  )
+  route('POST', '/connections/:name/ping', (ctx, _a, req) => pingConnection(ctx, name(req)))
+  route('GET', '/connections/:name/usage', async (ctx, _a, req) => ({
+    usage: (await getConnection(ctx, name(req))).usage,
+  }))
+
+  route('GET', '/services', (ctx) => listServices(ctx))
+  route('GET', '/services/:name', (ctx, _a, req) => getService(ctx, name(req)))
+  route('POST', '/services/:name/invoke', (ctx, actor, req) =>
+    invokeService(ctx, actor, name(req), invokeBody.parse(req.body).input),
+  )
+
+  route('GET', '/channels', (ctx) => listChannels(ctx))
+  route('POST', '/channels', (ctx, actor, req) => createChannel(ctx, actor, req.body), 201)
+  route('PATCH', '/channels/:id', (ctx, actor, req) => updateChannel(ctx, actor, id(req), req.body))
+  route('DELETE', '/channels/:id', (ctx, actor, req) => deleteChannel(ctx, actor, id(req)))
+
+  route('GET', '/security-definitions', (ctx) => listSecurity(ctx))
+  route(
+    'POST',
+    '/security-definitions',
+    (ctx, actor, req) => createSecurity(ctx, actor, req.body),
+    201,
+  )
+  route('DELETE', '/security-definitions/:id', (ctx, actor, req) =>
+    deleteSecurity(ctx, actor, id(req)),
+  )
+
+  route('GET', '/jobs', (ctx, _a, req) => listJobs(ctx, req.query))
+  route('GET', '/jobs/:id', (ctx, _a, req) => getJob(ctx, id(req)))
+  route('POST', '/jobs/:id/retry', (ctx, actor, req) => retryJob(ctx, actor, id(req)))
+  route('POST', '/jobs/purge', (ctx, actor, req) => purgeJobs(ctx, actor, req.body))
+
+  route('GET', '/schedules', (ctx) => listSchedules(ctx))
+  route('POST', '/schedules', (ctx, actor, req) => createSchedule(ctx, actor, req.body), 201)
+  route('DELETE', '/schedules/:id', (ctx, actor, req) => deleteSchedule(ctx, actor, id(req)))
+
+  route('GET', '/audit', (ctx, _a, req) => ctx.store.audit.list(auditQuery.parse(req.query)))
+}

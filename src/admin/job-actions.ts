@@ -1,0 +1,139 @@
+// Jobs of the durable queue and schedules, for the admin API and the dashboard: list with
+// filters, details with every attempt's error, retry, purge; schedules with their next run.
+import { z } from 'zod'
+import type { Job, JobDetail, JobPage, JobQueue } from '../runtime/queue/index.js'
+import { ForcebridgeError } from '../util/index.js'
+import type { AdminContext } from './admin-context.js'
+import type { ScheduleAdmin, ScheduleView } from './schedule-admin.js'
+
+const STATE = z.enum(['queued', 'running', 'succeeded', 'dead', 'retrying'])
+
+const listQuery = z.object({
+  state: z
+    .union([STATE, z.literal('')])
+    .optional()
+    .transform((s) => s || undefined),
+  service: z
+    .string()
+    .optional()
+    .transform((s) => s || undefined),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().optional(),
+})
+
+const purgeBody = z
+  .object({
+    state: z.enum(['queued', 'running', 'succeeded', 'dead']).optional(),
+    olderThan: z.iso.datetime().optional(),
+  })
+  .strict()
+
+function queueOf(ctx: AdminContext): JobQueue {
+  if (!ctx.queue) {
+    throw new ForcebridgeError(
+      'QUEUE_NOT_CONFIGURED',
+      'this server runs without a job queue, so there are no jobs to show',
+    )
+  }
+  return ctx.queue
+}
+
+export function listJobs(ctx: AdminContext, raw: unknown): Promise<JobPage> {
+  const q = listQuery.parse(raw ?? {})
+  return queueOf(ctx).list({
+    ...(q.state ? { state: q.state } : {}),
+    ...(q.service ? { service: q.service } : {}),
+    ...(q.limit ? { limit: q.limit } : {}),
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+  })
+}
+
+export async function getJob(ctx: AdminContext, id: string): Promise<JobDetail> {
+  const job = await queueOf(ctx).get(id)
+  if (!job)
+    throw new ForcebridgeError('JOB_NOT_FOUND', `job ${id} does not exist; it may have been purged`)
+  return job
+}
+
+export async function retryJob(ctx: AdminContext, actor: string, id: string): Promise<Job> {
+  const job = await queueOf(ctx).retry(id)
+  await ctx.store.audit.record({
+    actor,
+    action: 'job.retry',
+    target: id,
+    detail: { service: job.service },
+  })
+  return job
+}
+
+export async function purgeJobs(
+  ctx: AdminContext,
+  actor: string,
+  raw: unknown,
+): Promise<{ purged: number }> {
+  const body = purgeBody.parse(raw ?? {})
+  const purged = await queueOf(ctx).purge({
+    ...(body.state ? { state: body.state } : {}),
+    ...(body.olderThan ? { olderThan: new Date(body.olderThan) } : {}),
+  })
+  await ctx.store.audit.record({
+    actor,
+    action: 'job.purge',
+    target: body.state ?? 'succeeded+dead',
+    detail: { purged, ...(body.olderThan ? { olderThan: body.olderThan } : {}) },
+  })
+  return { purged }
+}
+
+const scheduleBody = z
+  .object({
+    cron: z.string().trim().min(1, 'must not be empty'),
+    service: z.string().trim().min(1, 'must name a service'),
+    // From a form the input arrives as JSON text; from the API as a value.
+    input: z.unknown().optional(),
+    timezone: z
+      .string()
+      .optional()
+      .transform((t) => t || undefined),
+  })
+  .strict()
+
+function schedulerOf(ctx: AdminContext): ScheduleAdmin {
+  if (!ctx.schedules) {
+    throw new ForcebridgeError(
+      'SCHEDULER_NOT_CONFIGURED',
+      'this server runs without a scheduler, so there are no schedules to show',
+    )
+  }
+  return ctx.schedules
+}
+
+export function listSchedules(ctx: AdminContext): Promise<ScheduleView[]> {
+  return schedulerOf(ctx).list()
+}
+
+export async function createSchedule(
+  ctx: AdminContext,
+  actor: string,
+  raw: unknown,
+): Promise<ScheduleView> {
+  const body = scheduleBody.parse(raw)
+  const created = await schedulerOf(ctx).add({
+    cron: body.cron,
+    service: body.service,
+    input: body.input ?? {},
+    ...(body.timezone ? { timezone: body.timezone } : {}),
+  })
+  await ctx.store.audit.record({
+    actor,
+    action: 'schedule.create',
+    target: created.id,
+    detail: { cron: created.cron, service: created.service },
+  })
+  return created
+}
+
+export async function deleteSchedule(ctx: AdminContext, actor: string, id: string): Promise<void> {
+  await schedulerOf(ctx).remove(id)
+  await ctx.store.audit.record({ actor, action: 'schedule.delete', target: id })
+}

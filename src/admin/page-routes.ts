@@ -1,0 +1,173 @@
+// The dashboard's pages under /admin: server-rendered HTML that reads through the same actions
+// as the API; every change on a page is a fetch to the admin API (admin-script.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { ForcebridgeError, hasCode } from '../util/index.js'
+import { sessionOf } from './admin-auth.js'
+import type { AdminState } from './admin-state.js'
+import { ADMIN_SCRIPT } from './admin-script.js'
+import { ADMIN_STYLES } from './admin-styles.js'
+import { listChannels } from './channel-actions.js'
+import { connectionDetail, connectionForm, connectionList } from './connection-pages.js'
+import { getConnection, listConnections } from './connection-actions.js'
+import type { Html } from './html.js'
+import { getJob, listJobs, listSchedules } from './job-actions.js'
+import {
+  auditPage,
+  jobDetail,
+  jobList,
+  schedulePage,
+  signInForm,
+  unavailable,
+} from './job-pages.js'
+import { layout } from './layout.js'
+import { getService, listServices } from './service-actions.js'
+import { channelForm, channelPage, serviceDetail, serviceList } from './service-pages.js'
+import type { AdminSession } from './session-store.js'
+
+// The pages load only their own CSS and script, so everything else is refused; no inline
+// script or style can run even if some text escaped the escaping.
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+function secure(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('Content-Security-Policy', CSP)
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Referrer-Policy', 'no-referrer')
+    .header('X-Frame-Options', 'DENY')
+    .header('Cache-Control', 'no-store')
+}
+
+type Page = (
+  req: FastifyRequest,
+  session: AdminSession,
+) => Promise<{ title: string; nav: string; body: Html }>
+
+const nameParam = z.object({ name: z.string().min(1) })
+const idParam = z.object({ id: z.string().min(1) })
+const jobQuery = z.object({
+  state: z.string().optional(),
+  service: z.string().optional(),
+  cursor: z.string().optional(),
+})
+const auditQuery = z.object({ before: z.coerce.number().int().optional() })
+
+export function pageRoutes(app: FastifyInstance, state: AdminState): void {
+  const { ctx } = state
+  const page = (url: string, render: Page) =>
+    app.get(url, async (req, reply) => {
+      const session = sessionOf(req, state.sessions)
+      if (!session) return secure(reply).redirect('/admin/sign-in', 303)
+      try {
+        const { title, nav, body } = await render(req, session)
+        const text = layout({ title, nav, user: session.user, csrfToken: session.csrfToken }, body)
+        return secure(reply).type('text/html; charset=utf-8').send(text)
+      } catch (err) {
+        // A missing connection, job or service: a page that says so, not a bare JSON error.
+        if (
+          err instanceof Error &&
+          'code' in err &&
+          /(_NOT_FOUND|_NOT_CONFIGURED)$/.test(String(err.code))
+        ) {
+          const text = layout(
+            { title: 'Not available', user: session.user, csrfToken: session.csrfToken },
+            unavailable(err.message),
+          )
+          return secure(reply)
+            .code(
+              hasCode(err, 'QUEUE_NOT_CONFIGURED') || hasCode(err, 'SCHEDULER_NOT_CONFIGURED')
+                ? 200
+                : 404,
+            )
+            .type('text/html; charset=utf-8')
+            .send(text)
+        }
+        throw err
+      }
+    })
+
+  app.get('/assets/admin.css', (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(ADMIN_STYLES),
+  )
+  app.get('/assets/admin.js', (_req, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'no-cache')
+      .send(ADMIN_SCRIPT),
+  )
+  app.get('/', (_req, reply) => reply.redirect('/admin/connections', 303))
+  app.get('/sign-in', (_req, reply) =>
+    secure(reply)
+      .type('text/html; charset=utf-8')
+      .send(layout({ title: 'Sign in' }, signInForm())),
+  )
+
+  page('/connections', async () => ({
+    title: 'Connections',
+    nav: 'connections',
+    body: connectionList(await listConnections(ctx)),
+  }))
+  page('/connections/new', () =>
+    Promise.resolve({
+      title: 'New connection',
+      nav: 'connections',
+      body: connectionForm(undefined),
+    }),
+  )
+  page('/connections/:name', async (req) => {
+    const c = await getConnection(ctx, nameParam.parse(req.params).name)
+    return { title: c.name, nav: 'connections', body: connectionDetail(c) }
+  })
+  page('/connections/:name/edit', async (req) => {
+    const c = await getConnection(ctx, nameParam.parse(req.params).name)
+    return { title: `Edit ${c.name}`, nav: 'connections', body: connectionForm(c) }
+  })
+
+  page('/services', () =>
+    Promise.resolve({ title: 'Services', nav: 'services', body: serviceList(listServices(ctx)) }),
+  )
+  page('/services/:name', (req) => {
+    const s = getService(ctx, nameParam.parse(req.params).name)
+    return Promise.resolve({ title: s.name, nav: 'services', body: serviceDetail(s) })
+  })
+
+  const serviceNames = () => listServices(ctx).map((s) => s.name)
+  page('/channels', async () => ({
+    title: 'Channels and security',
+    nav: 'channels',
+    body: channelPage(await listChannels(ctx), await ctx.store.security.list(), serviceNames()),
+  }))
+  page('/channels/:id/edit', async (req) => {
+    const { id } = idParam.parse(req.params)
+    const channel = (await listChannels(ctx)).find((c) => c.id === id)
+    if (!channel) throw new ForcebridgeError('CHANNEL_NOT_FOUND', `channel ${id} does not exist`)
+    return {
+      title: `Edit ${channel.method} ${channel.path}`,
+      nav: 'channels',
+      body: channelForm(await ctx.store.security.list(), serviceNames(), channel),
+    }
+  })
+
+  page('/jobs', async (req) => {
+    const q = jobQuery.parse(req.query)
+    const filter: { state?: string; service?: string } = {}
+    if (q.state) filter.state = q.state
+    if (q.service) filter.service = q.service
+    return { title: 'Jobs', nav: 'jobs', body: jobList(await listJobs(ctx, q), filter) }
+  })
+  page('/jobs/:id', async (req) => {
+    const job = await getJob(ctx, idParam.parse(req.params).id)
+    return { title: `Job ${job.id.slice(0, 8)}`, nav: 'jobs', body: jobDetail(job) }
+  })
+  page('/schedules', async () => ({
+    title: 'Schedules',
+    nav: 'schedules',
+    body: schedulePage(await listSchedules(ctx), serviceNames()),
+  }))
+  page('/audit', async (req) => ({
+    title: 'Audit log',
+    nav: 'audit',
+    body: auditPage(await ctx.store.audit.list(auditQuery.parse(req.query))),
+  }))
+}

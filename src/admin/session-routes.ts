@@ -1,0 +1,76 @@
+// Sign-in and sign-out for the dashboard: POST /admin/api/session checks the password (rate
+// limited per user name and per address) and sets the session cookie; DELETE ends it.
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { ForcebridgeError } from '../util/index.js'
+import { authenticate, sessionOf, setSessionCookie } from './admin-auth.js'
+import type { AdminState } from './admin-state.js'
+
+const signInBody = z
+  .object({ name: z.string().trim().min(1).max(120), password: z.string().min(1).max(1024) })
+  .strict()
+
+export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
+  const cookie = () => ({ secure: state.secureCookie, maxAgeSeconds: state.sessions.maxAgeSeconds })
+
+  app.post('/api/session', async (req, reply) => {
+    const body = signInBody.parse(req.body)
+    const keys = [`user:${body.name}`, `ip:${req.ip}`]
+    const wait = state.limiter.retryAfter(keys)
+    if (wait > 0) {
+      await state.ctx.store.audit.record({
+        actor: body.name,
+        action: 'admin.sign_in_refused',
+        target: body.name,
+        detail: { ip: req.ip, reason: 'rate limited' },
+      })
+      reply.header('Retry-After', String(wait))
+      throw new ForcebridgeError(
+        'SIGN_IN_RATE_LIMITED',
+        `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
+      )
+    }
+    const user = await state.ctx.store.adminUsers.verify(body.name, body.password)
+    if (!user) {
+      state.limiter.fail(keys)
+      await state.ctx.store.audit.record({
+        actor: body.name,
+        action: 'admin.sign_in_failed',
+        target: body.name,
+        detail: { ip: req.ip },
+      })
+      // One message for an unknown user and a wrong password: names are not to be probed.
+      throw new ForcebridgeError('UNAUTHORIZED', 'wrong user name or password')
+    }
+    state.limiter.succeed(`user:${user.name}`)
+    // A new id at every sign-in, so a session id planted before sign-in is worthless.
+    const old = sessionOf(req, state.sessions)
+    if (old) state.sessions.destroy(old.id)
+    const session = state.sessions.create(user.name)
+    setSessionCookie(reply, session, cookie())
+    await state.ctx.store.audit.record({
+      actor: user.name,
+      action: 'admin.sign_in',
+      target: user.name,
+      detail: { ip: req.ip },
+    })
+    return { user: user.name, csrfToken: session.csrfToken }
+  })
+
+  app.get('/api/session', (req) => {
+    const caller = authenticate(req, state.sessions, state.apiToken)
+    return { user: caller.actor, csrfToken: caller.session?.csrfToken ?? null }
+  })
+
+  app.delete('/api/session', async (req, reply) => {
+    const caller = authenticate(req, state.sessions, state.apiToken)
+    if (caller.session) state.sessions.destroy(caller.session.id)
+    setSessionCookie(reply, undefined, cookie())
+    await state.ctx.store.audit.record({
+      actor: caller.actor,
+      action: 'admin.sign_out',
+      target: caller.actor,
+    })
+    return { signedOut: true }
+  })
+}

@@ -1,0 +1,67 @@
+// A real forcebridge server for the admin tests: the emulator, a store in a temp
+// FORCEBRIDGE_HOME, the runtime with the example campaign service, and the admin plugin.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { adminPlugin, ensureAdminUser, type AdminPluginOptions } from '../../src/admin/index.js'
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+
+export const ADMIN = { name: 'Διαχειριστής', password: 'correct-horse-battery' }
+
+/** The demo org's credentials (src/cli/demo-setup.ts), for a password-flow connection. */
+export const EMULATOR_CREDENTIALS = {
+  authFlow: 'password',
+  username: 'my.user@example.com',
+  password: 'my.password',
+  securityToken: 'DemoSecurityToken01',
+  clientId: '3MVG9forcebridge.demo.consumer.key',
+  clientSecret: 'forcebridge-demo-consumer-secret',
+} as const
+
+export interface AdminServer {
+  url: string
+  emulator: EmulatorHandle
+  store: Store
+  runtime: Runtime
+  logLines: string[]
+  close(): Promise<void>
+}
+
+export async function startAdminServer(
+  extra: Partial<AdminPluginOptions> = {},
+): Promise<AdminServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-admin-'))
+  const home = join(dir, 'home')
+  const services = join(home, 'services')
+  mkdirSync(services, { recursive: true })
+  copyFileSync(
+    resolve(import.meta.dirname, '../../examples/services/campaign-create.ts'),
+    join(services, 'campaign-create.ts'),
+  )
+  const emulator = await startEmulator()
+  const store = await openStore({ home })
+  const logLines: string[] = []
+  const log = createLogger({
+    level: 'info',
+    destination: { write: (l: string) => void logLines.push(l) },
+  })
+  const runtime = await createRuntime({ store, log, serviceFolders: [services] })
+  await ensureAdminUser(store, ADMIN.name, ADMIN.password)
+  await runtime.http.register(adminPlugin, { store, runtime, log, ...extra })
+  const url = await runtime.listen('127.0.0.1', 0)
+  return {
+    url,
+    emulator,
+    store,
+    runtime,
+    logLines,
+    async close() {
+      await runtime.close()
+      await store.close()
+      await emulator.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
