@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createClient, SalesforceApiError, SalesforceError } from '../../src/salesforce/index.js'
@@ -183,6 +184,25 @@ describe('request pipeline', () => {
     }
     await expect(client.patch('sobjects/Account/001', { Name: 'Acme' })).resolves.toBeUndefined()
     expect(got).toEqual({ type: 'application/json', body: { Name: 'Acme' } })
+  })
+
+  it('streams a gzip answer decompressed and frees the concurrency slot when it ends', async () => {
+    await client.close()
+    client = createClient({ loginUrl: org.loginUrl, auth: passwordAuth(), maxConcurrency: 1 })
+    org.onData = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-encoding': 'gzip' })
+      res.end(gzipSync('Id,Name\n001,Acme\n'))
+    }
+    for (let i = 0; i < 2; i++) {
+      const res = await client.request<Readable>({
+        method: 'GET',
+        path: 'jobs/query/750/results',
+        responseType: 'stream',
+      })
+      let text = ''
+      for await (const chunk of res.body) text += String(chunk)
+      expect(text).toBe('Id,Name\n001,Acme\n')
+    }
   })
 
   it('answers acceptStatuses as responses instead of errors', async () => {
