@@ -227,6 +227,29 @@ describe('scheduler', () => {
     expect(a.requests.length + b.requests.length).toBe(1)
   })
 
+  it('keeps firing the other schedules when one cannot be read', async () => {
+    const db = await openDb()
+    const clock = manualClock(at('2026-11-29T10:00:30Z'))
+    const errors: unknown[] = []
+    const { scheduler: s, requests } = scheduler(db, clock, { onError: (e) => errors.push(e) })
+    await s.add(hourly)
+    await s.add({ ...hourly, name: 'broken' })
+    // As if written by a future version or by hand: a zone this runtime does not know.
+    await db
+      .updateTable('scheduler_schedules')
+      .set({ timezone: 'Nowhere/Land' })
+      .where('name', '=', 'broken')
+      .execute()
+    clock.set(at('2026-11-29T11:00:00Z'))
+    expect(await s.tick()).toMatchObject([{ schedule: 'hourly sync' }])
+    expect(requests).toHaveLength(1)
+    expect(errors).toHaveLength(1)
+    expect((await s.list()).map((x) => [x.name, x.nextRunAt])).toEqual([
+      ['broken', null],
+      ['hourly sync', new Date('2026-11-29T12:00:00Z')],
+    ])
+  })
+
   it('tries again a run whose enqueue failed, with the same key', async () => {
     const clock = manualClock(at('2026-11-29T10:00:30Z'))
     const keys: string[] = []

@@ -87,7 +87,7 @@ export function cronOf(pattern: string, timezone: string | null): Cron {
 export function scheduleFromRow(row: SchedulerSchedulesTable, now: number): Schedule {
   const enabled = Number(row.enabled) === 1
   const from = Math.max(Number(row.due_after), now)
-  const next = enabled ? cronOf(row.cron, row.timezone).nextRun(new Date(from)) : null
+  const next = enabled ? nextRunOf(row, from) : null
   return {
     name: row.name,
     cron: row.cron,
@@ -101,5 +101,14 @@ export function scheduleFromRow(row: SchedulerSchedulesTable, now: number): Sche
     nextRunAt: next,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
+  }
+}
+
+/** Null also for a row this runtime cannot read (a zone it does not know), so lists still work. */
+function nextRunOf(row: SchedulerSchedulesTable, from: number): Date | null {
+  try {
+    return cronOf(row.cron, row.timezone).nextRun(new Date(from))
+  } catch {
+    return null
   }
 }
