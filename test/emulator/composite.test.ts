@@ -294,6 +294,32 @@ describe('/composite', () => {
     ).toBe(false)
   })
 
+  it('lets a composite allOrNone override a nested collection that allows partial success', async () => {
+    const res = await api('POST', '/composite', {
+      allOrNone: true,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: `/services/data/${V}/sobjects/Account`,
+          referenceId: 'first',
+          body: { Name: 'Outer' },
+        },
+        {
+          method: 'POST',
+          url: `/services/data/${V}/composite/sobjects`,
+          referenceId: 'coll',
+          body: { allOrNone: false, records: [account('Inner ok'), account()] },
+        },
+      ],
+    })
+    const [first, coll] = res.body.compositeResponse
+    expect(first.body[0].errorCode).toBe('PROCESSING_HALTED')
+    expect(coll.body[1].errors[0].statusCode).toBe('REQUIRED_FIELD_MISSING')
+    const names = [...emu.org.rows('Account')].map((r) => r.Name)
+    expect(names).not.toContain('Outer')
+    expect(names).not.toContain('Inner ok')
+  })
+
   it('commits every subrequest of a successful allOrNone request', async () => {
     const res = await api('POST', '/composite', {
       allOrNone: true,

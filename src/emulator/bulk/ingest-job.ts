@@ -33,6 +33,8 @@ export interface IngestJob extends CsvFormat {
   numberRecordsFailed: number
   /** Milliseconds spent processing, for totalProcessingTime. */
   processingMs: number
+  /** Result files already written, once the job has finished. */
+  rendered: Partial<Record<'successful' | 'failed' | 'unprocessed', string>>
 }
 
 /** Salesforce's datetime form: `2024-01-03T23:52:01.000+0000`. */

@@ -34,6 +34,19 @@ function sendCsv(reply: FastifyReply, text: string): FastifyReply {
   return reply.code(200).type('text/csv').send(text)
 }
 
+function render(job: IngestJob, kind: 'successful' | 'failed' | 'unprocessed'): string {
+  if (kind === 'successful') {
+    return writeCsv(['sf__Id', 'sf__Created', ...job.columns], job.successful, job)
+  }
+  if (kind === 'failed') return writeCsv(['sf__Id', 'sf__Error', ...job.columns], job.failed, job)
+  if (job.upload !== null) {
+    // Never processed (aborted before it started): every uploaded row is unprocessed.
+    const table = parseCsv(job.upload, job)
+    return writeCsv(table.columns, table.rows, job)
+  }
+  return writeCsv(job.columns, job.rows.slice(job.next), job)
+}
+
 export function registerIngestRoutes(
   app: FastifyInstance,
   ctx: EmulatorContext,
@@ -97,6 +110,7 @@ export function registerIngestRoutes(
       numberRecordsProcessed: 0,
       numberRecordsFailed: 0,
       processingMs: 0,
+      rendered: {},
     }
     jobs.set(job.id, job)
     return json(reply, 200, ingestJobInfo(job))
@@ -187,19 +201,13 @@ export function registerIngestRoutes(
           `Job ${job.id} is ${job.state}: results are available once it is JobComplete, Failed or Aborted.`,
         )
       }
-      if (kind === 'successful')
-        return sendCsv(
-          reply,
-          writeCsv(['sf__Id', 'sf__Created', ...job.columns], job.successful, job),
-        )
-      if (kind === 'failed')
-        return sendCsv(reply, writeCsv(['sf__Id', 'sf__Error', ...job.columns], job.failed, job))
-      if (job.upload !== null) {
-        // Never processed (aborted before it started): every uploaded row is unprocessed.
-        const table = parseCsv(job.upload, job)
-        return sendCsv(reply, writeCsv(table.columns, table.rows, job))
+      // A finished job no longer changes: render each file once (100,000 rows take a while).
+      let text = job.rendered[kind]
+      if (text === undefined) {
+        text = render(job, kind)
+        job.rendered[kind] = text
       }
-      return sendCsv(reply, writeCsv(job.columns, job.rows.slice(job.next), job))
+      return sendCsv(reply, text)
     }
   // The server ignores trailing slashes, so `successfulResults/` (Salesforce's documented
   // form) reaches these too.

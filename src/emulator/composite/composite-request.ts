@@ -112,6 +112,20 @@ function toSubResponse(sub: Subrequest, reply: Reply): SubResponse {
   }
 }
 
+/**
+ * A collection answer (HTTP 200) with a failed record. Under a composite allOrNone that
+ * fails the whole request: Salesforce lets the composite allOrNone override the nested
+ * collection's own (salesforce-api.md §4.1).
+ */
+function hasFailedRecord(body: unknown): boolean {
+  return (
+    Array.isArray(body) &&
+    body.some(
+      (r) => typeof r === 'object' && r !== null && (r as { success?: unknown }).success === false,
+    )
+  )
+}
+
 /** allOrNone: everything runs natively inside one transaction, undone on the first failure. */
 function runAllOrNone(env: CompositeEnv, subs: Subrequest[]): SubResponse[] {
   const outputs = new Map<string, ResolvedOutput>()
@@ -137,7 +151,7 @@ function runAllOrNone(env: CompositeEnv, subs: Subrequest[]): SubResponse[] {
         }
         responses.push(toSubResponse(sub, reply))
         outputs.set(sub.referenceId, { status: reply.status, body: reply.body })
-        if (reply.status >= 400) {
+        if (reply.status >= 400 || hasFailedRecord(reply.body)) {
           failedAt = i
           throw new RollBack()
         }
