@@ -102,6 +102,13 @@ describe('SOSL', () => {
     expect([...types].sort()).toEqual(['Account', 'Contact', 'Opportunity'])
   })
 
+  it('reads and ignores WITH and UPDATE clauses', () => {
+    const rows = search(
+      "FIND {globex} IN ALL FIELDS RETURNING Account(Name) WITH SNIPPET(target_length=120) WITH METADATA='LABELS' UPDATE TRACKING",
+    )
+    expect(summary(rows)).toEqual(['Account:Globex'])
+  })
+
   it('never returns deleted rows', () => {
     expect(search('FIND {gone} RETURNING Contact(Name)')).toEqual([])
   })

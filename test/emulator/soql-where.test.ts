@@ -64,6 +64,15 @@ describe('SOQL WHERE comparisons', () => {
     ])
   })
 
+  it("treats '' as null for text, as Salesforce stores empty text as null", () => {
+    expect(names("SELECT Name FROM Account WHERE Industry = ''")).toEqual(['Umbrella'])
+    expect(names("SELECT Name FROM Account WHERE Industry != ''")).toEqual([
+      'Acme',
+      'Globex',
+      'Initech',
+    ])
+  })
+
   it('matches booleans', () => {
     expect(names('SELECT Name FROM Opportunity WHERE IsWon = TRUE')).toEqual([
       'Acme Big Deal',

@@ -134,6 +134,9 @@ function literal(
       if (!quoted) typeError(op, kind)
       const text = unquote(raw, forLike)
       if (forLike) return text
+      // Salesforce stores empty text as null, so `Field = ''` finds the empty ones (belief,
+      // consistent with `!= ''` being the usual "has a value" filter).
+      if (text === '') return null
       return kind === 'multi' ? splitMulti(text).join(';') : text.toLowerCase()
     }
     case 'boolean':

@@ -115,6 +115,15 @@ export function parseSosl(text: string): SearchSpec {
         if (text[i] !== ',') break
         i++
       }
+    } else if (kw === 'WITH' || kw === 'UPDATE') {
+      // WITH SNIPPET(...), WITH HIGHLIGHT, WITH METADATA='LABELS', UPDATE TRACKING, ...: these
+      // shape extras the emulator does not produce, so the clause is read and ignored.
+      const extra =
+        /^\s*[A-Za-z_]+(?:\s*=\s*(?:'(?:[^'\\]|\\.)*'|[A-Za-z0-9_]+)|\s*\([^)]*\))?/.exec(
+          text.slice(i),
+        )
+      if (!extra) throw malformed(text, at, `expecting a clause name after ${kw}`)
+      i += extra[0].length
     } else if (kw === 'LIMIT') {
       const n = Number(word())
       if (!Number.isInteger(n) || n < 0) throw malformed(text, at, 'LIMIT needs a whole number')
