@@ -213,6 +213,18 @@ describe('record CRUD', () => {
     ).toBe('Ada Lovelace')
   })
 
+  it('deletes the contacts of a deleted account (cascade)', async () => {
+    const { id: accountId } = (await api('POST', '/sobjects/Account', { Name: 'Parent' })).body as {
+      id: string
+    }
+    const { id: contactId } = (
+      await api('POST', '/sobjects/Contact', { LastName: 'Child', AccountId: accountId })
+    ).body as { id: string }
+    expect((await api('DELETE', `/sobjects/Account/${accountId}`)).status).toBe(204)
+    const gone = await api('GET', `/sobjects/Contact/${contactId}`)
+    expect((gone.body as { errorCode: string }[])[0]!.errorCode).toBe('ENTITY_IS_DELETED')
+  })
+
   it('answers 405 to a method the resource does not allow', async () => {
     const res = await api('PUT', '/sobjects/Account', {})
     expect(res.status).toBe(405)

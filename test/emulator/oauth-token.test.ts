@@ -553,6 +553,30 @@ describe('refresh tokens, revoke and identity', () => {
     expect((await refresh('plain', rt)).status).toBe(400)
   })
 
+  it('introspects access and refresh tokens for an authenticated app', async () => {
+    const rt = emu.issueRefreshToken('r@example.com', 'plain')
+    const { body } = await refresh('plain', rt)
+    const introspect = async (tokenValue: string, secret = 'ps') => {
+      const res = await fetch(`${emu.url}/services/oauth2/introspect`, {
+        method: 'POST',
+        body: new URLSearchParams({ token: tokenValue, client_id: 'plain', client_secret: secret }),
+      })
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }
+    const access = await introspect(body.access_token!)
+    expect(access.body).toMatchObject({
+      active: true,
+      client_id: 'plain',
+      username: 'r@example.com',
+      token_type: 'access_token',
+      sub: body.id,
+    })
+    expect(access.body.exp as number).toBeGreaterThan(access.body.iat as number)
+    expect((await introspect(rt)).body).toMatchObject({ active: true, token_type: 'refresh_token' })
+    expect((await introspect('nope')).body).toEqual({ active: false })
+    expect((await introspect(rt, 'wrong')).status).toBe(400)
+  })
+
   it('answers the identity URL and userinfo for the session user', async () => {
     const { body } = await refresh('plain', emu.issueRefreshToken('r@example.com', 'plain'))
     const auth = { authorization: `Bearer ${body.access_token}` }

@@ -72,6 +72,26 @@ export class SessionStore {
     return this.publicView(entry)
   }
 
+  /**
+   * What introspection reports about a token, without counting as a use: an access token
+   * (with the moment it expires if left idle) or a refresh token, or undefined.
+   */
+  inspect(
+    token: string,
+  ):
+    | { kind: 'access_token'; session: Session; expiresAt: number }
+    | { kind: 'refresh_token'; entry: RefreshTokenEntry }
+    | undefined {
+    const entry = this.sessions.get(token)
+    if (entry) {
+      const expiresAt = entry.lastUsed + this.timeoutMinutes * 60_000
+      if (this.now().getTime() > expiresAt) return undefined
+      return { kind: 'access_token', session: this.publicView(entry), expiresAt }
+    }
+    const refresh = this.refreshTokens.get(token)
+    return refresh ? { kind: 'refresh_token', entry: refresh } : undefined
+  }
+
   /** Invalidate every access token (refresh tokens stay valid, as after a session timeout). */
   expireAll(): void {
     this.sessions.clear()

@@ -12,6 +12,7 @@ import { passwordGrant } from './password-grant.js'
 import { refreshTokenGrant } from './refresh-token-grant.js'
 import { readTokenParams } from './token-params.js'
 import { identityBody, userInfoBody } from './identity-body.js'
+import { introspectBody } from './introspect-body.js'
 
 function sendOAuthError(reply: FastifyReply, failure: OAuthFailure): FastifyReply {
   return reply
@@ -82,6 +83,17 @@ export function registerOAuthRoutes(app: FastifyInstance, state: EmulatorState):
   }
   app.post('/services/oauth2/revoke', revoke)
   app.get('/services/oauth2/revoke', revoke)
+
+  app.post('/services/oauth2/introspect', (request, reply) => {
+    try {
+      return reply
+        .header('cache-control', 'no-store')
+        .send(introspectBody(state, readTokenParams(request) ?? {}))
+    } catch (err) {
+      if (err instanceof OAuthFailure) return sendOAuthError(reply, err)
+      throw err
+    }
+  })
 
   app.get('/services/oauth2/userinfo', async (request, reply) => {
     const session = bearerSession(state, request)

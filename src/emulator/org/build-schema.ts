@@ -8,6 +8,20 @@ import { field, picklist, readOnly, ref } from './field-builder.js'
 import type { CustomFieldConfig, OrgConfig } from './org-file.js'
 import { standardObjects, type ObjectTemplate } from './standard-objects.js'
 
+/**
+ * Lookups whose children Salesforce deletes with the parent: an account's contacts and
+ * opportunities, the members of a deleted campaign, lead or contact, and activities.
+ */
+const CASCADE = new Set([
+  'Contact.AccountId',
+  'Opportunity.AccountId',
+  'CampaignMember.CampaignId',
+  'CampaignMember.LeadId',
+  'CampaignMember.ContactId',
+  'Task.WhoId',
+  'Task.WhatId',
+])
+
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /** Custom objects get `a00`, `a01`, ... `a0z`, `a10`, ... in the order of the org file. */
@@ -200,7 +214,7 @@ export function buildSchema(config: OrgConfig): ObjectDef[] {
           relationshipName: childRelationshipName(child, f, explicitRel.get(f)),
           childSObject: child.name,
           field: f.name,
-          cascadeDelete: false,
+          cascadeDelete: CASCADE.has(`${child.name}.${f.name}`),
         }
         parent.childRelationships.push(rel)
       }

@@ -224,6 +224,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
     return this.transaction(() => {
       const obj = this.requireObject(objectName)
       const current = this.requireLiveRow(obj, id)
+      this.cascadeDelete(obj, current.Id, ctx)
       const stamp = formatDateTime(this.now())
       this.setRow(obj.name, {
         ...current,
@@ -278,6 +279,21 @@ export class OrgStore implements OrgWriter, RuleLookups {
   }
 
   // ---- internals ----
+
+  /** Move the children Salesforce deletes with this record to the recycle bin too. */
+  private cascadeDelete(obj: ObjectDef, id: string, ctx: WriteContext): void {
+    for (const rel of obj.childRelationships) {
+      if (!rel.cascadeDelete) continue
+      const children = [...this.tables.get(rel.childSObject)!.values()].filter(
+        (row) => !row.IsDeleted && row[rel.field] === id,
+      )
+      for (const child of children) {
+        if (!this.tables.get(rel.childSObject)!.get(child.Id)?.IsDeleted) {
+          this.delete(rel.childSObject, child.Id, ctx)
+        }
+      }
+    }
+  }
 
   private requireObject(name: string): ObjectDef {
     const obj = this.getObject(name)
