@@ -121,4 +121,13 @@ describe('query iterator', () => {
     await expect(run()).rejects.toMatchObject({ status: 400, code: 'INVALID_QUERY_LOCATOR' })
     expect(seen).toEqual(['r0a', 'r0b'])
   })
+
+  it('collects a COUNT() query, whose totalSize is the count and which has no rows', async () => {
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { totalSize: 42, done: true, records: [] }),
+    )
+    const q = query(new TestRequester(server.baseUrl), 'SELECT COUNT() FROM Account')
+    expect(await q.collect({ max: 0 })).toEqual([])
+    expect(q.totalSize).toBe(42)
+  })
 })

@@ -121,4 +121,25 @@ describe('data helpers against the emulator', () => {
       if (i !== 7) expect(ids.get(`Bulk ${i}`)).toBe(r.id)
     })
   })
+
+  it('splits a large upload into several ingest jobs that all complete', async () => {
+    async function* rows() {
+      for (let i = 0; i < 300; i++) {
+        await Promise.resolve()
+        yield { Name: `Split ${i}`, Industry: i % 2 ? 'Tech' : null }
+      }
+    }
+    const result = await data.bulk.ingest(
+      { object: 'Account', operation: 'insert', maxBytesPerJob: 1500, poll },
+      rows(),
+    )
+    expect(result.jobs.length).toBeGreaterThan(2)
+    expect(result.jobs.every((j) => j.state === 'JobComplete')).toBe(true)
+    let ok = 0
+    for await (const row of result.successfulResults()) if (row.id) ok++
+    expect(ok).toBe(300)
+    const q = data.query(soql`SELECT COUNT() FROM Account WHERE Name LIKE ${'Split %'}`)
+    await q.collect({ max: 0 })
+    expect(q.totalSize).toBe(300)
+  })
 })

@@ -125,7 +125,9 @@ export class QueryIterator<T> implements AsyncIterable<T> {
     }
     const rows: T[] = []
     for await (const page of this.pages()) {
-      if (page.totalSize > max || rows.length + page.records.length > max) {
+      // totalSize refuses early while pages remain; the rows decide at the end, because
+      // `SELECT COUNT()` answers totalSize = the count with no rows (salesforce-api.md §3).
+      if ((!page.done && page.totalSize > max) || rows.length + page.records.length > max) {
         throw new ForcebridgeError(
           'QUERY_LIMIT_EXCEEDED',
           `query matched ${page.totalSize} rows, more than max ${max}; raise max or iterate with for await`,
