@@ -13,15 +13,17 @@ import type { ResolvedOptions } from './client-options.js'
 import type { ClientEventMap, ClientEventName } from './client-events.js'
 import type { TokenInfo } from './token-info.js'
 import type { LimitInfo } from './limit-info.js'
-import { parseLimitInfo } from './limit-info.js'
-import { HttpTransport, header, readBuffer, readStream, readText } from './http-transport.js'
-import type { RawResponse } from './http-transport.js'
+import { LimitTracker } from './limit-tracker.js'
+import { HttpTransport, header, readStream, readText } from './http-transport.js'
+import { sendWithRedirects } from './send-with-redirects.js'
+import type { AttemptResult } from './send-with-redirects.js'
+import { flatHeaders, pathOnly, readBody } from './response-reader.js'
 import { TokenManager } from './token-manager.js'
 import { Semaphore } from './semaphore.js'
 import { CallDeadline } from './call-deadline.js'
 import { encodeBody, parseInstance, resolvePath } from './request-target.js'
 import type { Instance } from './request-target.js'
-import { apiErrorFromResponse, isJsonContentType, shortText } from './api-error-from-response.js'
+import { apiErrorFromResponse } from './api-error-from-response.js'
 import {
   backoffDelay,
   mayRetryAnswer,
@@ -35,11 +37,6 @@ import { revokeToken } from './oauth-revoke.js'
 /** Options of get/post/patch/put/delete: everything of RequestOptions but method, path, body. */
 export type CallOptions = Omit<RequestOptions, 'method' | 'path' | 'body'>
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308])
-const MAX_REDIRECTS = 3
-/** Limit figures older than this no longer block calls: the usage window is rolling. */
-const RESERVE_STALE_MS = 60_000
-
 /**
  * Events (a Node EventEmitter): 'request', 'response', 'login', 'retry', 'limits'. Payloads
  * never hold tokens, secrets, header values or bodies.
@@ -47,7 +44,7 @@ const RESERVE_STALE_MS = 60_000
 export class SalesforceClient extends EventEmitter<ClientEventMap> implements Requester {
   readonly apiVersion: string
   readonly name: string
-  #limits: LimitInfo | undefined
+  readonly #limits: LimitTracker
   readonly #o: ResolvedOptions
   readonly #transport: HttpTransport
   readonly #tokens: TokenManager
@@ -64,6 +61,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     this.#dataPrefix = `/services/data/v${options.apiVersion}/`
     this.#transport = new HttpTransport(options.timeoutMs)
     this.#slots = new Semaphore(options.maxConcurrency)
+    this.#limits = new LimitTracker(options.name, options.limitReserve, options.now)
     this.#tokens = new TokenManager(options, this.#transport, (e) => {
       if (this.listenerCount('login') > 0) this.emit('login', e)
       const log = this.#o.logger
@@ -74,7 +72,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
 
   /** The latest Sforce-Limit-Info figures, or undefined before the first answer carrying them. */
   get limits(): LimitInfo | undefined {
-    return this.#limits
+    return this.#limits.latest
   }
 
   get<T = unknown>(path: string, options?: CallOptions): Promise<T> {
@@ -150,7 +148,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
         },
       )
     }
-    this.#checkReserve(o)
+    this.#limits.check(`${o.method} ${pathOnly(o.path)}`)
     const deadline = new CallDeadline(o.timeoutMs ?? this.#o.timeoutMs, o.signal)
     let keepUserAbort = false
     try {
@@ -177,11 +175,8 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
       attempt++
       const token = this.#tokens.local ?? (await deadline.race(this.#tokens.get()))
       const instance = this.#instanceOf(token)
-      let origin = instance.origin
-      let path = resolvePath(this.name, instance, this.#dataPrefix, o)
-      let sendAuth = true
-      let res: RawResponse
-      let redirects = 0
+      const path = resolvePath(this.name, instance, this.#dataPrefix, o)
+      let sent: AttemptResult
       const emitting = this.listenerCount('request') > 0 || this.listenerCount('response') > 0
       const started = emitting ? performance.now() : 0
       if (emitting) this.emit('request', this.#event(o.method, path, attempt))
@@ -200,43 +195,18 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
         }
       }
       try {
-        for (;;) {
-          const headers: Record<string, string> = {
-            accept: 'application/json',
-            'accept-encoding': 'gzip',
-          }
-          if (o.headers)
-            for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k] as string
-          if (contentType && headers['content-type'] === undefined)
-            headers['content-type'] = contentType
-          // Redirects to another origin never carry the token (issue 3).
-          if (sendAuth) headers.authorization = `Bearer ${token.accessToken}`
-          else delete headers.authorization
-          res = await this.#transport.send(origin, {
-            method: o.method,
-            path,
-            headers,
-            body: payload,
-            signal: deadline,
-            timeoutMs: deadline.timeoutMs,
-          })
-          const location = header(res, 'location')
-          if (
-            REDIRECTS.has(res.statusCode) &&
-            location &&
-            (o.method === 'GET' || o.method === 'HEAD') &&
-            redirects < MAX_REDIRECTS
-          ) {
-            redirects++
-            await res.body.dump()
-            const next = new URL(location, origin + path)
-            if (next.origin !== instance.origin) sendAuth = false
-            origin = next.origin
-            path = next.pathname + next.search
-            continue
-          }
-          break
-        }
+        sent = await sendWithRedirects(this.#transport, {
+          method: o.method,
+          origin: instance.origin,
+          path,
+          instanceOrigin: instance.origin,
+          accessToken: token.accessToken,
+          userHeaders: o.headers,
+          contentType,
+          body: payload,
+          signal: deadline,
+          timeoutMs: deadline.timeoutMs,
+        })
       } catch (err) {
         release()
         const net = networkErrorCode(err)
@@ -256,13 +226,17 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
           net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT'
             ? 'TIMEOUT'
             : 'NETWORK_ERROR',
-          `connection '${this.name}': ${o.method} ${pathOnly(path)} to ${origin} failed (${net ?? (err as Error).message})${attempt > 1 ? ` after ${attempt} attempts` : ''}; check the network and the instance, or retry later`,
+          `connection '${this.name}': ${o.method} ${pathOnly(path)} to ${instance.origin} failed (${net ?? (err as Error).message})${attempt > 1 ? ` after ${attempt} attempts` : ''}; check the network and the instance, or retry later`,
           { connection: this.name, cause: err },
         )
       }
+      const res = sent.res
       const status = res.statusCode
       const limitHeader = res.headers['sforce-limit-info']
-      if (limitHeader !== undefined) this.#updateLimits(limitHeader)
+      if (limitHeader !== undefined) {
+        const info = this.#limits.update(limitHeader)
+        if (info && this.listenerCount('limits') > 0) this.emit('limits', info)
+      }
       if (emitting && this.listenerCount('response') > 0) {
         this.emit('response', {
           ...this.#event(o.method, path, attempt),
@@ -367,31 +341,6 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     return this.#instance
   }
 
-  #updateLimits(value: string | string[]): void {
-    const info = parseLimitInfo(
-      Array.isArray(value) ? value.join(';') : value,
-      new Date(this.#o.now()),
-    )
-    if (!info) return
-    this.#limits = info
-    if (this.listenerCount('limits') > 0) this.emit('limits', info)
-  }
-
-  #checkReserve(o: RequestOptions): void {
-    const reserve = this.#o.limitReserve
-    const limits = this.#limits
-    if (reserve === undefined || !limits) return
-    if (this.#o.now() - limits.at.getTime() > RESERVE_STALE_MS) return
-    const remaining = limits.max - limits.used
-    if (remaining < reserve) {
-      throw new SalesforceError(
-        'API_LIMIT_RESERVE',
-        `connection '${this.name}': ${o.method} ${pathOnly(o.path)} not sent: ${remaining} daily API requests remain (${limits.used}/${limits.max}), below the reserve of ${reserve}; wait for usage to fall or lower limitReserve`,
-        { connection: this.name },
-      )
-    }
-  }
-
   #assertOpen(): void {
     if (this.#transport.isClosed) {
       throw new SalesforceError(
@@ -407,45 +356,3 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
 
 /** Typed `on`/`off` come from EventEmitter<ClientEventMap>; this names the events. */
 export type SalesforceClientEvent = ClientEventName
-
-function pathOnly(path: string): string {
-  const q = path.indexOf('?')
-  return q === -1 ? path : path.slice(0, q)
-}
-
-function flatHeaders(res: RawResponse): Record<string, string> {
-  const headers = res.headers
-  for (const k in headers) {
-    if (Array.isArray(headers[k])) {
-      // Rare (set-cookie): only then build a new object.
-      const out: Record<string, string> = {}
-      for (const key in headers) {
-        const v = headers[key]
-        if (v !== undefined) out[key] = Array.isArray(v) ? v.join(', ') : v
-      }
-      return out
-    }
-  }
-  return headers as Record<string, string>
-}
-
-async function readBody<T>(
-  res: RawResponse,
-  type: RequestOptions['responseType'],
-  ctx: { connection: string; method: string; path: string },
-): Promise<T> {
-  if (type === 'buffer') return (await readBuffer(res)) as T
-  const text = await readText(res)
-  if (type === 'text') return text as T
-  if (text.length === 0) return undefined as T
-  if (!isJsonContentType(header(res, 'content-type')) && !/^\s*[[{"]/.test(text)) return text as T
-  try {
-    return JSON.parse(text) as T
-  } catch (cause) {
-    throw new SalesforceError(
-      'NON_JSON_RESPONSE',
-      `connection '${ctx.connection}': ${ctx.method} ${ctx.path} answered HTTP ${res.statusCode} with a body that is not valid JSON: "${shortText(text)}"`,
-      { connection: ctx.connection, cause },
-    )
-  }
-}
