@@ -24,6 +24,7 @@ export type { QueueTables } from './queue-tables.js'
 export { backoffDelay, type BackoffOptions } from './backoff-delay.js'
 export {
   describeJobError,
+  type AttemptEvent,
   startWorker,
   type JobHandler,
   type Worker,

@@ -28,6 +28,19 @@ export interface WorkerOptions {
   random?: () => number
   /** Told about failures of the queue itself (not of handlers). Default: console.error. */
   onError?: (error: unknown) => void
+  /** Told how each recorded attempt ended, for logs and metrics (job outcomes). */
+  onAttempt?: (event: AttemptEvent) => void
+}
+
+/** One attempt as the worker recorded it. */
+export interface AttemptEvent {
+  job: Job
+  attempt: number
+  /** `retry` and `dead` carry the error; `retry` also the delay before the next attempt. */
+  outcome: 'succeeded' | 'retry' | 'dead'
+  durationMs: number
+  error?: { message: string; code: string | null }
+  retryInMs?: number
 }
 
 export interface Worker {
@@ -76,6 +89,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const { queue, handler } = options
   const random = options.random ?? Math.random
   const onError = options.onError ?? ((error: unknown) => console.error('job worker:', error))
+  const onAttempt = options.onAttempt ?? (() => undefined)
   const running = new Set<Promise<void>>()
   let stopping = false
   let wake: (() => void) | null = null
@@ -109,6 +123,7 @@ export function startWorker(options: WorkerOptions): Worker {
       Math.max(10, Math.floor(leaseMs / 3)),
     )
     let outcome: { ok: true; output: unknown } | { ok: false; error: unknown }
+    const started = performance.now()
     try {
       outcome = { ok: true, output: await handler(claim.job, controller.signal) }
     } catch (error) {
@@ -118,10 +133,24 @@ export function startWorker(options: WorkerOptions): Worker {
     }
     // A lost lease means another worker owns the job now; its record is theirs to write.
     if (controller.signal.aborted) return
+    const report = (event: Pick<AttemptEvent, 'outcome' | 'error' | 'retryInMs'>) => {
+      try {
+        onAttempt({
+          job: claim.job,
+          attempt: claim.attempt,
+          durationMs: performance.now() - started,
+          ...event,
+        })
+      } catch (error) {
+        onError(error)
+      }
+    }
     try {
       if (outcome.ok) {
         try {
-          await queue.complete(claim, outcome.output)
+          if (await queue.complete(claim, outcome.output)) {
+            report({ outcome: 'succeeded' })
+          }
           return
         } catch (error) {
           if (!(
@@ -134,11 +163,13 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       const failure = describeJobError(outcome.error)
       const canRetry = failure.retryable && claim.attempt < claim.job.attemptLimit
-      await queue.fail(claim, {
-        message: failure.message,
-        code: failure.code,
-        retryInMs: canRetry ? backoffDelay(claim.attempt, backoff, random) : null,
-      })
+      const retryInMs = canRetry ? backoffDelay(claim.attempt, backoff, random) : null
+      const error = { message: failure.message, code: failure.code }
+      if (await queue.fail(claim, { ...error, retryInMs })) {
+        report(
+          retryInMs === null ? { outcome: 'dead', error } : { outcome: 'retry', error, retryInMs },
+        )
+      }
     } catch (error) {
       // Not recorded: the lease will expire and the job will run again (at-least-once).
       onError(error)
