@@ -1,0 +1,238 @@
+// The dashboard in Chromium (playwright-core, Debian's /usr/bin/chromium) against a real server
+// and the emulator: sign-in, a connection named in Korean created, pinged, edited without its
+// secrets and pinged again, the campaign service invoked, a job failed by fault injection and
+// retried, each page screenshotted, a phone-width check, and no console errors.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createKyselyJobQueue,
+  queueMigrations,
+  startWorker,
+  type JobQueue,
+  type Worker,
+} from '../../src/runtime/queue/index.js'
+import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
+
+const shots = resolve(import.meta.dirname, '../../test-results/dashboard')
+const NAME = '한국 연결'
+let server: AdminServer
+let browser: Browser
+let page: Page
+let queueDb: Kysely<unknown>
+let queue: JobQueue
+let worker: Worker
+const consoleErrors: string[] = []
+
+async function openQueue(file: string): Promise<void> {
+  queueDb = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) })
+  const { error } = await new Migrator({
+    db: queueDb,
+    provider: { getMigrations: () => Promise.resolve(queueMigrations) },
+  }).migrateToLatest()
+  if (error) throw error
+  queue = createKyselyJobQueue({ db: queueDb })
+}
+
+const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true })
+  const home = join(
+    (await import('node:os')).tmpdir(),
+    `fb-admin-queue-${process.pid}-${Date.now()}.db`,
+  )
+  await openQueue(home)
+  server = await startAdminServer({ queue })
+  worker = startWorker({
+    queue,
+    handler: (job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }),
+    pollMs: 50,
+    backoff: { baseMs: 10, maxMs: 10 },
+    onError: (err) => consoleErrors.push(`worker: ${String(err)}`),
+  })
+  await server.store.connections.add({
+    name: 'My Salesforce Connection',
+    loginUrl: server.emulator.url,
+    ...EMULATOR_CREDENTIALS,
+  })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => consoleErrors.push(e.message))
+  page.on('dialog', (d) => void d.accept())
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await worker?.stop()
+  await server?.close()
+  await queueDb?.destroy()
+})
+
+async function waitForJob(id: string, state: string): Promise<void> {
+  await expect.poll(async () => (await queue.get(id))?.state, { timeout: 10_000 }).toBe(state)
+}
+
+describe('dashboard in Chromium', () => {
+  it('refuses a wrong password and signs in with the right one', async () => {
+    await page.goto(`${server.url}/admin`)
+    await expect.poll(() => page.url()).toMatch(/\/admin\/sign-in$/)
+    await shot('sign-in')
+    await page.fill('input[name=name]', ADMIN.name)
+    await page.fill('input[name=password]', 'wrong-password')
+    await page.click('button[type=submit]')
+    await page.locator('.result.error').waitFor()
+    expect(await page.locator('.result.error').textContent()).toMatch(/wrong user name or password/)
+    // Chromium reports every 4xx answer to fetch in the console; this refusal is the expected one.
+    expect(consoleErrors.splice(0)).toEqual([
+      'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+    ])
+    await page.fill('input[name=password]', ADMIN.password)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/admin\/connections$/)
+    expect(await page.locator('nav .who').textContent()).toBe(ADMIN.name)
+  })
+
+  it('creates a connection named in Korean and pings it', async () => {
+    await page.click('text=New connection')
+    await page.waitForURL(/\/connections\/new$/)
+    await page.fill('input[name=name]', NAME)
+    await page.selectOption('select[name=authFlow]', 'password')
+    await page.fill('input[name=loginUrl]', server.emulator.url)
+    await page.fill('input[name=clientId]', EMULATOR_CREDENTIALS.clientId)
+    await page.fill('input[name=username]', EMULATOR_CREDENTIALS.username)
+    await page.fill('input[name=password]', EMULATOR_CREDENTIALS.password)
+    await page.fill('input[name=securityToken]', EMULATOR_CREDENTIALS.securityToken)
+    await page.fill('input[name=clientSecret]', EMULATOR_CREDENTIALS.clientSecret)
+    await shot('connection-new')
+    await page.click('button[type=submit]')
+    await page.waitForURL(new RegExp(`/connections/${encodeURIComponent(NAME)}$`))
+    expect(await page.locator('h1').textContent()).toBe(NAME)
+    await page.click('button:has-text("Ping")')
+    await page.locator('#ping-result ul.steps').waitFor()
+    const steps = await page.locator('#ping-result li').allTextContents()
+    expect(steps).toHaveLength(3)
+    expect(steps.every((s) => s.startsWith('✓'))).toBe(true)
+    const token = await page.locator('#ping-result dl.token').textContent()
+    expect(token).toContain(server.emulator.url)
+    expect(token).toContain('signature checked')
+    await shot('connection-ping')
+  })
+
+  it('edits the connection without re-entering secrets and pings again', async () => {
+    await page.click('a:has-text("Edit")')
+    await page.waitForURL(/\/edit$/)
+    // Secrets are never prefilled.
+    for (const f of ['password', 'securityToken', 'clientSecret'])
+      expect(await page.inputValue(`input[name=${f}]`)).toBe('')
+    await page.fill('input[name=apiVersion]', '65.0')
+    await shot('connection-edit')
+    await page.click('button[type=submit]')
+    await page.waitForURL(new RegExp(`/connections/${encodeURIComponent(NAME)}$`))
+    expect(await page.locator('dl.facts').textContent()).toContain('65.0')
+    await page.click('button:has-text("Ping")')
+    await page.locator('#ping-result ul.steps').waitFor()
+    const steps = await page.locator('#ping-result li').allTextContents()
+    expect(steps.map((s) => s.slice(0, 1))).toEqual(['✓', '✓', '✓'])
+    expect((await server.store.connections.credentials(NAME)).password).toBe(
+      EMULATOR_CREDENTIALS.password,
+    )
+  })
+
+  it('invokes the campaign service and shows the record id', async () => {
+    await page.click('nav >> text=Services')
+    await page.click('a:has-text("campaign.create")')
+    await page.locator('pre', { hasText: 'segment' }).first().waitFor()
+    await page.fill(
+      'textarea[name=input]',
+      JSON.stringify({ name: 'Καμπάνια 캠페인', segment: 'Enterprise' }),
+    )
+    await page.click('button:has-text("Invoke")')
+    const output = page.locator('.result pre.output')
+    await output.waitFor()
+    const { id } = JSON.parse((await output.textContent()) ?? '{}') as { id: string }
+    expect(id).toMatch(/^701\w{15}$/)
+    await shot('service-invoke')
+  })
+
+  it('shows a job failed by fault injection with its error and retries it', async () => {
+    // The password flow refused at Salesforce: the job's single attempt fails and it goes dead.
+    server.emulator.faults.set({ blockPasswordFlow: true })
+    // The runtime's token dies too, so the job's call must log in again, and is refused.
+    server.emulator.expireSessions()
+    const job = await queue.enqueue({
+      service: 'campaign.create',
+      input: { name: 'Queued campaign', segment: 'SMB' },
+      maxAttempts: 1,
+    })
+    await waitForJob(job.id, 'dead')
+    server.emulator.faults.clear()
+    await page.goto(`${server.url}/admin/jobs?state=dead`)
+    await page.click(`a:has-text("${job.id.slice(0, 8)}")`)
+    await page.waitForURL(new RegExp(`/jobs/${job.id}$`))
+    expect(await page.locator('table').textContent()).toMatch(/invalid_grant|authentication/i)
+    await shot('job-dead')
+    await page.click('button:has-text("Retry")')
+    await waitForJob(job.id, 'succeeded')
+    await page.reload()
+    expect(await page.locator('dl.facts .badge').textContent()).toBe('succeeded')
+    await page.goto(`${server.url}/admin/jobs`)
+    await shot('jobs')
+  })
+
+  it('creates an API key and a channel, and shows schedules and the audit log', async () => {
+    await page.goto(`${server.url}/admin/channels`)
+    await page.fill('form[data-render=key] input[name=name]', '열쇠 κλειδί')
+    await page.click('button:has-text("Create API key")')
+    expect(await page.locator('.secret-once').textContent()).toMatch(/^fb_/)
+    await page.reload()
+    await page.fill('form[data-then=reload] input[name=path]', '/api/campaigns')
+    await page.fill('form[data-then=reload] input[name=service]', 'campaign.create')
+    await page.selectOption('select[name=securityDefinitionId]', { label: '열쇠 κλειδί' })
+    await page.click('button:has-text("Create channel")')
+    await page.locator('td code', { hasText: '/api/campaigns' }).waitFor()
+    await shot('channels')
+    await page.goto(`${server.url}/admin/schedules`)
+    await shot('schedules')
+    await page.goto(`${server.url}/admin/audit`)
+    const audit = await page.locator('table').textContent()
+    for (const a of ['connection.create', 'connection.update', 'service.invoke', 'job.retry'])
+      expect(audit).toContain(a)
+    await shot('audit')
+  })
+
+  it('deletes the connection', async () => {
+    await page.goto(`${server.url}/admin/connections/${encodeURIComponent(NAME)}`)
+    await page.click('button:has-text("Delete")')
+    await page.waitForURL(/\/admin\/connections$/)
+    expect(await page.locator('main').textContent()).not.toContain(NAME)
+    expect(await server.store.connections.find(NAME)).toBeUndefined()
+    await shot('connections')
+  })
+
+  it('fits a 390 px wide phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    for (const path of ['connections', 'services/campaign.create', 'jobs', 'audit']) {
+      await page.goto(`${server.url}/admin/${path}`)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow, path).toBeLessThanOrEqual(0)
+    }
+    await page.goto(`${server.url}/admin/connections`)
+    await shot('phone-connections')
+  })
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleErrors).toEqual([])
+  })
+})
