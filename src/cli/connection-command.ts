@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import type { ConnectionInfo, SecretField } from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { pingConnection, printToken } from './connection-check.js'
 import { canPrompt, promptSecret, secretFromEnv } from './secret-input.js'
@@ -109,6 +109,18 @@ function describe(c: ConnectionInfo): string {
   return lines.map(([k, v]) => `${`${k}:`.padEnd(17)}${v}`).join('\n')
 }
 
+/** Adds to a validation error how secrets reach the CLI, since they have no plain flags. */
+function withSecretFlagsHint(err: unknown): never {
+  if (hasCode(err, 'INVALID_CONNECTION') && !canPrompt()) {
+    throw new ForcebridgeError(
+      'INVALID_CONNECTION',
+      `${err.message}; give secrets with --password-env, --security-token-env, --client-secret-env, --private-key-env (or --private-key-file) and --refresh-token-env, or run on a terminal to be asked`,
+      { cause: err },
+    )
+  }
+  throw err
+}
+
 export function connectionCommand(program: Command): void {
   const connection = program.command('connection').description('manage Salesforce connections')
 
@@ -118,16 +130,18 @@ export function connectionCommand(program: Command): void {
       const flow = flags.flow ?? 'password'
       const secrets = await collectSecrets(flags, flow, true)
       await withStore(async ({ store }) => {
-        const saved = await store.connections.add({
-          name,
-          active: !flags.inactive,
-          loginUrl: flags.loginUrl ?? 'https://login.salesforce.com',
-          ...(flags.apiVersion ? { apiVersion: flags.apiVersion } : {}),
-          authFlow: flow,
-          username: flags.username,
-          clientId: flags.clientId,
-          ...secrets,
-        })
+        const saved = await store.connections
+          .add({
+            name,
+            active: !flags.inactive,
+            loginUrl: flags.loginUrl ?? 'https://login.salesforce.com',
+            ...(flags.apiVersion ? { apiVersion: flags.apiVersion } : {}),
+            authFlow: flow,
+            username: flags.username,
+            clientId: flags.clientId,
+            ...secrets,
+          })
+          .catch(withSecretFlagsHint)
         console.log(
           `✓ connection '${saved.name}' added; check it with: forcebridge connection ping '${saved.name}'`,
         )

@@ -211,3 +211,22 @@ describe('forcebridge dev', () => {
     }
   })
 })
+
+describe('forcebridge connection add without a terminal', () => {
+  it('names each missing secret and the flags that give it', async () => {
+    const res = await cli(
+      'connection',
+      'add',
+      'NoSecrets',
+      '--username',
+      'u@example.com',
+      '--client-id',
+      'k',
+    )
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(
+      /^forcebridge: invalid connection: password is required for the password flow; clientSecret is required/,
+    )
+    expect(res.err).toMatch(/give secrets with --password-env/)
+  })
+})
