@@ -154,6 +154,7 @@ function literal(
           throw soqlError('MALFORMED_QUERY', op.query, op.offset, `unexpected token: '${raw}'`)
         return kind === 'date' ? range : daysToMs(range)
       }
+      // SOQL docs: a date value filters only date fields, a dateTime value only dateTime fields.
       if (kind === 'date' && type === 'DATE') {
         const day = dayNumber(raw) ?? 0
         return { start: day, end: day + 1 }

@@ -96,6 +96,7 @@ export function dateLiteralRange(literal: string, now: Date): Range | undefined 
     const [unit, k, len] = fixed
     return { start: unitStart(today, unit, k), end: unitStart(today, unit, k + len) }
   }
+  // LAST_90_DAYS includes today, 91 days in all (SOQL docs).
   if (name === 'LAST_90_DAYS') return { start: today - 90, end: today + 1 }
   if (name === 'NEXT_90_DAYS') return { start: today + 1, end: today + 91 }
   const ago = /^N_([A-Z]+)_AGO:(\d+)$/.exec(name)
@@ -109,8 +110,8 @@ export function dateLiteralRange(literal: string, now: Date): Range | undefined 
   if (!m || !unit) return undefined
   const n = Number(m[3])
   if (unit === 'day') {
-    // LAST_N_DAYS:n covers today and the n days before it; NEXT_N_DAYS:n starts tomorrow
-    // (Salesforce docs; reports differ on whether LAST_N_DAYS counts today in the n).
+    // LAST_N_DAYS:n covers today and the n days before it (SOQL docs: LAST_N_DAYS:1 is
+    // yesterday and today); NEXT_N_DAYS:n starts tomorrow.
     return m[1] === 'LAST'
       ? { start: today - n, end: today + 1 }
       : { start: today + 1, end: today + 1 + n }
