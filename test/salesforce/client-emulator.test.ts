@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../src/emulator/index.js'
 import type { EmulatorHandle } from '../../src/emulator/index.js'
 import { createClient, LoginError } from '../../src/salesforce/index.js'
-import type { PasswordAuth, SalesforceClient , SalesforceApiError } from '../../src/salesforce/index.js'
+import type {
+  PasswordAuth,
+  SalesforceClient,
+  SalesforceApiError,
+} from '../../src/salesforce/index.js'
 
 const demo: PasswordAuth = {
   flow: 'password',
