@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Bulk, ingest, parseSfError, waitForJob } from '../../src/salesforce/bulk/index.js'
 import { TestRequester } from './data-loopback.js'
 import { startFakeBulk, type FakeBulk } from './bulk-fake-server.js'
@@ -183,6 +183,30 @@ describe('bulk query', () => {
     })
     await q.delete()
     expect(server.jobs.size).toBe(0)
+  })
+})
+
+describe('bulk query export', () => {
+  it('streams every page as one CSV with a single header row', async () => {
+    server = await startFakeBulk()
+    server.queryRows = Array.from({ length: 5 }, (_, i) => ({ Id: `id${i}`, Name: `N${i}` }))
+    const q = new Bulk(new TestRequester(server.baseUrl), { poll }).query(
+      'SELECT Id, Name FROM Account',
+      { maxRecords: 2 },
+    )
+    const text = Buffer.concat(await collect(q.csv())).toString('utf8')
+    expect(text).toBe('"Id","Name"\n' + [0, 1, 2, 3, 4].map((i) => `"id${i}","N${i}"\n`).join(''))
+  })
+
+  it('throws BULK_JOB_FAILED when the query job fails', async () => {
+    server = await startFakeBulk()
+    server.pollsBeforeDone = 1_000_000
+    const r = new TestRequester(server.baseUrl)
+    const q = new Bulk(r, { poll: { initialDelayMs: 1, maxDelayMs: 2 } }).query('SELECT Id FROM Account')
+    const started = collect(q)
+    await vi.waitFor(() => expect(q.jobId).toBeDefined())
+    await r.request({ method: 'PATCH', path: `jobs/query/${q.jobId!}`, body: { state: 'Failed' } })
+    await expect(started).rejects.toMatchObject({ code: 'BULK_JOB_FAILED' })
   })
 })
 

@@ -99,6 +99,28 @@ export class BulkQuery<T = Record<string, string | null>> implements AsyncIterab
     }
   }
 
+  /**
+   * The whole result as one CSV byte stream with a single header row (each page repeats the
+   * header; field names hold no newline, so it ends at the first LF). For exports to a file.
+   */
+  async *csv(): AsyncGenerator<Buffer> {
+    let first = true
+    for await (const page of this.csvPages()) {
+      let skipHeader = !first
+      first = false
+      for await (const chunk of page as AsyncIterable<Buffer | string>) {
+        let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+        if (skipHeader) {
+          const newline = buf.indexOf(0x0a)
+          if (newline < 0) continue
+          buf = buf.subarray(newline + 1)
+          skipHeader = false
+        }
+        if (buf.length > 0) yield buf
+      }
+    }
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     for await (const page of this.csvPages()) {
       for await (const row of parseCsv(page)) {
