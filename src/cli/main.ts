@@ -2,6 +2,7 @@
 // line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander'
 import { connectionCommand } from './connection-command.js'
+import { invokeCommand } from './invoke-command.js'
 import { queryCommand } from './query-command.js'
 import { serverCommands } from './server-command.js'
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride()
   connectionCommand(program)
   queryCommand(program)
+  invokeCommand(program)
   serverCommands(program)
   return program
 }

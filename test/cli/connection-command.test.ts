@@ -230,3 +230,48 @@ describe('forcebridge connection add without a terminal', () => {
     expect(res.err).toMatch(/give secrets with --password-env/)
   })
 })
+
+describe('forcebridge invoke', () => {
+  const examples = join(import.meta.dirname, '../../examples/services')
+
+  it('runs the campaign service and prints its result', async () => {
+    await add('My Salesforce Connection')
+    const res = await cli(
+      'invoke',
+      'campaign.create',
+      '--input',
+      '{"name": "From CLI", "segment": "Mid"}',
+      '--services',
+      examples,
+    )
+    expect(res.code).toBe(0)
+    const { id } = JSON.parse(res.out) as { id: string }
+    const rows = await cli(
+      'query',
+      `SELECT Name, Segment__c FROM Campaign WHERE Id = '${id}'`,
+      '-c',
+      'My Salesforce Connection',
+      '--json',
+    )
+    expect(JSON.parse(rows.out)).toEqual([
+      expect.objectContaining({ Name: 'From CLI', Segment__c: 'Mid' }),
+    ])
+  })
+
+  it('reports bad input and unknown services in one line', async () => {
+    const bad = await cli(
+      'invoke',
+      'campaign.create',
+      '--input',
+      '{"name": ""}',
+      '--services',
+      examples,
+    )
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(
+      /^forcebridge: input of 'campaign.create' is invalid: name .*; segment /,
+    )
+    const unknown = await cli('invoke', 'nope', '--services', examples)
+    expect(unknown.err).toMatch(/^forcebridge: service 'nope' is not in /)
+  })
+})
