@@ -36,6 +36,8 @@ export interface IngestOptions {
   assignmentRuleId?: string
   /** Raw CSV bytes per job before a new job starts. Default 100,000,000 (Salesforce's limit is 150 MB base64). */
   maxBytesPerJob?: number
+  /** Timeout of each upload call; default the client's per-call timeout (raise it for ~100 MB uploads). */
+  uploadTimeoutMs?: number
   /** Wait for every job to finish. Default true; false returns once the uploads are closed. */
   wait?: boolean
   poll?: PollOptions
@@ -198,6 +200,7 @@ export async function ingest(
           body: uploadBody(headerLine, opened.rows, maxBytes, state),
           // A stream cannot be sent twice; a failed upload aborts the job instead.
           retry: 'never',
+          ...(options.uploadTimeoutMs === undefined ? {} : { timeoutMs: options.uploadTimeoutMs }),
         })
       } catch (err) {
         await abortJob(requester, 'ingest', job.id).catch(() => undefined)
