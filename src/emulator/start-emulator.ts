@@ -18,6 +18,7 @@ import { formatDateTime } from './org/sf-datetime.js'
 import { SqlitePersistence } from './org/sqlite-persistence.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
+import { AuthorizationCodes } from './oauth/authorization-codes.js'
 import { runQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
 import { buildApp } from './server/build-app.js'
@@ -125,6 +126,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     store,
     orgId,
     sessions: new SessionStore(orgId, now, config.settings.sessionTimeoutMinutes),
+    authCodes: new AuthorizationCodes(now),
     limits: new ApiLimits({
       dailyMax: config.settings.dailyApiRequests,
       longRunningMs: opts.longRunningMs ?? 20_000,

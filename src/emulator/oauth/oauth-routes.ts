@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { sendFault } from '../faults/send-fault.js'
 import type { EmulatorState } from '../server/emulator-state.js'
 import type { Session } from '../server/emulator-context.js'
+import { registerAuthorizeRoutes } from './authorize-routes.js'
+import { authorizationCodeGrant } from './authorization-code-grant.js'
 import { clientCredentialsGrant } from './client-credentials-grant.js'
 import { jwtBearerGrant } from './jwt-bearer-grant.js'
 import { OAuthFailure, unsupportedGrant } from './oauth-failure.js'
@@ -38,6 +40,8 @@ async function grant(
       return jwtBearerGrant(state, params)
     case 'refresh_token':
       return refreshTokenGrant(state, params)
+    case 'authorization_code':
+      return authorizationCodeGrant(state, params)
     default:
       throw unsupportedGrant()
   }
@@ -53,6 +57,7 @@ const badToken = (reply: FastifyReply) =>
   reply.code(403).header('content-type', 'text/plain;charset=UTF-8').send('Bad_OAuth_Token')
 
 export function registerOAuthRoutes(app: FastifyInstance, state: EmulatorState): void {
+  registerAuthorizeRoutes(app, state)
   app.post('/services/oauth2/token', async (request, reply) => {
     state.stats.tokenRequests++
     if (state.faults.includeOAuth) {

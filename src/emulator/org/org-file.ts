@@ -136,6 +136,8 @@ export const orgFileSchema = z
             /** PEM certificate (or public key) that verifies JWT bearer assertions. */
             certificate: z.string().optional(),
             refreshTokenRotation: z.boolean().default(false),
+            /** Redirect URIs the web-server flow accepts; when empty, any http(s) URI. */
+            callbackUrls: z.array(z.string().url()).optional(),
             scopes: z.array(z.string()).default(['api', 'refresh_token']),
           })
           .strict(),

@@ -7,6 +7,7 @@ import type { SessionStore } from '../auth/session-store.js'
 import type { ApiLimits } from '../limits/api-limits.js'
 import type { FaultInjector } from '../faults/fault-injector.js'
 import type { QueryLocators } from '../data/query-locators.js'
+import type { AuthorizationCodes } from '../oauth/authorization-codes.js'
 import type { Session } from './emulator-context.js'
 
 export interface UserAccount extends UserConfig {
@@ -28,6 +29,8 @@ export interface EmulatorState {
   store: OrgStore
   orgId: string
   sessions: SessionStore
+  /** Codes of the web-server flow, between the login page and the token request. */
+  authCodes: AuthorizationCodes
   limits: ApiLimits
   faults: FaultInjector
   locators: QueryLocators
