@@ -74,6 +74,14 @@ describe('SOQL ORDER BY, LIMIT and OFFSET', () => {
     expect(run('SELECT Name FROM Account ORDER BY Name LIMIT 0').totalSize).toBe(0)
   })
 
+  it('pages rows in storage order without ORDER BY, skipping filtered and deleted rows', () => {
+    expect(
+      column("SELECT Name FROM Account WHERE Name != 'Globex' LIMIT 2 OFFSET 1", 'Name'),
+    ).toEqual(['Initech', 'Umbrella'])
+    expect(run('SELECT COUNT() FROM Account LIMIT 3').totalSize).toBe(3)
+    expect(run('SELECT Name FROM Account LIMIT 10').totalSize).toBe(4)
+  })
+
   it('refuses an OFFSET above 2000', () => {
     const err = failure('SELECT Name FROM Account OFFSET 2001')
     expect(err.errorCode).toBe('NUMBER_OUTSIDE_VALID_RANGE')

@@ -112,8 +112,13 @@ export function executeQuery(
       ? undefined
       : compileOrder(q.orderBy, org, object, text, 0, lookup, q.sObjectAlias)
 
+  const offset = q.offset ?? 0
+  const limit = q.limit ?? Infinity
+  // Without ORDER BY or grouping, rows past OFFSET + LIMIT can never be returned: stop there.
+  const enough = aggregate || order ? Infinity : offset + limit
   let rows: RecordRow[] = []
   for (const row of org.rows(object.name)) {
+    if (rows.length >= enough) break
     if (row.IsDeleted && !opts.includeDeleted) continue
     if (where(row) && (!extra || extra(row))) rows.push(row)
   }
@@ -122,8 +127,7 @@ export function executeQuery(
     return { totalSize: records.length, records }
   }
   if (order) rows = order(rows)
-  const offset = q.offset ?? 0
-  rows = rows.slice(offset, offset + (q.limit ?? Infinity))
+  rows = rows.slice(offset, offset + limit)
   // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
   if (!renderer) return { totalSize: rows.length, records: [] }
   return { totalSize: rows.length, records: rows.map((row) => renderer(row, object.name)) }
