@@ -33,7 +33,7 @@ async function openQueue(file: string): Promise<void> {
     db: queueDb,
     provider: { getMigrations: () => Promise.resolve(queueMigrations) },
   }).migrateToLatest()
-  if (error) throw error
+  if (error) throw new Error('the queue tables could not be created', { cause: error })
   queue = createKyselyJobQueue({ db: queueDb })
 }
 
@@ -223,8 +223,9 @@ describe('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 })
     for (const path of ['connections', 'services/campaign.create', 'jobs', 'audit']) {
       await page.goto(`${server.url}/admin/${path}`)
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      // A string, evaluated in the page: the test's own types have no DOM.
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
       )
       expect(overflow, path).toBeLessThanOrEqual(0)
     }
