@@ -16,6 +16,15 @@ export interface ServiceContext<I> {
   salesforce: (connection: string) => SalesforceClient
   /** Runs another service in process, with the same correlation id. */
   invoke: (service: string, input: unknown) => Promise<unknown>
+  /**
+   * Queues another service to run later, durably, with retries (at-least-once). An
+   * `idempotencyKey` makes a repeated call return the job already queued.
+   */
+  invokeAsync: (
+    service: string,
+    input: unknown,
+    options?: { idempotencyKey?: string; maxAttempts?: number; runAt?: Date },
+  ) => Promise<{ jobId: string }>
   /** A pino logger bound to this invocation's correlation id and service name. */
   log: Logger
   /** Aborted when the service's timeout passes or the caller goes away. */

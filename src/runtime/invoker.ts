@@ -40,15 +40,62 @@ export interface InvokeOptions {
   log?: Logger
 }
 
+/** Puts a job on the durable queue (the runtime passes the job queue's enqueue). */
+export type Enqueue = (request: {
+  service: string
+  input: unknown
+  correlationId?: string
+  idempotencyKey?: string
+  maxAttempts?: number
+  runAt?: Date
+}) => Promise<{ id: string }>
+
 export class Invoker {
   readonly #registry: ServiceRegistry
   readonly #clients: ConnectionClients
   readonly #log: Logger
+  readonly #enqueue: Enqueue | undefined
 
-  constructor(registry: ServiceRegistry, clients: ConnectionClients, log: Logger) {
+  constructor(
+    registry: ServiceRegistry,
+    clients: ConnectionClients,
+    log: Logger,
+    enqueue?: Enqueue,
+  ) {
     this.#registry = registry
     this.#clients = clients
     this.#log = log
+    this.#enqueue = enqueue
+  }
+
+  /** Queues `name` to run later through the durable queue; the input is checked now. */
+  async invokeAsync(
+    name: string,
+    rawInput: unknown,
+    options: {
+      correlationId?: string
+      idempotencyKey?: string
+      maxAttempts?: number
+      runAt?: Date
+    } = {},
+  ): Promise<{ jobId: string }> {
+    if (!this.#enqueue) {
+      throw new ForcebridgeError(
+        'ASYNC_UNAVAILABLE',
+        `cannot queue '${name}': this process runs without a job queue`,
+      )
+    }
+    const service = this.#registry.get(name)
+    if (!service) {
+      throw new ForcebridgeError(
+        'SERVICE_NOT_FOUND',
+        `service '${name}' is not loaded; check the services folder and the server log`,
+      )
+    }
+    const parsed = service.input.safeParse(rawInput)
+    if (!parsed.success) throw new InvalidInputError(name, parsed.error)
+    const job = await this.#enqueue({ service: name, input: rawInput, ...options })
+    return { jobId: job.id }
   }
 
   /**
@@ -93,6 +140,8 @@ export class Invoker {
             signal: controller.signal,
             log: options.log ?? this.#log,
           }),
+        invokeAsync: (other, input, asyncOptions) =>
+          this.invokeAsync(other, input, { ...asyncOptions, correlationId }),
         log,
         signal: controller.signal,
         correlationId,

@@ -3,11 +3,14 @@
 import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
 import { ConnectionClients } from './connection-clients.js'
+import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
 import { createHttpServer, type HttpServer } from './http-server.js'
 import { Invoker } from './invoker.js'
 import { linkPublicEntry } from './public-entry-resolver.js'
 import { loadServices, type LoadReport } from './service-loader.js'
 import { ServiceRegistry } from './service-registry.js'
+import type { JobQueue } from './queue/index.js'
+import type { Scheduler } from './scheduler/index.js'
 
 export interface RuntimeOptions {
   store: Store
@@ -21,6 +24,8 @@ export interface RuntimeOptions {
   home?: string
   /** Timeout of every Salesforce call, in milliseconds (client default when left out). */
   salesforceTimeoutMs?: number
+  /** The durable queue's worker and the scheduler in this process. */
+  async?: AsyncInvocationOptions
 }
 
 export interface Runtime {
@@ -30,6 +35,10 @@ export interface Runtime {
   readonly clients: ConnectionClients
   readonly http: HttpServer
   readonly loadReport: LoadReport
+  /** The durable job queue behind `invokeAsync`. */
+  readonly queue: JobQueue
+  /** Cron schedules that enqueue service runs. */
+  readonly scheduler: Scheduler
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(host: string, port: number): Promise<string>
   close(): Promise<void>
@@ -49,7 +58,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log,
     options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {},
   )
-  const invoker = new Invoker(registry, clients, log)
+  const jobs = await openAsyncInvocations(store.db, log, options.async)
+  const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
+  await jobs.start(invoker)
   const http = createHttpServer({ store, invoker, log })
   return {
     registry,
@@ -57,6 +68,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     clients,
     http,
     loadReport,
+    queue: jobs.queue,
+    scheduler: jobs.scheduler,
     async listen(host, port) {
       await http.listen({ host, port })
       const address = http.server.address()
@@ -64,7 +77,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
     },
     async close() {
+      // Stop taking requests, let running jobs finish, then close the Salesforce clients.
       await http.close()
+      await jobs.stop()
       await clients.close()
     },
   }
