@@ -202,7 +202,9 @@ describe('bulk query export', () => {
     server = await startFakeBulk()
     server.pollsBeforeDone = 1_000_000
     const r = new TestRequester(server.baseUrl)
-    const q = new Bulk(r, { poll: { initialDelayMs: 1, maxDelayMs: 2 } }).query('SELECT Id FROM Account')
+    const q = new Bulk(r, { poll: { initialDelayMs: 1, maxDelayMs: 2 } }).query(
+      'SELECT Id FROM Account',
+    )
     const started = collect(q)
     await vi.waitFor(() => expect(q.jobId).toBeDefined())
     await r.request({ method: 'PATCH', path: `jobs/query/${q.jobId!}`, body: { state: 'Failed' } })

@@ -158,7 +158,9 @@ describe('describe cache', () => {
 
 describe('data helpers on a client', () => {
   it('shares one describe cache between sobject() calls', async () => {
-    server = await startLoopback((_req, res) => sendJson(res, 200, { name: 'Account', label: 'Account', fields: [] }))
+    server = await startLoopback((_req, res) =>
+      sendJson(res, 200, { name: 'Account', label: 'Account', fields: [] }),
+    )
     const helpers = new DataHelpers(new TestRequester(server.baseUrl))
     await helpers.sobject('Account').describe()
     await helpers.sobject('Account').describe()
