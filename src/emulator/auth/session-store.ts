@@ -29,6 +29,7 @@ export function randomTokenPart(bytes: number): string {
 export class SessionStore {
   private readonly sessions = new Map<string, SessionEntry>()
   private readonly refreshTokens = new Map<string, RefreshTokenEntry>()
+  private issuedSinceSweep = 0
 
   constructor(
     private readonly orgId: string,
@@ -56,6 +57,9 @@ export class SessionStore {
       refreshToken,
     }
     this.sessions.set(accessToken, entry)
+    // Drop idle sessions now and then, so a client that logs in for every call (the very
+    // thing forcebridge avoids) cannot grow the emulator's memory without bound.
+    if (++this.issuedSinceSweep >= 1000) this.sweep()
     return this.publicView(entry)
   }
 
@@ -90,6 +94,13 @@ export class SessionStore {
     }
     const refresh = this.refreshTokens.get(token)
     return refresh ? { kind: 'refresh_token', entry: refresh } : undefined
+  }
+
+  private sweep(): void {
+    this.issuedSinceSweep = 0
+    const oldest = this.now().getTime() - this.timeoutMinutes * 60_000
+    for (const [token, entry] of this.sessions)
+      if (entry.lastUsed < oldest) this.sessions.delete(token)
   }
 
   /** Invalidate every access token (refresh tokens stay valid, as after a session timeout). */
