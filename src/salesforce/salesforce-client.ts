@@ -33,6 +33,9 @@ import {
 } from './retry-policy.js'
 import { SalesforceError } from './salesforce-error.js'
 import { revokeToken } from './oauth-revoke.js'
+import { DataHelpers } from './client-helpers.js'
+import type { QueryIterator, QueryOptions } from './query/index.js'
+import type { SObject } from './sobject/index.js'
 
 /** Options of get/post/patch/put/delete: everything of RequestOptions but method, path, body. */
 export type CallOptions = Omit<RequestOptions, 'method' | 'path' | 'body'>
@@ -52,6 +55,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   readonly #dataPrefix: string
   #instanceFor: TokenInfo | undefined
   #instance: Instance | undefined
+  #helpers: DataHelpers | undefined
 
   constructor(options: ResolvedOptions) {
     super()
@@ -89,6 +93,29 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   }
   delete<T = unknown>(path: string, options?: CallOptions): Promise<T> {
     return this.#body<T>('DELETE', path, undefined, options)
+  }
+
+  /**
+   * The data helpers bound to this client (one describe cache, Collections, Bulk, Apex):
+   * `client.data.collections.create(...)`, `client.data.composite(...)`, ...
+   */
+  get data(): DataHelpers {
+    return (this.#helpers ??= new DataHelpers(this))
+  }
+
+  /** Rows of one sObject type: `client.sobject('Account').create({ Name: 'Acme' })`. */
+  sobject<R extends object = Record<string, unknown>>(name: string): SObject<R> {
+    return this.data.sobject<R>(name)
+  }
+
+  /** A SOQL query as an async iterable that follows nextRecordsUrl. */
+  query<R = Record<string, unknown>>(soql: string, options?: QueryOptions): QueryIterator<R> {
+    return this.data.query<R>(soql, options)
+  }
+
+  /** Like query, with deleted and archived rows. */
+  queryAll<R = Record<string, unknown>>(soql: string, options?: QueryOptions): QueryIterator<R> {
+    return this.data.queryAll<R>(soql, options)
   }
 
   /** Forces a fresh login and returns the token (the CLI `token` command prints it). */

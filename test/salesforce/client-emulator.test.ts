@@ -71,6 +71,21 @@ describe('client against the emulator', () => {
     expect(emu.stats().tokenRequests - before).toBe(2)
   })
 
+  it('exposes the data helpers on the client: sobject rows and query', async () => {
+    const client = make()
+    const campaigns = client.sobject<{ Name: string; Segment__c?: string }>('Campaign')
+    const { id } = await campaigns.create({ Name: 'Via helper', Segment__c: 'ENT' })
+    expect((await campaigns.get(id)).Name).toBe('Via helper')
+    const names: string[] = []
+    for await (const row of client.query<{ Name: string }>(
+      "SELECT Name FROM Campaign WHERE Segment__c = 'ENT'",
+    )) {
+      names.push(row.Name)
+    }
+    expect(names).toContain('Via helper')
+    expect(client.data).toBe(client.data)
+  })
+
   it('names the cause of a wrong password', async () => {
     const client = make({ ...demo, password: 'wrong' })
     const err = (await client.token().catch((e: unknown) => e)) as LoginError
