@@ -28,7 +28,7 @@ export interface ErrorSite {
 const fieldMaps = new WeakMap<ObjectDef, Map<string, FieldDef>>()
 
 /** The field of `object` named `name` in any case, or undefined. */
-export function findField(object: ObjectDef, name: string): FieldDef | undefined {
+function findField(object: ObjectDef, name: string): FieldDef | undefined {
   let map = fieldMaps.get(object)
   if (!map) {
     map = new Map(object.fields.map((f) => [f.name.toLowerCase(), f]))

@@ -150,10 +150,8 @@ function semiJoin(inner: Query, ctx: WhereContext, offset: number): Set<string> 
   }
   const name = field.type === 'Field' ? field.field : (field.rawValue ?? field.field)
   const innerCtx: WhereContext = { ...ctx, object, alias: inner.sObjectAlias, from: offset }
-  const path = resolvePath(ctx.org, object, name, {
-    query: ctx.text,
-    offset: locate(ctx.text, name, offset),
-  })
+  const site = { query: ctx.text, offset: locate(ctx.text, name, offset) }
+  const path = resolvePath(ctx.org, object, name, site, inner.sObjectAlias)
   const where = compileWhere(inner.where, innerCtx)
   const kind = kindOf(path.field)
   const ids = new Set<string>()

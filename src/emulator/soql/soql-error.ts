@@ -62,12 +62,6 @@ export function locate(query: string, text: string, from = 0): number {
   return at >= 0 ? at : Math.min(from, query.length)
 }
 
-/** Offset just after the keyword (e.g. `WHERE`) as a whole word, or 0 when absent. */
-export function clauseStart(query: string, keyword: string): number {
-  const at = findToken(query, keyword)
-  return at >= 0 ? at + keyword.length : 0
-}
-
 export function noSuchColumn(
   query: string,
   offset: number,
