@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js'
 export const DEMO_CONNECTION = 'My Salesforce Connection'
 export const DEMO_SECURITY = 'demo-api-key'
 export const DEMO_KEY_SETTING = 'demo.apiKey'
+export const DEMO_KEY_DEFINITION_SETTING = 'demo.apiKey.definition'
 export const DEMO_SERVICE = 'campaign.create'
 export const DEMO_PATH = '/api/campaigns'
 
@@ -40,26 +41,40 @@ export async function ensureDemoSetup(store: Store, emulatorUrl: string): Promis
     await store.connections.update(DEMO_CONNECTION, { loginUrl: emulatorUrl })
   }
 
+  // The key is kept sealed in the store, with the id of its definition, so the banner can
+  // show it again after a restart; both are made anew if either was lost.
   let apiKey = await store.settings.get(DEMO_KEY_SETTING)
-  let security = await store.security.find(DEMO_SECURITY)
-  if (!security || apiKey === undefined) {
-    // The key is kept sealed in the store so the banner can show it again after a restart.
-    const name = security ? `${DEMO_SECURITY}-${Date.now()}` : DEMO_SECURITY
-    const created = await store.security.createApiKey(name)
-    security = created.definition
+  let definitionId = await store.settings.get(DEMO_KEY_DEFINITION_SETTING)
+  const definitions = await store.security.list()
+  if (apiKey === undefined || !definitions.some((d) => d.id === definitionId)) {
+    const taken = definitions.some((d) => d.name === DEMO_SECURITY)
+    const created = await store.security.createApiKey(
+      taken ? `${DEMO_SECURITY}-${Date.now()}` : DEMO_SECURITY,
+    )
     apiKey = created.key
+    definitionId = created.definition.id
     await store.settings.set(DEMO_KEY_SETTING, apiKey, { secret: true })
-    await store.settings.set(`${DEMO_KEY_SETTING}.definition`, security.id)
+    await store.settings.set(DEMO_KEY_DEFINITION_SETTING, definitionId)
   }
-  const definitionId = (await store.settings.get(`${DEMO_KEY_SETTING}.definition`)) ?? security.id
 
   const channel = await store.channels.find('POST', DEMO_PATH)
-  if (!channel) {
+  if (
+    channel &&
+    channel.service === DEMO_SERVICE &&
+    channel.securityDefinitionId !== definitionId
+  ) {
+    // The channel still names an older key: point it at the one the banner shows.
+    await store.channels.remove(channel.id)
+  }
+  if (
+    !channel ||
+    (channel.service === DEMO_SERVICE && channel.securityDefinitionId !== definitionId)
+  ) {
     await store.channels.add({
       method: 'POST',
       path: DEMO_PATH,
       service: DEMO_SERVICE,
-      securityDefinitionId: definitionId,
+      securityDefinitionId: definitionId ?? null,
     })
   }
   return { apiKey }

@@ -97,7 +97,12 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   })
   closers.push(() => store.close())
-  const runtime = await createRuntime({ store, log, serviceFolders: folders })
+  const runtime = await createRuntime({
+    store,
+    log,
+    serviceFolders: folders,
+    async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
+  })
   closers.push(() => runtime.close())
   const url = await listening('services server', 'FORCEBRIDGE_PORT', config.port, () =>
     runtime.listen(config.host, config.port),
