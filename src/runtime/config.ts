@@ -29,6 +29,22 @@ const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /** Async jobs run at once by this process; 0 runs no worker. Default 4. */
+  FORCEBRIDGE_WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(1000, 'must be at most 1000')
+    .default(4),
+  /**
+   * How long a running job is leased to this process, in milliseconds. A job whose process died
+   * runs again after its lease runs out. Default 30000.
+   */
+  FORCEBRIDGE_JOB_LEASE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .default(30_000),
 })
 
 export interface Config {
@@ -38,6 +54,8 @@ export interface Config {
   readonly emulatorPort: number
   readonly host: string
   readonly logLevel: z.output<typeof envSchema>['FORCEBRIDGE_LOG_LEVEL']
+  readonly workerConcurrency: number
+  readonly jobLeaseMs: number
 }
 
 /** Parses the FORCEBRIDGE_* variables; INVALID_CONFIG names every bad one. */
@@ -57,5 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emulatorPort: e.FORCEBRIDGE_EMULATOR_PORT,
     host: e.FORCEBRIDGE_HOST,
     logLevel: e.FORCEBRIDGE_LOG_LEVEL,
+    workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
+    jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
   })
 }

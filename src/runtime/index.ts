@@ -26,3 +26,10 @@ export { ConnectionClients, clientFor } from './connection-clients.js'
 export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
+export {
+  openAsyncInvocations,
+  type AsyncInvocations,
+  type AsyncInvocationOptions,
+} from './async-invocations.js'
+export * from './queue/index.js'
+export * from './scheduler/index.js'

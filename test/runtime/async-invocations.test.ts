@@ -77,7 +77,9 @@ async function drained(): Promise<Record<string, number>> {
 
 describe('async invocations', () => {
   it('runs queued services through the worker against Salesforce', async () => {
-    const out = (await runtime.invoker.invoke('invoice.fanout', { count: 20 })) as { jobs: string[] }
+    const out = (await runtime.invoker.invoke('invoice.fanout', { count: 20 })) as {
+      jobs: string[]
+    }
     expect(out.jobs).toHaveLength(20)
     const stats = await drained()
     expect(stats.succeeded).toBe(20)
