@@ -8,11 +8,10 @@ import { runBatch } from './batch-request.js'
 import {
   createCollection,
   deleteCollection,
-  retrieveCollection,
-  retrieveParams,
   updateCollection,
   upsertCollection,
 } from './collections.js'
+import { retrieveCollection, retrieveParams } from './collection-retrieve.js'
 import { runComposite, type CompositeEnv } from './composite-request.js'
 import type { Reply } from './reply.js'
 import { runTree } from './tree-request.js'

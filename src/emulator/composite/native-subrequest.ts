@@ -8,11 +8,10 @@ import { ApiError, type ObjectDef, type OrgWriter, type WriteContext } from '../
 import {
   createCollection,
   deleteCollection,
-  retrieveCollection,
-  retrieveParams,
   updateCollection,
   upsertCollection,
 } from './collections.js'
+import { retrieveCollection, retrieveParams } from './collection-retrieve.js'
 import type { Reply } from './reply.js'
 import { scalarText } from './scalar-text.js'
 

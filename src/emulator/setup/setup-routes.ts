@@ -2,8 +2,13 @@
 // connected apps (whose key and secret then work at the token endpoint), and the org's
 // "Allow OAuth Username-Password Flows" switch. Every form carries a CSRF token.
 
-import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  defaultApiName,
+  newCredentials,
+  readAppForm,
+  validateAppForm,
+} from './connected-app-form.js'
 import { esc, page } from './html.js'
 import { scopeTokens } from './oauth-scopes.js'
 import {
@@ -17,7 +22,6 @@ import {
   PATHS,
   setupHomePage,
   type AppView,
-  type NewAppValues,
 } from './pages.js'
 import type { OAuthFlow, SetupBackend } from './setup-backend.js'
 import {
@@ -65,53 +69,6 @@ function safeStart(url: string | null | undefined): string {
   return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\')
     ? url
     : PATHS.home
-}
-
-function defaultApiName(name: string): string {
-  return name
-    .trim()
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-}
-
-/** Salesforce consumer keys start with 3MVG9; secrets are long random strings. */
-function newCredentials(): { consumerKey: string; consumerSecret: string } {
-  const key = randomBytes(60).toString('base64url').replaceAll('-', '.')
-  return {
-    consumerKey: `3MVG9${key}`,
-    consumerSecret: randomBytes(32).toString('hex').toUpperCase(),
-  }
-}
-
-function validate(
-  values: NewAppValues,
-  taken: { names: Set<string>; apiNames: Set<string> },
-): string[] {
-  const errors: string[] = []
-  if (values.name.trim() === '') errors.push('Connected App Name: enter a name.')
-  else if (taken.names.has(values.name.trim().toLowerCase()))
-    errors.push('Connected App Name: an app with this name exists; choose another.')
-  if (!/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(values.apiName) || values.apiName.endsWith('_')) {
-    errors.push(
-      'API Name: use letters, digits and single underscores, starting with a letter and not ending with an underscore.',
-    )
-  } else if (taken.apiNames.has(values.apiName.toLowerCase())) {
-    errors.push('API Name: an app with this API name exists; choose another.')
-  }
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.contactEmail))
-    errors.push('Contact Email: enter a valid email address.')
-  if (values.oauthEnabled) {
-    let url: URL | undefined
-    try {
-      url = new URL(values.callbackUrl)
-    } catch {
-      url = undefined
-    }
-    if (url === undefined || !/^https?:$/.test(url.protocol))
-      errors.push('Callback URL: enter a full URL such as https://example.com/callback.')
-    if (values.scopes.length === 0) errors.push('Selected OAuth Scopes: choose at least one scope.')
-  }
-  return errors
 }
 
 export function registerSetupPages(
@@ -269,18 +226,9 @@ export function registerSetupPages(
     const posted = requirePost(request, reply)
     if (posted === undefined) return reply
     const { session, fields } = posted
-    const name = (fields.get('name') ?? '').trim()
-    const values: NewAppValues = {
-      name,
-      apiName: (fields.get('apiName') ?? '').trim() || defaultApiName(name),
-      contactEmail: (fields.get('contactEmail') ?? '').trim(),
-      oauthEnabled: fields.get('oauthEnabled') === '1',
-      callbackUrl: (fields.get('callbackUrl') ?? '').trim(),
-      scopes: fields.getAll('scopes'),
-      clientCredentials: fields.get('clientCredentials') === '1',
-    }
+    const values = readAppForm(fields)
     const existing = views()
-    const errors = validate(values, {
+    const errors = validateAppForm(values, {
       names: new Set(existing.map((a) => a.name.toLowerCase())),
       apiNames: new Set(existing.map((a) => a.apiName.toLowerCase())),
     })
