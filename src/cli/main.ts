@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander'
 import { connectionCommand } from './connection-command.js'
 import { invokeCommand } from './invoke-command.js'
+import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
 import { serverCommands } from './server-command.js'
 
@@ -16,6 +17,8 @@ export function buildProgram(): Command {
   connectionCommand(program)
   queryCommand(program)
   invokeCommand(program)
+  jobsCommand(program)
+  scheduleCommand(program)
   serverCommands(program)
   return program
 }
