@@ -3,7 +3,13 @@
 // Collections/Bulk/Apex instance per client.
 
 import { Apex } from './apex/index.js'
-import { Bulk, type BulkOptions } from './bulk/index.js'
+import {
+  Bulk,
+  exportRows,
+  type BulkOptions,
+  type ExportRowsOptions,
+  type FlatRow,
+} from './bulk/index.js'
 import { Collections, type CollectionsOptions } from './collections/index.js'
 import {
   composite,
@@ -53,6 +59,11 @@ export class DataHelpers {
 
   queryAll<T = Record<string, unknown>>(soql: string, options?: QueryOptions): QueryIterator<T> {
     return queryAll<T>(this.requester, soql, options)
+  }
+
+  /** Flat rows of a query: REST for small results, a Bulk query job for large ones. */
+  exportRows(soql: string, options?: ExportRowsOptions): AsyncGenerator<FlatRow> {
+    return exportRows(this.requester, soql, options)
   }
 
   search<T = Record<string, unknown>>(sosl: string): Promise<T[]> {

@@ -77,7 +77,15 @@ export type {
   TreeRecord,
   TreeResult,
 } from './composite/index.js'
-export { Bulk, ingest, IngestResult, BulkQuery, waitForJob, writeMany } from './bulk/index.js'
+export {
+  Bulk,
+  ingest,
+  IngestResult,
+  BulkQuery,
+  waitForJob,
+  writeMany,
+  exportRows,
+} from './bulk/index.js'
 export type {
   BulkOptions,
   IngestOptions,
@@ -94,6 +102,8 @@ export type {
   CsvInput,
   WriteManyOptions,
   WriteOperation,
+  ExportRowsOptions,
+  FlatRow,
 } from './bulk/index.js'
 export { DataHelpers } from './client-helpers.js'
 export type { DataHelpersOptions } from './client-helpers.js'

@@ -2,7 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { DataHelpers } from '../../src/salesforce/client-helpers.js'
-import { createClient, soql, type SalesforceClient } from '../../src/salesforce/index.js'
+import { exportRows, type FlatRow } from '../../src/salesforce/bulk/index.js'
+import {
+  createClient,
+  soql,
+  type Requester,
+  type SalesforceClient,
+} from '../../src/salesforce/index.js'
 
 let emu: EmulatorHandle
 let client: SalesforceClient
@@ -141,5 +147,43 @@ describe('data helpers against the emulator', () => {
     const q = data.query(soql`SELECT COUNT() FROM Account WHERE Name LIKE ${'Split %'}`)
     await q.collect({ max: 0 })
     expect(q.totalSize).toBe(300)
+  })
+
+  it('exports small results through REST and large ones through a Bulk query, as the same flat rows', async () => {
+    const names = Array.from({ length: 250 }, (_, i) => `Export ${String(i).padStart(3, '0')}`)
+    await data.collections.create(
+      'Account',
+      names.map((Name, i) => ({ Name, Industry: i % 2 ? 'Tech' : null })),
+    )
+    const paths: string[] = []
+    const recording: Requester = {
+      apiVersion: client.apiVersion,
+      request: (o) => {
+        paths.push(o.path)
+        return client.request(o)
+      },
+    }
+    const text = soql`SELECT Id, Name, Industry FROM Account WHERE Name LIKE ${'Export %'} ORDER BY Name`
+    const viaRest: FlatRow[] = []
+    for await (const row of exportRows(recording, text, { batchSize: 200 })) viaRest.push(row)
+    expect(paths.some((p) => p.includes('jobs/query'))).toBe(false)
+    const viaBulk: FlatRow[] = []
+    for await (const row of exportRows(recording, text, {
+      batchSize: 200,
+      bulkThreshold: 100,
+      poll,
+    }))
+      viaBulk.push(row)
+    expect(paths.some((p) => p.includes('jobs/query'))).toBe(true)
+    expect(viaRest).toHaveLength(250)
+    expect(viaRest[1]).toEqual({
+      Id: expect.any(String) as unknown,
+      Name: 'Export 001',
+      Industry: 'Tech',
+    })
+    expect(viaRest[0]?.Industry).toBeNull()
+    const byName = (rows: FlatRow[]) =>
+      [...rows].sort((a, b) => String(a.Name).localeCompare(String(b.Name)))
+    expect(byName(viaBulk)).toEqual(byName(viaRest))
   })
 })
