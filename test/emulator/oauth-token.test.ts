@@ -80,10 +80,13 @@ describe('password flow', () => {
   it('accepts the parameters in the query string and client authentication by HTTP Basic', async () => {
     const { client_id, client_secret, ...rest } = passwordParams()
     const basic = Buffer.from(`${client_id}:${client_secret}`).toString('base64')
-    const res = await fetch(`${emu.url}/services/oauth2/token?${new URLSearchParams(rest)}`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}` },
-    })
+    const res = await fetch(
+      `${emu.url}/services/oauth2/token?${new URLSearchParams(rest).toString()}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}` },
+      },
+    )
     expect(res.status).toBe(200)
   })
 
