@@ -69,6 +69,12 @@ describe('SOQL errors', () => {
     )
   })
 
+  it('points at a punctuation token it did not expect', () => {
+    expect(failure('SELECT Id FROM Account WHERE Name = :x').message).toMatch(
+      /\nERROR at Row:1:Column:37\nunexpected token: ':'$/,
+    )
+  })
+
   it('answers an unterminated string with MALFORMED_QUERY', () => {
     expect(failure("SELECT Id FROM Account WHERE Name = 'abc").errorCode).toBe('MALFORMED_QUERY')
   })

@@ -189,6 +189,12 @@ describe('SOQL ids', () => {
       ),
     ).toEqual(['Acme', 'Globex'])
     expect(
+      failure('SELECT Name FROM Account WHERE Id IN (SELECT Name FROM Contact)').errorCode,
+    ).toBe('INVALID_FIELD')
+    expect(
+      failure('SELECT Name FROM Account WHERE Name IN (SELECT AccountId FROM Contact)').errorCode,
+    ).toBe('INVALID_QUERY_FILTER_OPERATOR')
+    expect(
       names('SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact)'),
     ).toEqual(['Initech', 'Umbrella'])
   })

@@ -108,12 +108,12 @@ function compileLeaf(cond: Cond, ctx: WhereContext): Test<RecordRow> {
   if ('valueQuery' in cond) {
     const ids = semiJoin(cond.valueQuery, ctx, offset)
     const kind = kindOf(path.field)
-    if (kind !== 'id' && kind !== 'text') {
+    if (kind !== 'id') {
       throw soqlError(
         'INVALID_QUERY_FILTER_OPERATOR',
         ctx.text,
         offset,
-        `Invalid semi-join: field '${cond.field}' must be an id or text field`,
+        `Invalid semi join: field '${cond.field}' must be an Id or a reference field`,
       )
     }
     const negate = cond.operator.toUpperCase() === 'NOT IN'
@@ -152,8 +152,17 @@ function semiJoin(inner: Query, ctx: WhereContext, offset: number): Set<string> 
   const innerCtx: WhereContext = { ...ctx, object, alias: inner.sObjectAlias, from: offset }
   const site = { query: ctx.text, offset: locate(ctx.text, name, offset) }
   const path = resolvePath(ctx.org, object, name, site, inner.sObjectAlias)
-  const where = compileWhere(inner.where, innerCtx)
   const kind = kindOf(path.field)
+  if (kind !== 'id') {
+    // Salesforce requires the inner select of a semi-join to be an id or a lookup (wording uncertain).
+    throw soqlError(
+      'INVALID_FIELD',
+      ctx.text,
+      site.offset,
+      `Invalid semi join: field '${name}' must be an Id or a reference field`,
+    )
+  }
+  const where = compileWhere(inner.where, innerCtx)
   const ids = new Set<string>()
   for (const row of ctx.org.rows(object.name)) {
     if (row.IsDeleted && !ctx.includeDeleted) continue

@@ -42,11 +42,14 @@ const IDENT = /[A-Za-z0-9_]/
 export function findToken(query: string, text: string, from = 0): number {
   const hay = query.toLowerCase()
   const needle = text.toLowerCase()
+  // Word boundaries matter only on the sides where the token itself is a word character.
+  const checkBefore = IDENT.test(needle[0] ?? '')
+  const checkAfter = IDENT.test(needle[needle.length - 1] ?? '')
   let at = hay.indexOf(needle, from)
   while (at >= 0) {
     const before = at > 0 ? (hay[at - 1] ?? ' ') : ' '
     const after = hay[at + needle.length] ?? ' '
-    if (!IDENT.test(before) && !IDENT.test(after)) return at
+    if (!(checkBefore && IDENT.test(before)) && !(checkAfter && IDENT.test(after))) return at
     at = hay.indexOf(needle, at + 1)
   }
   return -1
