@@ -1,0 +1,98 @@
+// The runtime's Prometheus metrics in a registry of their own: HTTP requests by route, Salesforce
+// calls per connection, job queue depth and job outcomes, and Node's process metrics.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { SalesforceClient } from '../../salesforce/index.js'
+import type { AttemptEvent, JobQueue } from '../queue/index.js'
+import { ClientMetrics } from './client-metrics.js'
+
+export interface Metrics {
+  /** Every forcebridge series, plus the process ones (`forcebridge_process_cpu_seconds_total`, ...). */
+  readonly registry: Registry
+  /** Counts one answered HTTP request. `route` is a pattern (`/orders/:id`), never a raw URL. */
+  observeHttp(route: string, method: string, status: number, seconds: number): void
+  /**
+   * Follows a Salesforce client's events under the connection's name; observing another client
+   * under the same name lets the first go. Returns a function that stops observing.
+   */
+  observeClient(connection: string, client: SalesforceClient): () => void
+  /** Reports the queue's depth by state at each scrape (one queue; a later call replaces it). */
+  observeQueue(queue: JobQueue): void
+  /** Counts one job attempt's outcome; give it to the worker's `onAttempt`. */
+  onJobAttempt(event: AttemptEvent): void
+}
+
+const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
+
+/**
+ * @example
+ * const metrics = createMetrics()
+ * metrics.observeQueue(runtime.queue)
+ * await app.register(metricsPlugin(metrics, { ready }))
+ */
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  const registers = [registry]
+  collectDefaultMetrics({ register: registry, prefix: 'forcebridge_' })
+
+  const httpRequests = new Counter({
+    name: 'forcebridge_http_requests_total',
+    help: 'HTTP requests answered, by route pattern (a channel path), method and status.',
+    labelNames: ['route', 'method', 'status'],
+    registers,
+  })
+  const httpLatency = new Histogram({
+    name: 'forcebridge_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route pattern and method.',
+    labelNames: ['route', 'method'],
+    registers,
+  })
+  const clients = new ClientMetrics(registry)
+
+  let queue: JobQueue | undefined
+  new Gauge({
+    name: 'forcebridge_queue_jobs',
+    help: 'Jobs in the durable queue by state; retrying is the part of queued that failed before.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      if (!queue) return
+      try {
+        const stats = await queue.stats()
+        for (const [state, count] of Object.entries(stats)) this.set({ state }, count)
+      } catch {
+        // A store that cannot answer must not fail the whole scrape: the series disappear
+        // instead, which an alert on absent() catches, and /readyz reports the store.
+        this.reset()
+      }
+    },
+  })
+  const jobAttempts = new Counter({
+    name: 'forcebridge_job_attempts_total',
+    help: 'Job attempts recorded by the worker, by service and outcome (succeeded, retry, dead).',
+    labelNames: ['service', 'outcome'],
+    registers,
+  })
+  const jobLatency = new Histogram({
+    name: 'forcebridge_job_attempt_duration_seconds',
+    help: 'Time one job attempt ran, by service.',
+    labelNames: ['service'],
+    buckets: JOB_BUCKETS,
+    registers,
+  })
+
+  return {
+    registry,
+    observeHttp(route, method, status, seconds) {
+      httpRequests.inc({ route, method, status: String(status) })
+      httpLatency.observe({ route, method }, seconds)
+    },
+    observeClient: (connection, client) => clients.observe(connection, client),
+    observeQueue(q) {
+      queue = q
+    },
+    onJobAttempt(event) {
+      jobAttempts.inc({ service: event.job.service, outcome: event.outcome })
+      jobLatency.observe({ service: event.job.service }, event.durationMs / 1000)
+    },
+  }
+}
