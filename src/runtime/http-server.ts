@@ -31,6 +31,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.log,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // close() ends every open connection, keep-alive ones included: a caller's pool can hold
+    // a socket open indefinitely and stall shutdown. Draining running invocations first is
+    // issue 5's graceful shutdown.
+    forceCloseConnections: true,
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER]
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID()
@@ -68,9 +72,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       const input = inputOf(req, params)
       const abort = new AbortController()
-      req.raw.once('close', () => {
-        if (!reply.sent)
+      // The response's 'close' before it finished means the caller went away (the request's
+      // own 'close' fires as soon as its body has been read, so it cannot tell).
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) {
           abort.abort(new ForcebridgeError('CALLER_GONE', 'the HTTP caller closed the connection'))
+        }
       })
       const result = await invoker.invoke(channel.service, input, {
         correlationId: req.id,
@@ -153,7 +160,11 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
         req.log.warn({ code: err.code }, err.message)
         return reply.code(504).send({ error: err.code, correlationId })
       case 'CALLER_GONE':
-        return reply.code(499).send()
+        // Nobody is left to read an answer; end the exchange without one.
+        req.log.info('caller went away; invocation aborted')
+        reply.hijack()
+        reply.raw.destroy()
+        return
     }
   }
   const status = (err as { statusCode?: unknown }).statusCode

@@ -8,6 +8,9 @@ import { openStore, type Store } from '../../src/store/index.js'
 const dir = mkdtempSync(join(tmpdir(), 'fb-runtime-'))
 const servicesDir = join(dir, 'home', 'services')
 const logLines: string[] = []
+// Shared with the 'waiter' service file through a global: the file is loaded as its own module.
+const waiterState = { started: false, aborted: false }
+;(globalThis as { __waiter?: typeof waiterState }).__waiter = waiterState
 let store: Store
 let runtime: Runtime
 let base: string
@@ -38,6 +41,14 @@ export const nowhere = defineService({
   name: 'nowhere',
   input: z.unknown(),
   handle: ({ salesforce }) => salesforce('No Such Connection').get('/limits'),
+})
+export const waiter = defineService({
+  name: 'waiter',
+  input: z.unknown(),
+  handle: ({ signal }) => {
+    globalThis.__waiter.started = true
+    return new Promise((resolve) => signal.addEventListener('abort', () => { globalThis.__waiter.aborted = true; resolve(null) }))
+  },
 })
 export const outer = defineService({
   name: 'outer',
@@ -73,7 +84,7 @@ beforeAll(async () => {
     service: 'echo',
     securityDefinitionId: null,
   })
-  for (const s of ['boom', 'slow', 'nowhere', 'outer']) {
+  for (const s of ['boom', 'slow', 'nowhere', 'outer', 'waiter']) {
     await store.channels.add({
       method: 'POST',
       path: `/api/${s}`,
@@ -112,6 +123,7 @@ describe('runtime HTTP channels', () => {
       'nowhere',
       'outer',
       'slow',
+      'waiter',
     ])
     expect(runtime.loadReport.failed.map((f) => f.file)).toEqual([join(servicesDir, 'broken.ts')])
   })
@@ -219,5 +231,21 @@ describe('runtime HTTP channels', () => {
     )
     expect(logLines.length).toBeGreaterThan(0)
     expect(logLines.join('')).not.toContain(apiKey)
+  })
+})
+
+describe('a caller that goes away', () => {
+  it('aborts the service signal', async () => {
+    const controller = new AbortController()
+    const pending = fetch(base + '/api/waiter', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      signal: controller.signal,
+    }).catch(() => 'aborted')
+    await expect.poll(() => waiterState.started).toBe(true)
+    controller.abort()
+    expect(await pending).toBe('aborted')
+    await expect.poll(() => waiterState.aborted).toBe(true)
   })
 })
