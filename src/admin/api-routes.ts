@@ -104,7 +104,7 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
 
   route('GET', '/schedules', (ctx) => listSchedules(ctx))
   route('POST', '/schedules', (ctx, actor, req) => createSchedule(ctx, actor, req.body), 201)
-  route('DELETE', '/schedules/:id', (ctx, actor, req) => deleteSchedule(ctx, actor, id(req)))
+  route('DELETE', '/schedules/:name', (ctx, actor, req) => deleteSchedule(ctx, actor, name(req)))
 
   route('GET', '/audit', (ctx, _a, req) => ctx.store.audit.list(auditQuery.parse(req.query)))
 }

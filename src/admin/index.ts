@@ -2,6 +2,6 @@
 export { adminPlugin, type AdminPluginOptions } from './admin-plugin.js'
 export { ensureAdminUser } from './ensure-admin-user.js'
 export type { AdminRuntime } from './admin-context.js'
-export type { ScheduleAdmin, ScheduleInput, ScheduleView } from './schedule-admin.js'
+export type { ScheduleAdmin } from './schedule-admin.js'
 export type { PingResult, PingStep, PingToken } from './ping-connection.js'
 export { escapeHtml } from './html.js'

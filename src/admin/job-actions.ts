@@ -4,7 +4,8 @@ import { z } from 'zod'
 import type { Job, JobDetail, JobPage, JobQueue } from '../runtime/queue/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { AdminContext } from './admin-context.js'
-import type { ScheduleAdmin, ScheduleView } from './schedule-admin.js'
+import type { Schedule } from '../runtime/scheduler/index.js'
+import type { ScheduleAdmin } from './schedule-admin.js'
 
 const STATE = z.enum(['queued', 'running', 'succeeded', 'dead', 'retrying'])
 
@@ -87,6 +88,7 @@ export async function purgeJobs(
 
 const scheduleBody = z
   .object({
+    name: z.string().trim().min(1, 'must not be empty').max(120),
     cron: z.string().trim().min(1, 'must not be empty'),
     service: z.string().trim().min(1, 'must name a service'),
     // From a form the input arrives as JSON text; from the API as a value.
@@ -95,6 +97,7 @@ const scheduleBody = z
       .string()
       .optional()
       .transform((t) => t || undefined),
+    missedRunPolicy: z.enum(['skip', 'run-once', 'run-all']).optional(),
   })
   .strict()
 
@@ -108,7 +111,7 @@ function schedulerOf(ctx: AdminContext): ScheduleAdmin {
   return ctx.schedules
 }
 
-export function listSchedules(ctx: AdminContext): Promise<ScheduleView[]> {
+export function listSchedules(ctx: AdminContext): Promise<Schedule[]> {
   return schedulerOf(ctx).list()
 }
 
@@ -116,24 +119,32 @@ export async function createSchedule(
   ctx: AdminContext,
   actor: string,
   raw: unknown,
-): Promise<ScheduleView> {
+): Promise<Schedule> {
   const body = scheduleBody.parse(raw)
   const created = await schedulerOf(ctx).add({
+    name: body.name,
     cron: body.cron,
     service: body.service,
     input: body.input ?? {},
     ...(body.timezone ? { timezone: body.timezone } : {}),
+    ...(body.missedRunPolicy ? { missedRunPolicy: body.missedRunPolicy } : {}),
   })
   await ctx.store.audit.record({
     actor,
     action: 'schedule.create',
-    target: created.id,
+    target: created.name,
     detail: { cron: created.cron, service: created.service },
   })
   return created
 }
 
-export async function deleteSchedule(ctx: AdminContext, actor: string, id: string): Promise<void> {
-  await schedulerOf(ctx).remove(id)
-  await ctx.store.audit.record({ actor, action: 'schedule.delete', target: id })
+export async function deleteSchedule(
+  ctx: AdminContext,
+  actor: string,
+  name: string,
+): Promise<void> {
+  if (!(await schedulerOf(ctx).remove(name))) {
+    throw new ForcebridgeError('SCHEDULE_NOT_FOUND', `schedule '${name}' does not exist`)
+  }
+  await ctx.store.audit.record({ actor, action: 'schedule.delete', target: name })
 }

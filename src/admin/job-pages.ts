@@ -3,7 +3,7 @@
 import type { Job, JobDetail, JobPage } from '../runtime/queue/index.js'
 import type { AuditEntry } from '../store/index.js'
 import { html, pretty, seg, type Html } from './html.js'
-import type { ScheduleView } from './schedule-admin.js'
+import type { Schedule } from '../runtime/scheduler/index.js'
 
 const FILTERS = ['', 'queued', 'retrying', 'running', 'succeeded', 'dead'] as const
 
@@ -168,17 +168,19 @@ export function jobDetail(job: JobDetail): Html {
     </div>`
 }
 
-export function schedulePage(list: ScheduleView[], services: string[]): Html {
+export function schedulePage(list: Schedule[], services: string[]): Html {
   return html`${
       list.length
         ? html`<div class="scroll">
             <table class="responsive">
               <thead>
                 <tr>
+                  <th>Name</th>
                   <th>Cron</th>
                   <th>Service</th>
                   <th>Input</th>
                   <th>Next run (UTC)</th>
+                  <th>Last run</th>
                   <th></th>
                 </tr>
               </thead>
@@ -186,17 +188,19 @@ export function schedulePage(list: ScheduleView[], services: string[]): Html {
                 ${list.map(
                   (s) =>
                     html`<tr>
+                      <td data-label="Name">${s.name}${s.enabled ? '' : ' (disabled)'}</td>
                       <td data-label="Cron">
                         <code>${s.cron}</code>${s.timezone ? ` (${s.timezone})` : ''}
                       </td>
                       <td data-label="Service">${s.service}</td>
                       <td data-label="Input"><code>${JSON.stringify(s.input)}</code></td>
                       <td data-label="Next run">${when(s.nextRunAt)}</td>
+                      <td data-label="Last run">${when(s.lastRunAt)}</td>
                       <td class="actions">
                         <button
                           type="button"
                           class="danger"
-                          data-action="/admin/api/schedules/${seg(s.id)}"
+                          data-action="/admin/api/schedules/${seg(s.name)}"
                           data-method="DELETE"
                           data-confirm="Delete this schedule?"
                           data-then="reload"
@@ -214,6 +218,10 @@ export function schedulePage(list: ScheduleView[], services: string[]): Html {
     <h2>New schedule</h2>
     <form class="stack card" data-action="/admin/api/schedules" data-then="reload">
       <label
+        >Name <span class="hint">letters, digits, space and ._:-</span
+        ><input name="name" required maxlength="128"
+      /></label>
+      <label
         >Cron <span class="hint">e.g. 0 6 * * * (every day at 06:00)</span
         ><input name="cron" required
       /></label>
@@ -223,8 +231,17 @@ export function schedulePage(list: ScheduleView[], services: string[]): Html {
       </datalist>
       <label>Input (JSON) <textarea name="input" data-json spellcheck="false">{}</textarea></label>
       <label
-        >Time zone <span class="hint">optional, e.g. Europe/Athens</span><input name="timezone"
+        >Time zone <span class="hint">optional, e.g. Europe/Athens; default UTC</span
+        ><input name="timezone"
       /></label>
+      <label
+        >Runs missed while the server was down
+        <select name="missedRunPolicy">
+          <option value="skip">skip them</option>
+          <option value="run-once">run the latest once</option>
+          <option value="run-all">run them all</option>
+        </select></label
+      >
       <div class="actions"><button type="submit">Create schedule</button></div>
       <div class="result" hidden></div>
     </form>`

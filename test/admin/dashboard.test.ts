@@ -15,6 +15,11 @@ import {
   type JobQueue,
   type Worker,
 } from '../../src/runtime/queue/index.js'
+import {
+  createScheduler,
+  schedulerMigrations,
+  type Scheduler,
+} from '../../src/runtime/scheduler/index.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
 const shots = resolve(import.meta.dirname, '../../test-results/dashboard')
@@ -25,16 +30,21 @@ let page: Page
 let queueDb: Kysely<unknown>
 let queue: JobQueue
 let worker: Worker
+let scheduler: Scheduler
 const consoleErrors: string[] = []
 
 async function openQueue(file: string): Promise<void> {
   queueDb = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) })
   const { error } = await new Migrator({
     db: queueDb,
-    provider: { getMigrations: () => Promise.resolve(queueMigrations) },
+    provider: {
+      getMigrations: () => Promise.resolve({ ...queueMigrations, ...schedulerMigrations }),
+    },
   }).migrateToLatest()
   if (error) throw new Error('the queue tables could not be created', { cause: error })
   queue = createKyselyJobQueue({ db: queueDb })
+  // Not started: the test only adds and lists schedules, nothing needs to fire.
+  scheduler = createScheduler({ db: queueDb, enqueue: (request) => queue.enqueue(request) })
 }
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
@@ -46,7 +56,7 @@ beforeAll(async () => {
     `fb-admin-queue-${process.pid}-${Date.now()}.db`,
   )
   await openQueue(home)
-  server = await startAdminServer({ queue })
+  server = await startAdminServer({ queue, schedules: scheduler })
   worker = startWorker({
     queue,
     handler: (job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }),
@@ -64,6 +74,8 @@ beforeAll(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  // Shorter than the test's own timeout, so a missing element names itself.
+  page.setDefaultTimeout(10_000)
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text())
   })
@@ -79,7 +91,16 @@ afterAll(async () => {
 })
 
 async function waitForJob(id: string, state: string): Promise<void> {
-  await expect.poll(async () => (await queue.get(id))?.state, { timeout: 10_000 }).toBe(state)
+  await expect
+    .poll(
+      async () => {
+        const job = await queue.get(id)
+        // The attempts' errors make a failure here readable.
+        return job?.state === state ? state : JSON.stringify(job?.attemptHistory)
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(state)
 }
 
 describe('dashboard in Chromium', () => {
@@ -176,14 +197,18 @@ describe('dashboard in Chromium', () => {
     })
     await waitForJob(job.id, 'dead')
     server.emulator.faults.clear()
+    // The client waits a little after a refused login before trying again (token manager
+    // cooldown); a forced login ends that wait now that the fault is gone.
+    await server.runtime.clients.get('My Salesforce Connection').login()
     await page.goto(`${server.url}/admin/jobs?state=dead`)
     await page.click(`a:has-text("${job.id.slice(0, 8)}")`)
     await page.waitForURL(new RegExp(`/jobs/${job.id}$`))
     expect(await page.locator('table').textContent()).toMatch(/invalid_grant|authentication/i)
     await shot('job-dead')
-    await page.click('button:has-text("Retry")')
+    // The button reloads the page once the API accepted the retry.
+    await Promise.all([page.waitForEvent('load'), page.click('button:has-text("Retry")')])
     await waitForJob(job.id, 'succeeded')
-    await page.reload()
+    await page.goto(`${server.url}/admin/jobs/${job.id}`)
     expect(await page.locator('dl.facts .badge').textContent()).toBe('succeeded')
     await page.goto(`${server.url}/admin/jobs`)
     await shot('jobs')
@@ -202,10 +227,26 @@ describe('dashboard in Chromium', () => {
     await page.locator('td code', { hasText: '/api/campaigns' }).waitFor()
     await shot('channels')
     await page.goto(`${server.url}/admin/schedules`)
+    await page.fill('input[name=name]', 'daily morning')
+    await page.fill('input[name=cron]', '0 6 * * *')
+    await page.fill('input[name=service]', 'campaign.create')
+    await page.fill('textarea[name=input]', '{"name": "Daily", "segment": "SMB"}')
+    await page.click('button:has-text("Create schedule")')
+    const row = page.locator('tr', { hasText: 'daily morning' })
+    const refused = page.locator('.result.error')
+    await row.or(refused).first().waitFor()
+    expect(await refused.count(), (await refused.allTextContents()).join()).toBe(0)
+    expect(await row.textContent()).toMatch(/ 06:00:00/)
     await shot('schedules')
     await page.goto(`${server.url}/admin/audit`)
     const audit = await page.locator('table').textContent()
-    for (const a of ['connection.create', 'connection.update', 'service.invoke', 'job.retry'])
+    for (const a of [
+      'connection.create',
+      'connection.update',
+      'service.invoke',
+      'job.retry',
+      'schedule.create',
+    ])
       expect(audit).toContain(a)
     await shot('audit')
   })
