@@ -61,6 +61,16 @@ beforeAll(async () => {
   metrics = createMetrics()
   metrics.observeQueue(jobs.queue)
   app = Fastify()
+  // Routes first and the plugin last, as the runtime wires it: the hook still sees them all.
+  app.get('/orders/:id', async (req, reply) => {
+    const { id } = req.params as { id: string }
+    return /^\d+$/.test(id) ? { id } : reply.code(404).send({ error: 'NOT_FOUND' })
+  })
+  // As the runtime's channels do: one catch-all route, the channel named by its router.
+  app.post('/channels/*', (req, reply) => {
+    setRouteLabel(req, '/channels/:name')
+    return reply.send({ ok: true })
+  })
   await app.register(
     metricsPlugin(metrics, {
       ready: readinessChecks(
@@ -74,15 +84,6 @@ beforeAll(async () => {
       ),
     }),
   )
-  app.get('/orders/:id', async (req, reply) => {
-    const { id } = req.params as { id: string }
-    return /^\d+$/.test(id) ? { id } : reply.code(404).send({ error: 'NOT_FOUND' })
-  })
-  // As the runtime's channels do: one catch-all route, the channel named by its router.
-  app.post('/channels/*', (req, reply) => {
-    setRouteLabel(req, '/channels/:name')
-    return reply.send({ ok: true })
-  })
   base = await app.listen({ host: '127.0.0.1', port: 0 })
 })
 
