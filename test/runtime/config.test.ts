@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/runtime/index.js'
 
 describe('settings from the environment', () => {
   it('uses the defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       home: resolve('.forcebridge'),
       secretKey: undefined,
       port: 8400,
