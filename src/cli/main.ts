@@ -1,6 +1,8 @@
 // The `forcebridge` command: parses argv with commander and turns any failure into one clear
 // line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander'
+import { bulkCommand } from './bulk-command.js'
+import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
 import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
@@ -16,9 +18,11 @@ export function buildProgram(): Command {
     .exitOverride()
   connectionCommand(program)
   queryCommand(program)
+  bulkCommand(program)
   invokeCommand(program)
   jobsCommand(program)
   scheduleCommand(program)
+  configCommands(program)
   serverCommands(program)
   return program
 }
