@@ -38,6 +38,8 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 button.link { background: none; border: none; padding: 0; text-decoration: underline; }
 button[aria-busy=true] { opacity: .6; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .5rem 0; }
+td.actions { display: table-cell; margin: 0; }
+td.actions > * { margin: 0 .4rem .2rem 0; }
 .result { margin-top: .75rem; }
 .result.error, p.error { color: var(--bad); }
 .ok { color: var(--ok); }
