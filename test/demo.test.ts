@@ -125,6 +125,31 @@ describe('the demo (forcebridge dev)', () => {
     const row = table.split('\n').find((l) => l.startsWith(created.id))
     expect(row).toMatch(/Spring Launch\s+Enterprise/)
 
+    // The dashboard line signs in, and the server answers /metrics and /readyz.
+    const dashboard =
+      /^Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/admin {2}user: (\S+) {2}password: (\S+)$/m.exec(
+        demo.banner,
+      )
+    expect(dashboard, `no Dashboard line in the banner:\n${demo.banner}`).not.toBeNull()
+    const [, server, user, password] = dashboard as unknown as [string, string, string, string]
+    const signIn = await fetch(`${server}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: user, password }),
+    })
+    expect(signIn.status).toBe(200)
+    const wrong = await fetch(`${server}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: user, password: `${password}x` }),
+    })
+    expect(wrong.status).toBe(401)
+    const metrics = await (await fetch(`${server}/metrics`)).text()
+    expect(metrics).toMatch(
+      /forcebridge_http_requests_total\{[^}]*route="\/api\/campaigns"[^}]*status="200"\} 1/,
+    )
+    expect((await fetch(`${server}/readyz`)).status).toBe(200)
+
     expect(await stop(demo.child)).toBe(0)
 
     // A restart keeps the org's data, the connection and the API key.

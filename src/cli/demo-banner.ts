@@ -6,6 +6,7 @@ export interface BannerInput {
   emulatorUrl: string
   serverUrl: string
   apiKey: string
+  admin: { name: string; password: string }
   /** How to run the CLI from where the user stands, e.g. `npx forcebridge`. */
   cli: string
   home: string
@@ -26,6 +27,7 @@ export function demoBanner(b: BannerInput): string {
     `  emulator (a local Salesforce org): ${b.emulatorUrl}`,
     `  services:                          ${b.serverUrl}`,
     `  data folder:                       ${b.home}`,
+    `Dashboard: ${b.serverUrl}/admin  user: ${b.admin.name}  password: ${b.admin.password}`,
     '',
     '1. Ask the emulator for a token, as the seed does against Salesforce:',
     '',

@@ -1,6 +1,8 @@
 // The demo's one-time setup in FORCEBRIDGE_HOME: 'My Salesforce Connection' pointing at the
 // local emulator, an API key security definition, and the channel POST /api/campaigns.
 // Each piece is created only when missing, so a restart keeps what is there.
+import { randomBytes } from 'node:crypto'
+import { ensureAdminUser } from '../admin/index.js'
 import type { Store } from '../store/index.js'
 
 export const DEMO_CONNECTION = 'My Salesforce Connection'
@@ -9,6 +11,8 @@ export const DEMO_KEY_SETTING = 'demo.apiKey'
 export const DEMO_KEY_DEFINITION_SETTING = 'demo.apiKey.definition'
 export const DEMO_SERVICE = 'campaign.create'
 export const DEMO_PATH = '/api/campaigns'
+export const DEMO_ADMIN = 'admin'
+export const DEMO_ADMIN_PASSWORD_SETTING = 'demo.adminPassword'
 
 /** The credentials of examples/demo-org.yaml (a local emulator org, not a real one). */
 export const DEMO_CREDENTIALS = {
@@ -21,6 +25,8 @@ export const DEMO_CREDENTIALS = {
 
 export interface DemoSetup {
   apiKey: string
+  /** The dashboard's demo sign-in (the password is kept sealed so the banner can repeat it). */
+  admin: { name: string; password: string }
 }
 
 export async function ensureDemoSetup(store: Store, emulatorUrl: string): Promise<DemoSetup> {
@@ -77,7 +83,13 @@ export async function ensureDemoSetup(store: Store, emulatorUrl: string): Promis
       securityDefinitionId: definitionId ?? null,
     })
   }
-  return { apiKey }
+  let adminPassword = await store.settings.get(DEMO_ADMIN_PASSWORD_SETTING)
+  if (adminPassword === undefined) {
+    adminPassword = randomBytes(12).toString('base64url')
+    await store.settings.set(DEMO_ADMIN_PASSWORD_SETTING, adminPassword, { secret: true })
+  }
+  await ensureAdminUser(store, DEMO_ADMIN, adminPassword)
+  return { apiKey, admin: { name: DEMO_ADMIN, password: adminPassword } }
 }
 
 function isLoopback(url: string): boolean {

@@ -11,6 +11,7 @@ import {
   packageRoot,
   type Config,
 } from '../runtime/index.js'
+import { adminPlugin } from '../admin/index.js'
 import { openStore } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { demoBanner } from './demo-banner.js'
@@ -104,6 +105,14 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
   })
   closers.push(() => runtime.close())
+  // The admin API and dashboard at /admin, over the same store and runtime.
+  await runtime.http.register(adminPlugin, {
+    store,
+    runtime,
+    log,
+    queue: runtime.queue,
+    schedules: runtime.scheduler,
+  })
   const url = await listening('services server', 'FORCEBRIDGE_PORT', config.port, () =>
     runtime.listen(config.host, config.port),
   )
@@ -149,7 +158,7 @@ export function serverCommands(program: Command): void {
         closers.push(() => emulator.close())
         const folders = [join(packageRoot(), 'examples', 'services'), join(config.home, 'services')]
         const { store, url, log } = await startServer(config, folders, closers)
-        const { apiKey } = await ensureDemoSetup(store, emulator.url)
+        const { apiKey, admin } = await ensureDemoSetup(store, emulator.url)
         closeOnSignal(closers, (m) => log.info(m))
         const defaultHome = resolve('.forcebridge')
         const cli =
@@ -157,7 +166,14 @@ export function serverCommands(program: Command): void {
             ? cliInvocation()
             : `FORCEBRIDGE_HOME=${JSON.stringify(config.home)} ${cliInvocation()}`
         process.stdout.write(
-          demoBanner({ emulatorUrl: emulator.url, serverUrl: url, apiKey, cli, home: config.home }),
+          demoBanner({
+            emulatorUrl: emulator.url,
+            serverUrl: url,
+            apiKey,
+            admin,
+            cli,
+            home: config.home,
+          }),
         )
       } catch (err) {
         for (const close of closers.reverse()) await close().catch(() => undefined)

@@ -9,6 +9,7 @@ import {
   createKyselyJobQueue,
   queueMigrations,
   startWorker,
+  type AttemptEvent,
   type JobQueue,
   type Worker,
 } from './queue/index.js'
@@ -26,6 +27,8 @@ export interface AsyncInvocationOptions {
   leaseMs?: number
   /** Run the cron scheduler in this process. Default true. */
   scheduler?: boolean
+  /** Told about each recorded attempt (job outcome metrics). */
+  onAttempt?: (event: AttemptEvent) => void
 }
 
 export interface AsyncInvocations {
@@ -96,6 +99,7 @@ export async function openAsyncInvocations(
             }
           },
           onAttempt: (event) => {
+            options.onAttempt?.(event)
             const fields = {
               jobId: event.job.id,
               service: event.job.service,

@@ -16,6 +16,8 @@ interface Entry {
 export interface ConnectionClientsOptions {
   /** Passed to every client, e.g. a shorter timeout in tests. */
   timeoutMs?: number
+  /** Told about each client built for a connection (metrics follow its events). */
+  onClient?: (connection: string, client: SalesforceClient) => void
 }
 
 export class ConnectionClients {
@@ -60,6 +62,7 @@ export class ConnectionClients {
             this.#log,
             this.#options,
           )
+          this.#options.onClient?.(info.name, entry.client)
         } catch (err) {
           entry.error = err instanceof Error ? err : new Error(String(err))
         }

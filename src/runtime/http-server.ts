@@ -11,6 +11,7 @@ import { LoginError, SalesforceApiError, SalesforceError } from '../salesforce/i
 import type { Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { matchChannel } from './channel-router.js'
+import { setRouteLabel } from './metrics/index.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
 
 export interface HttpServerOptions {
@@ -46,8 +47,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     done(null, payload)
   })
 
-  app.get('/healthz', () => ({ status: 'ok' }))
-
   app.setNotFoundHandler((req, reply) =>
     reply
       .code(404)
@@ -61,6 +60,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const match = matchChannel(await store.channels.list(), req.method, pathOf(req))
       if (!match) return reply.callNotFound()
       const { channel, params } = match
+      // Metrics count requests by the channel's path pattern, not the catch-all route.
+      setRouteLabel(req, channel.path)
       if (channel.securityDefinitionId !== null) {
         const key = presentedKey(req)
         if (!key || !(await store.security.verifyApiKey(channel.securityDefinitionId, key))) {

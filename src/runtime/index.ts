@@ -33,3 +33,4 @@ export {
 } from './async-invocations.js'
 export * from './queue/index.js'
 export * from './scheduler/index.js'
+export * from './metrics/index.js'

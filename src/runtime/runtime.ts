@@ -6,6 +6,7 @@ import { ConnectionClients } from './connection-clients.js'
 import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
 import { createHttpServer, type HttpServer } from './http-server.js'
 import { Invoker } from './invoker.js'
+import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './metrics/index.js'
 import { linkPublicEntry } from './public-entry-resolver.js'
 import { loadServices, type LoadReport } from './service-loader.js'
 import { ServiceRegistry } from './service-registry.js'
@@ -39,6 +40,8 @@ export interface Runtime {
   readonly queue: JobQueue
   /** Cron schedules that enqueue service runs. */
   readonly scheduler: Scheduler
+  /** Prometheus metrics, served at /metrics. */
+  readonly metrics: Metrics
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(host: string, port: number): Promise<string>
   close(): Promise<void>
@@ -53,15 +56,31 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log.error({ file: f.file, err: f.error }, 'service file failed to load')
   for (const l of loadReport.loaded)
     log.info({ file: l.file, services: l.services }, 'services loaded')
-  const clients = new ConnectionClients(
-    store.connections,
-    log,
-    options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {},
-  )
-  const jobs = await openAsyncInvocations(store.db, log, options.async)
+  const metrics = createMetrics()
+  const clients = new ConnectionClients(store.connections, log, {
+    ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
+    onClient: (connection, client) => metrics.observeClient(connection, client),
+  })
+  const jobs = await openAsyncInvocations(store.db, log, {
+    ...options.async,
+    onAttempt: (event) => metrics.onJobAttempt(event),
+  })
+  metrics.observeQueue(jobs.queue)
   const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
   await jobs.start(invoker)
   const http = createHttpServer({ store, invoker, log })
+  await http.register(
+    metricsPlugin(metrics, {
+      ready: readinessChecks({
+        store: () => store.connections.list(),
+        services: () => {
+          const failed = loadReport.failed.map((f) => f.file)
+          if (failed.length > 0)
+            throw new Error(`service files failed to load: ${failed.join(', ')}`)
+        },
+      }),
+    }),
+  )
   return {
     registry,
     invoker,
@@ -70,6 +89,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     loadReport,
     queue: jobs.queue,
     scheduler: jobs.scheduler,
+    metrics,
     async listen(host, port) {
       await http.listen({ host, port })
       const address = http.server.address()
