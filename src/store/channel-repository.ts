@@ -21,7 +21,12 @@ const channelSchema = z.object({
   path: z
     .string()
     .regex(/^\/[A-Za-z0-9._~:/-]*$/, 'must start with / and hold only URL path characters')
-    .refine((p) => p !== '/healthz', 'is reserved'),
+    .refine(
+      (p) =>
+        !['/healthz', '/readyz', '/metrics', '/openapi.json'].includes(p) &&
+        !/^\/admin(\/|$)/.test(p),
+      'is reserved (the server answers /healthz, /readyz, /metrics, /openapi.json and /admin itself)',
+    ),
   service: z.string().min(1, 'must name a service'),
   securityDefinitionId: z.string().nullable(),
 })
