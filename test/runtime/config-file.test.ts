@@ -1,6 +1,6 @@
 // Reading and applying configuration files against a real store: updates are detected field by
 // field (secrets and API keys included), and a failure halfway leaves the store untouched.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -171,5 +171,25 @@ describe('readConfig', () => {
     expect(() => readConfig(text, 'c.yaml', env)).toThrow(
       "c.yaml:10:5: connections[1]: connection 'crm' is already defined at connections[0]",
     )
+  })
+})
+
+describe('docs/config.md', () => {
+  it('holds a complete example that imports', async () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8')
+    const example = /A complete example:\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? ''
+    const vars = Object.fromEntries(
+      [...example.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map(([, name]) => [
+        name ?? '',
+        name === 'SF_REPORTING_PRIVATE_KEY'
+          ? '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'
+          : `value-of-${name ?? ''}-long-enough`,
+      ]),
+    )
+    const summary = await applyConfig(store, scheduler, readConfig(example, 'config.yaml', vars))
+    expect(summary.connections.created).toHaveLength(3)
+    expect(summary.securityDefinitions.created).toEqual(['partners'])
+    expect(summary.channels.created).toHaveLength(2)
+    expect(summary.schedules.created).toEqual(['nightly sync', 'every five minutes'])
   })
 })
