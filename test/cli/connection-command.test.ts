@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { main } from '../../src/cli/main.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { createClient } from '../../src/salesforce/index.js'
+import { runCli } from './fixtures/run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cli-'))
 const secrets = {
@@ -16,35 +16,6 @@ const secrets = {
   SF_SECRET: 'forcebridge-demo-consumer-secret',
 }
 let emulator: EmulatorHandle
-
-/** Runs the CLI and returns what it printed and its exit code. */
-async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = []
-  const err: string[] = []
-  const spies = [
-    vi
-      .spyOn(console, 'log')
-      .mockImplementation((...a: unknown[]) => void out.push(a.join(' ') + '\n')),
-    vi
-      .spyOn(console, 'error')
-      .mockImplementation((...a: unknown[]) => void err.push(a.join(' ') + '\n')),
-    vi
-      .spyOn(process.stdout, 'write')
-      .mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0),
-    vi
-      .spyOn(process.stderr, 'write')
-      .mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0),
-  ]
-  process.exitCode = 0
-  try {
-    await main(['node', 'forcebridge', ...args])
-  } finally {
-    for (const s of spies) s.mockRestore()
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = 0
-  return { out: out.join(''), err: err.join(''), code }
-}
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 })
@@ -60,7 +31,7 @@ afterAll(async () => {
 })
 
 const add = (name: string, passwordEnv = 'SF_PASSWORD') =>
-  cli(
+  runCli(
     'connection',
     'add',
     name,
@@ -82,9 +53,9 @@ const add = (name: string, passwordEnv = 'SF_PASSWORD') =>
 describe('forcebridge connection', () => {
   it('adds a connection from environment variables and never prints its secrets', async () => {
     expect((await add('CRM')).code).toBe(0)
-    const list = await cli('connection', 'list')
-    const show = await cli('connection', 'show', 'CRM')
-    const json = await cli('connection', 'show', 'CRM', '--json')
+    const list = await runCli('connection', 'list')
+    const show = await runCli('connection', 'show', 'CRM')
+    const json = await runCli('connection', 'show', 'CRM', '--json')
     expect(list.out).toMatch(/CRM\s+yes\s+password\s+my\.user@example\.com/)
     expect(show.out).toMatch(/Password:\s+set/)
     expect(show.out).toMatch(/Private key:\s+not set/)
@@ -94,7 +65,7 @@ describe('forcebridge connection', () => {
   })
 
   it('refuses a secret given as a plain argument, and a missing variable, with one line', async () => {
-    const plain = await cli('connection', 'add', 'X', '--password', 'my.password')
+    const plain = await runCli('connection', 'add', 'X', '--password', 'my.password')
     expect(plain.code).not.toBe(0)
     const missing = await add('Y', 'NO_SUCH_VARIABLE')
     expect(missing.code).toBe(1)
@@ -104,7 +75,7 @@ describe('forcebridge connection', () => {
   })
 
   it('pings: login, API version, one authenticated call', async () => {
-    const ping = await cli('connection', 'ping', 'CRM')
+    const ping = await runCli('connection', 'ping', 'CRM')
     expect(ping.code).toBe(0)
     expect(ping.out).toMatch(/✓ login/)
     expect(ping.out).toMatch(/✓ API version 66\.0 is available/)
@@ -114,7 +85,7 @@ describe('forcebridge connection', () => {
   it('says what to check when the login fails', async () => {
     process.env.SF_WRONG = 'not-the-password'
     await add('Wrong', 'SF_WRONG')
-    const ping = await cli('connection', 'ping', 'Wrong')
+    const ping = await runCli('connection', 'ping', 'Wrong')
     expect(ping.code).toBe(1)
     expect(ping.out).toMatch(
       /✗ login: invalid_grant: authentication failure; check the username, the password and the security token/,
@@ -124,15 +95,15 @@ describe('forcebridge connection', () => {
   })
 
   it('flags an API version the org does not offer', async () => {
-    expect((await cli('connection', 'edit', 'CRM', '--api-version', '99.0')).code).toBe(0)
-    const ping = await cli('connection', 'ping', 'CRM')
+    expect((await runCli('connection', 'edit', 'CRM', '--api-version', '99.0')).code).toBe(0)
+    const ping = await runCli('connection', 'ping', 'CRM')
     expect(ping.code).toBe(1)
     expect(ping.out).toMatch(/✗ API version 99\.0 is not offered/)
-    await cli('connection', 'edit', 'CRM', '--api-version', '66.0')
+    await runCli('connection', 'edit', 'CRM', '--api-version', '66.0')
   })
 
   it("prints the token response in Salesforce's shape, with the signature checked", async () => {
-    const token = await cli('connection', 'token', 'CRM')
+    const token = await runCli('connection', 'token', 'CRM')
     expect(token.code).toBe(0)
     const body = JSON.parse(token.out) as Record<string, string>
     expect(Object.keys(body)).toEqual(
@@ -150,8 +121,8 @@ describe('forcebridge connection', () => {
   })
 
   it('removes a connection, and names a missing one', async () => {
-    expect((await cli('connection', 'remove', 'Wrong')).code).toBe(0)
-    const again = await cli('connection', 'show', 'Wrong')
+    expect((await runCli('connection', 'remove', 'Wrong')).code).toBe(0)
+    const again = await runCli('connection', 'show', 'Wrong')
     expect(again.code).toBe(1)
     expect(again.err).toMatch(/connection 'Wrong' does not exist/)
   })
@@ -173,7 +144,7 @@ describe('forcebridge query', () => {
     })
     for (const n of names) await client.post('/sobjects/Campaign/', { Name: n, Segment__c: 'SMB' })
     await client.close()
-    const table = await cli(
+    const table = await runCli(
       'query',
       "SELECT Id, Name, Segment__c FROM Campaign WHERE Segment__c = 'SMB'",
       '--connection',
@@ -182,12 +153,12 @@ describe('forcebridge query', () => {
     expect(table.code).toBe(0)
     for (const n of names) expect(table.out).toMatch(new RegExp(`${n}\\s+SMB`))
     expect(table.out).toMatch(/5 records/)
-    const json = await cli('query', 'SELECT Name FROM Campaign', '-c', 'CRM', '--json')
+    const json = await runCli('query', 'SELECT Name FROM Campaign', '-c', 'CRM', '--json')
     expect((JSON.parse(json.out) as { Name: string }[]).map((r) => r.Name).sort()).toEqual(names)
   })
 
   it('reports a bad query in one line', async () => {
-    const bad = await cli('query', 'SELECT Nope__c FROM Campaign', '-c', 'CRM')
+    const bad = await runCli('query', 'SELECT Nope__c FROM Campaign', '-c', 'CRM')
     expect(bad.code).toBe(1)
     expect(bad.err).toMatch(/^forcebridge: .*INVALID_FIELD|^forcebridge: .*Nope__c/)
   })
@@ -200,7 +171,7 @@ describe('forcebridge dev', () => {
     const port = (blocker.address() as AddressInfo).port
     process.env.FORCEBRIDGE_EMULATOR_PORT = String(port)
     try {
-      const dev = await cli('dev')
+      const dev = await runCli('dev')
       expect(dev.code).toBe(1)
       expect(dev.err.trim()).toBe(
         `forcebridge: port ${port} is already in use, so the emulator cannot listen; stop what uses it or set FORCEBRIDGE_EMULATOR_PORT to another port`,
@@ -214,7 +185,7 @@ describe('forcebridge dev', () => {
 
 describe('forcebridge connection add without a terminal', () => {
   it('names each missing secret and the flags that give it', async () => {
-    const res = await cli(
+    const res = await runCli(
       'connection',
       'add',
       'NoSecrets',
@@ -236,7 +207,7 @@ describe('forcebridge invoke', () => {
 
   it('runs the campaign service and prints its result', async () => {
     await add('My Salesforce Connection')
-    const res = await cli(
+    const res = await runCli(
       'invoke',
       'campaign.create',
       '--input',
@@ -246,7 +217,7 @@ describe('forcebridge invoke', () => {
     )
     expect(res.code).toBe(0)
     const { id } = JSON.parse(res.out) as { id: string }
-    const rows = await cli(
+    const rows = await runCli(
       'query',
       `SELECT Name, Segment__c FROM Campaign WHERE Id = '${id}'`,
       '-c',
@@ -259,7 +230,7 @@ describe('forcebridge invoke', () => {
   })
 
   it('reports bad input and unknown services in one line', async () => {
-    const bad = await cli(
+    const bad = await runCli(
       'invoke',
       'campaign.create',
       '--input',
@@ -271,7 +242,7 @@ describe('forcebridge invoke', () => {
     expect(bad.err).toMatch(
       /^forcebridge: input of 'campaign.create' is invalid: name .*; segment /,
     )
-    const unknown = await cli('invoke', 'nope', '--services', examples)
+    const unknown = await runCli('invoke', 'nope', '--services', examples)
     expect(unknown.err).toMatch(/^forcebridge: service 'nope' is not in /)
   })
 })
