@@ -38,6 +38,8 @@ export interface ApplyOptions {
 /**
  * Applies `config`. Things in the store that the file does not name are left alone. A
  * connection secret the file leaves out is cleared, as the file describes the whole connection.
+ * The transaction spans the store's one connection: run it where nothing else in the process
+ * writes to the store meanwhile (the CLI), or those writes would share its fate.
  */
 export async function applyConfig(
   store: Store,

@@ -66,13 +66,19 @@ export const scheduleSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem })
   })
 
-export const configFileSchema = z.strictObject({
-  version: z.literal(1, { error: 'must be 1' }),
-  connections: z.array(connectionEntrySchema).default([]),
-  securityDefinitions: z.array(securityDefinitionSchema).default([]),
-  channels: z.array(channelSchema).default([]),
-  schedules: z.array(scheduleSchema).default([]),
-})
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item, { error: 'must be a list (lines starting with -)' }).default([])
+
+export const configFileSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'must be 1' }),
+    connections: list(connectionEntrySchema),
+    securityDefinitions: list(securityDefinitionSchema),
+    channels: list(channelSchema),
+    schedules: list(scheduleSchema),
+  },
+  { error: 'must be a mapping that starts with version: 1' },
+)
 
 export type ConfigFileContent = z.output<typeof configFileSchema>
 export type ChannelEntry = z.output<typeof channelSchema>
