@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { ProgressReporter } from '../../src/cli/progress-reporter.js'
 import { runCli } from './fixtures/run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-bulk-cli-'))
@@ -208,5 +209,27 @@ describe('forcebridge bulk export', () => {
     expect(r.out).toBe('')
     const rows = csvRows(readFileSync(out))
     expect(rows.length).toBe(1999)
+  })
+})
+
+describe('progress on a terminal', () => {
+  it('redraws one line in place with the bar, counts, elapsed time and rate', () => {
+    let now = 0
+    const out: string[] = []
+    const progress = new ProgressReporter({
+      out: { write: (s: string) => out.push(s) },
+      tty: true,
+      label: 'bulk import',
+      now: () => now,
+    })
+    progress.update({ phase: 'uploading', sent: 1000, fraction: 0.5 })
+    now = 2500
+    progress.update({ phase: 'processing', sent: 2000, processed: 500, failed: 1, fraction: 0.25 })
+    progress.stop()
+    expect(out.every((s) => s === '\n' || s.startsWith('\r'))).toBe(true)
+    expect(out.at(-1)).toBe('\n')
+    expect(out.at(-2)).toBe(
+      '\r[######------------------]  25% bulk import: processing: 2,000 sent, 500 processed, 1 failed, 00:02, 200 records/s\x1b[K',
+    )
   })
 })
