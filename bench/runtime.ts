@@ -1,0 +1,111 @@
+// Benchmark of the runtime's overhead (issue 5): the seed's campaign service called through its
+// REST channel, and side by side the same create through the client directly, both against the
+// emulator (run in a child process so that its work does not share this event loop).
+// Last line: overhead_ratio=<channel req/s ÷ direct req/s>. Run: npm run bench:runtime
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Pool } from 'undici'
+import { createLogger, createRuntime } from '../src/runtime/index.js'
+import { createClient } from '../src/salesforce/index.js'
+import { openStore } from '../src/store/index.js'
+import { startEmulatorProcess } from './emulator-process.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
+const CREDS = {
+  username: 'my.user@example.com',
+  password: 'my.password',
+  securityToken: 'DemoSecurityToken01',
+  clientId: '3MVG9forcebridge.demo.consumer.key',
+  clientSecret: 'forcebridge-demo-consumer-secret',
+}
+
+/** Runs `call` with `concurrency` callers for `seconds`; returns requests per second. */
+async function measure(call: (i: number) => Promise<unknown>): Promise<number> {
+  const until = performance.now() + SECONDS * 1000
+  let done = 0
+  let n = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        await call(n++)
+        done++
+      }
+    }),
+  )
+  return done / SECONDS
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+const emulator = await startEmulatorProcess()
+const emulatorUrl = emulator.url
+const home = mkdtempSync(join(tmpdir(), 'fb-bench-runtime-'))
+const store = await openStore({ home })
+await store.connections.add({
+  name: 'My Salesforce Connection',
+  loginUrl: emulatorUrl,
+  authFlow: 'password',
+  ...CREDS,
+})
+const { definition, key } = await store.security.createApiKey('bench')
+await store.channels.add({
+  method: 'POST',
+  path: '/api/campaigns',
+  service: 'campaign.create',
+  securityDefinitionId: definition.id,
+})
+const runtime = await createRuntime({
+  store,
+  log: createLogger({ level: 'silent' }),
+  serviceFolders: [join(ROOT, 'examples', 'services')],
+  async: { concurrency: 0, scheduler: false },
+})
+const serverUrl = await runtime.listen('127.0.0.1', 0)
+const pool = new Pool(serverUrl, { connections: CONCURRENCY })
+const direct = createClient({ loginUrl: emulatorUrl, auth: { flow: 'password', ...CREDS } })
+
+const viaChannel = async (i: number) => {
+  const res = await pool.request({
+    method: 'POST',
+    path: '/api/campaigns',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify({ name: `Bench ${i}`, segment: 'SMB' }),
+  })
+  if (res.statusCode !== 200)
+    throw new Error(`channel answered ${res.statusCode}: ${await res.body.text()}`)
+  await res.body.dump()
+}
+const viaClient = (i: number) =>
+  direct.post('/sobjects/Campaign/', { Name: `Bench ${i}`, Segment__c: 'SMB' })
+
+// Warm up both paths (logins, JIT), then interleave rounds so machine noise hurts each alike.
+await measure(viaChannel)
+await measure(viaClient)
+const channelRates: number[] = []
+const directRates: number[] = []
+for (let r = 0; r < ROUNDS; r++) {
+  channelRates.push(await measure(viaChannel))
+  directRates.push(await measure(viaClient))
+}
+const channel = median(channelRates)
+const directRate = median(directRates)
+
+console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS}s, medians`)
+console.log('path                         req/s')
+console.log(`REST channel (service)  ${channel.toFixed(0).padStart(10)}`)
+console.log(`client directly         ${directRate.toFixed(0).padStart(10)}`)
+await pool.close()
+await direct.close()
+await runtime.close()
+await store.close()
+await emulator.stop()
+rmSync(home, { recursive: true, force: true })
+console.log(`overhead_ratio=${(channel / directRate).toFixed(2)}`)
