@@ -1,13 +1,14 @@
 // ctx.invokeAsync through a real runtime: jobs go on the durable queue in the store, the worker
 // runs them against the emulator, an idempotency key queues a piece of work once, and input is
 // checked when the job is queued, not later.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { addDemoConnection, writeInvoiceServices } from './fixtures/invoice-services.js'
 
 const CONNECTION = 'My Salesforce Connection'
 const dir = mkdtempSync(join(tmpdir(), 'fb-async-'))
@@ -19,38 +20,8 @@ let runtime: Runtime
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, org: 'examples/demo-org.yaml' })
   store = await openStore({ home })
-  await store.connections.add({
-    name: CONNECTION,
-    loginUrl: emulator.url,
-    authFlow: 'password',
-    username: 'my.user@example.com',
-    password: 'my.password',
-    securityToken: 'DemoSecurityToken01',
-    clientId: '3MVG9forcebridge.demo.consumer.key',
-    clientSecret: 'forcebridge-demo-consumer-secret',
-  })
-  mkdirSync(join(home, 'services'), { recursive: true })
-  writeFileSync(
-    join(home, 'services', 'invoices.ts'),
-    `import { defineService, z } from 'forcebridge'
-export const upsert = defineService({
-  name: 'invoice.upsert',
-  input: z.object({ number: z.string(), amount: z.number() }),
-  handle: ({ input, salesforce }) =>
-    salesforce('${CONNECTION}').sobject('Invoice__c').upsert('Number__c', input.number, { Amount__c: input.amount }),
-})
-export const fanout = defineService({
-  name: 'invoice.fanout',
-  input: z.object({ count: z.number().int() }),
-  async handle({ input, invokeAsync }) {
-    const jobs = []
-    for (let i = 0; i < input.count; i++) {
-      jobs.push(await invokeAsync('invoice.upsert', { number: 'A-' + i, amount: i }, { idempotencyKey: 'fanout:A-' + i }))
-    }
-    return { jobs: jobs.map((j) => j.jobId) }
-  },
-})`,
-  )
+  await addDemoConnection(store, CONNECTION, emulator.url)
+  writeInvoiceServices(join(home, 'services'), CONNECTION)
   const log = createLogger({ level: 'silent' })
   runtime = await createRuntime({
     store,
