@@ -2,7 +2,9 @@
 // prompt or from environment variables named by flags; show and list never print them.
 import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
-import type { ConnectionInfo, SecretField } from '../store/index.js'
+import type { Logger } from 'pino'
+import { clientFor, forgetStoredToken, storedTokens } from '../runtime/index.js'
+import type { ConnectionInfo, SecretField, Store } from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { pingConnection, printToken } from './connection-check.js'
@@ -212,7 +214,8 @@ export function connectionCommand(program: Command): void {
     .command('remove <name>')
     .description('remove a connection')
     .action(async (name: string) => {
-      await withStore(async ({ store }) => {
+      await withStore(async ({ store, log }) => {
+        await revokeStoredToken(store, name, log)
         await store.connections.remove(name)
         console.log(`✓ connection '${name}' removed`)
       })
@@ -232,4 +235,29 @@ export function connectionCommand(program: Command): void {
     .action(async (name: string) => {
       await withStore((ctx) => printToken(ctx, name))
     })
+}
+
+/**
+ * Revokes at Salesforce the token a removed connection leaves behind (the stored access token,
+ * or the refresh token of the refresh-token flow) and forgets it. A failure is reported, not
+ * fatal: the connection is removed either way.
+ */
+async function revokeStoredToken(store: Store, name: string, log: Logger): Promise<void> {
+  const creds = await store.connections.credentials(name)
+  const stored = await storedTokens(store.settings, creds).load('')
+  if (stored || creds.authFlow === 'refresh_token') {
+    const client = clientFor(creds, log, { settings: store.settings })
+    try {
+      if (stored) await client.token()
+      await client.revoke()
+      console.log(`✓ token of '${name}' revoked at Salesforce`)
+    } catch (err) {
+      console.error(
+        `! could not revoke the token of '${name}': ${err instanceof Error ? err.message : String(err)}`,
+      )
+    } finally {
+      await client.close()
+    }
+  }
+  await forgetStoredToken(store.settings, creds.id)
 }

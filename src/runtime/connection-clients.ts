@@ -3,8 +3,14 @@
 // edits made by the CLI in another process reach the running server.
 import type { Logger } from 'pino'
 import { createClient, type ClientAuth, type SalesforceClient } from '../salesforce/index.js'
-import type { ConnectionCredentials, ConnectionInfo, ConnectionRepository } from '../store/index.js'
+import type {
+  ConnectionCredentials,
+  ConnectionInfo,
+  ConnectionRepository,
+  SettingRepository,
+} from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
+import { storedTokens } from './stored-tokens.js'
 
 interface Entry {
   info: ConnectionInfo
@@ -18,6 +24,11 @@ export interface ConnectionClientsOptions {
   timeoutMs?: number
   /** Told about each client built for a connection (metrics follow its events). */
   onClient?: (connection: string, client: SalesforceClient) => void
+  /**
+   * Where tokens are kept between processes (sealed in the store), so a restart reuses them.
+   * Also keeps a rotated refresh token: the connection's stored one is replaced at once.
+   */
+  settings?: SettingRepository
 }
 
 export class ConnectionClients {
@@ -57,11 +68,10 @@ export class ConnectionClients {
       const entry: Entry = { info, client: undefined, error: undefined }
       if (info.active) {
         try {
-          entry.client = clientFor(
-            await this.#repo.credentials(info.name),
-            this.#log,
-            this.#options,
-          )
+          entry.client = clientFor(await this.#repo.credentials(info.name), this.#log, {
+            ...this.#options,
+            repo: this.#repo,
+          })
           this.#options.onClient?.(info.name, entry.client)
         } catch (err) {
           entry.error = err instanceof Error ? err : new Error(String(err))
@@ -116,8 +126,9 @@ export class ConnectionClients {
 export function clientFor(
   c: ConnectionCredentials,
   log: Logger,
-  options: ConnectionClientsOptions = {},
+  options: ConnectionClientsOptions & { repo?: ConnectionRepository } = {},
 ): SalesforceClient {
+  const { repo, settings } = options
   return createClient({
     loginUrl: c.loginUrl,
     apiVersion: c.apiVersion,
@@ -125,6 +136,15 @@ export function clientFor(
     auth: authOf(c),
     logger: log.child({ connection: c.name }),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(settings ? { tokenStore: storedTokens(settings, c) } : {}),
+    // With rotation, the old refresh token dies when a new one is issued: keep the new one.
+    ...(repo && c.authFlow === 'refresh_token'
+      ? {
+          onRefreshTokenRotated: async (refreshToken: string) => {
+            await repo.update(c.name, { refreshToken })
+          },
+        }
+      : {}),
   })
 }
 

@@ -34,3 +34,4 @@ export {
 export * from './queue/index.js'
 export * from './scheduler/index.js'
 export * from './metrics/index.js'
+export { storedTokens, forgetStoredToken } from './stored-tokens.js'

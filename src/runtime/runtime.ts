@@ -60,6 +60,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clients = new ConnectionClients(store.connections, log, {
     ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
     onClient: (connection, client) => metrics.observeClient(connection, client),
+    settings: store.settings,
   })
   const jobs = await openAsyncInvocations(store.db, log, {
     ...options.async,

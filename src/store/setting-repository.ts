@@ -41,4 +41,10 @@ export class SettingRepository {
       )
       .execute()
   }
+
+  /** Forgets a setting; true when there was one. */
+  async delete(key: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('settings').where('key', '=', key).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
 }

@@ -1,0 +1,114 @@
+// Tokens kept sealed in the store: a restarted server reuses its connection's token instead of
+// logging in, a rotated refresh token replaces the stored one, and removing a connection revokes
+// its token at Salesforce.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { ConnectionClients, createLogger, storedTokens } from '../../src/runtime/index.js'
+import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
+import { runCli } from '../cli/fixtures/run-cli.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'fb-stored-tokens-'))
+const home = join(dir, 'home')
+const log = createLogger({ level: 'silent' })
+let emu: EmulatorHandle
+let store: Store
+
+beforeAll(async () => {
+  emu = await startEmulator({
+    org: {
+      users: [
+        {
+          username: DEMO_CREDENTIALS.username,
+          password: DEMO_CREDENTIALS.password,
+          securityToken: DEMO_CREDENTIALS.securityToken,
+        },
+      ],
+      connectedApps: [
+        {
+          name: 'integration',
+          consumerKey: DEMO_CREDENTIALS.clientId,
+          consumerSecret: DEMO_CREDENTIALS.clientSecret,
+          flows: ['password', 'refresh_token'],
+          refreshTokenRotation: true,
+        },
+      ],
+    },
+  })
+  store = await openStore({ home })
+  Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })
+})
+
+afterAll(async () => {
+  await store?.close()
+  await emu?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function callOnce(name: string): Promise<void> {
+  const clients = new ConnectionClients(store.connections, log, { settings: store.settings })
+  try {
+    await clients.refresh()
+    await clients.get(name).get('limits')
+  } finally {
+    await clients.close()
+  }
+}
+
+describe('tokens kept in the store', () => {
+  it('lets a restarted server reuse the token, sealed at rest', async () => {
+    await store.connections.add({
+      name: 'crm',
+      loginUrl: emu.url,
+      authFlow: 'password',
+      ...DEMO_CREDENTIALS,
+    })
+    const before = emu.stats().tokenRequests
+    await callOnce('crm')
+    await callOnce('crm') // a new process's clients: the stored token, no login
+    expect(emu.stats().tokenRequests - before).toBe(1)
+
+    const creds = await store.connections.credentials('crm')
+    const token = await storedTokens(store.settings, creds).load('')
+    expect(token?.accessToken).toMatch(/^00D/)
+    const bytes = readFileSync(join(home, DATABASE_FILE))
+    expect(bytes.includes(Buffer.from(token!.accessToken))).toBe(false)
+  })
+
+  it('replaces the stored refresh token when Salesforce rotates it', async () => {
+    const first = emu.issueRefreshToken(DEMO_CREDENTIALS.username, DEMO_CREDENTIALS.clientId)
+    await store.connections.add({
+      name: 'rotating',
+      loginUrl: emu.url,
+      authFlow: 'refresh_token',
+      clientId: DEMO_CREDENTIALS.clientId,
+      clientSecret: DEMO_CREDENTIALS.clientSecret,
+      refreshToken: first,
+    })
+    await callOnce('rotating')
+    const kept = (await store.connections.credentials('rotating')).refreshToken
+    expect(kept).toBeDefined()
+    expect(kept).not.toBe(first)
+    // The old one is dead at Salesforce; the kept one still logs in after the session ends.
+    emu.expireSessions()
+    await expect(callOnce('rotating')).resolves.toBeUndefined()
+  })
+
+  it('revokes the stored token when the connection is removed', async () => {
+    await callOnce('crm') // sessions were expired above: this stores a fresh token
+    const creds = await store.connections.credentials('crm')
+    const token = await storedTokens(store.settings, creds).load('')
+    expect(token?.accessToken).toMatch(/^00D/)
+    const removed = await runCli('connection', 'remove', 'crm')
+    expect(removed.code).toBe(0)
+    expect(removed.out).toContain("token of 'crm' revoked at Salesforce")
+    const res = await fetch(`${emu.url}/services/data/v66.0/limits`, {
+      headers: { Authorization: `Bearer ${token!.accessToken}` },
+    })
+    expect(res.status).toBe(401)
+    expect(await storedTokens(store.settings, creds).load('')).toBeUndefined()
+  })
+})
