@@ -23,7 +23,11 @@ beforeAll(async () => {
 })
 afterAll(() => emu.close())
 
-async function authorize(extra: Record<string, string> = {}, password = 'pw') {
+async function authorize(
+  extra: Record<string, string> = {},
+  password = 'pw',
+  consent: 'allow' | 'deny' = 'allow',
+) {
   const query = {
     response_type: 'code',
     client_id: 'web',
@@ -36,10 +40,21 @@ async function authorize(extra: Record<string, string> = {}, password = 'pw') {
   )
   expect(form.status).toBe(200)
   expect(await form.text()).toContain('<form method="post"')
-  return fetch(`${emu.url}/services/oauth2/authorize`, {
+  const login = await fetch(`${emu.url}/services/oauth2/authorize`, {
     method: 'POST',
     redirect: 'manual',
     body: new URLSearchParams({ ...query, username: 'web@example.com', password }),
+  })
+  if (login.status !== 200) return login
+  // The consent page: the scopes asked for, and Allow / Deny.
+  const html = await login.text()
+  expect(html).toContain('Allow Access?')
+  const ticket = /name="consent_ticket" value="([^"]+)"/.exec(html)?.[1]
+  expect(ticket).toBeDefined()
+  return fetch(`${emu.url}/services/oauth2/authorize`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ consent_ticket: ticket!, consent }),
   })
 }
 
@@ -103,6 +118,20 @@ describe('web-server flow', () => {
     const code = new URL(res.headers.get('location')!).searchParams.get('code')!
     expect((await exchange({ code })).body.error).toBe('invalid_client')
     expect((await exchange({ code, client_secret: 'web-secret' })).status).toBe(200)
+  })
+
+  it('redirects with access_denied when the user denies access, and takes one decision per sign-in', async () => {
+    const res = await authorize({ scope: 'api refresh_token' }, 'pw', 'deny')
+    expect(res.status).toBe(302)
+    const location = new URL(res.headers.get('location')!)
+    expect(location.searchParams.get('error')).toBe('access_denied')
+    expect(location.searchParams.get('state')).toBe('xyz')
+    expect(location.searchParams.get('code')).toBeNull()
+    const replay = await fetch(`${emu.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({ consent_ticket: 'made-up', consent: 'allow' }),
+    })
+    expect(replay.status).toBe(400)
   })
 
   it('shows the login page again for a wrong password, and refuses an unknown callback', async () => {

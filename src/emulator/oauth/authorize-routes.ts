@@ -1,6 +1,7 @@
-// `/services/oauth2/authorize`, the browser half of the web-server flow: a login page that,
-// once the user signs in, redirects to the app's callback with `code` and `state`. The
-// emulator approves the app's scopes without a separate consent page.
+// `/services/oauth2/authorize`, the browser half of the web-server flow: a login page, then a
+// consent page ("Allow Access?") listing the scopes the app asks for; Allow redirects to the
+// app's callback with `code` and `state`, Deny with `error=access_denied`.
+import { randomBytes } from 'node:crypto'
 
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ConnectedAppConfig } from '../org/org-file.js'
@@ -51,6 +52,35 @@ function loginForm(
   )
 }
 
+/** A signed-in user's pending decision, kept until they click Allow or Deny (10 minutes). */
+interface PendingConsent {
+  username: string
+  params: AuthorizeParams
+  expires: number
+}
+
+const CONSENT_TTL_MS = 10 * 60_000
+
+function consentPage(
+  reply: FastifyReply,
+  app: ConnectedAppConfig,
+  ticket: string,
+  scope: string | undefined,
+): FastifyReply {
+  // Salesforce lists the scopes asked for; without `scope` the app's configured ones apply.
+  const scopes = (scope ?? 'api refresh_token').split(/\s+/).filter(Boolean)
+  return page(
+    reply,
+    200,
+    `<h1>Allow Access?</h1><p>${escape(app.name)} is asking to:</p>` +
+      `<ul id="scopes">${scopes.map((s) => `<li>${escape(s)}</li>`).join('')}</ul>` +
+      `<form method="post" action="/services/oauth2/authorize">` +
+      `<input type="hidden" name="consent_ticket" value="${ticket}">` +
+      `<button id="oaapprove" name="consent" value="allow" type="submit">Allow</button>` +
+      `<button id="oadeny" name="consent" value="deny" type="submit">Deny</button></form>`,
+  )
+}
+
 function redirect(
   reply: FastifyReply,
   uri: string,
@@ -84,6 +114,7 @@ function checkClient(
 }
 
 export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorState): void {
+  const pending = new Map<string, PendingConsent>()
   app.get('/services/oauth2/authorize', (request, reply) => {
     const params = request.query as AuthorizeParams
     const client = checkClient(state, params, reply)
@@ -99,9 +130,11 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
   })
 
   app.post('/services/oauth2/authorize', (request, reply) => {
-    const params: AuthorizeParams = Object.fromEntries(
+    const form: AuthorizeParams = Object.fromEntries(
       new URLSearchParams(typeof request.body === 'string' ? request.body : ''),
     )
+    if (form.consent_ticket !== undefined) return decide(form, reply)
+    const params = form
     const client = checkClient(state, params, reply)
     if (!('consumerKey' in client)) return client
     const user = state.users.get((params.username ?? '').trim().toLowerCase())
@@ -120,14 +153,43 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
         params,
         'Your user is inactive; contact your Salesforce administrator.',
       )
+    const now = Date.now()
+    for (const [t, p] of pending) if (p.expires < now) pending.delete(t)
+    const ticket = randomBytes(18).toString('base64url')
+    pending.set(ticket, { username: user.username, params, expires: now + CONSENT_TTL_MS })
+    return consentPage(reply, client, ticket, params.scope)
+  })
+
+  /** The user's click on the consent page: a code for Allow, access_denied for Deny. */
+  function decide(form: AuthorizeParams, reply: FastifyReply): FastifyReply {
+    const ticket = form.consent_ticket ?? ''
+    const consent = pending.get(ticket)
+    pending.delete(ticket) // one decision per sign-in
+    if (!consent || consent.expires < Date.now()) {
+      return page(
+        reply,
+        400,
+        '<h1>error=invalid_request</h1><p>the sign-in expired; start again</p>',
+      )
+    }
+    const { params, username } = consent
+    const client = checkClient(state, params, reply)
+    if (!('consumerKey' in client)) return client
+    if (form.consent !== 'allow') {
+      return redirect(reply, params.redirect_uri!, {
+        error: 'access_denied',
+        error_description: 'end-user denied authorization',
+        state: params.state,
+      })
+    }
     const method = params.code_challenge_method === 'plain' ? 'plain' : 'S256'
     const code = state.authCodes.issue({
       appId: client.consumerKey,
-      username: user.username,
+      username,
       redirectUri: params.redirect_uri!,
       challenge: params.code_challenge,
       method,
     })
     return redirect(reply, params.redirect_uri!, { code, state: params.state })
-  })
+  }
 }
