@@ -188,7 +188,19 @@ export function serverCommands(program: Command): void {
     .option('--org <file>', 'org definition (default examples/demo-org.yaml)')
     .option('--data <dir>', 'keep the org data in this folder (default: in memory)')
     .option('--seed <n>', 'seed of the fault injection generator, for repeatable runs')
-    .action(async (flags: { port?: string; org?: string; data?: string; seed?: string }) => {
+    .option('--latency <ms>', 'add this delay to every data API answer (or a range, e.g. 20-200)')
+    .option(
+      '--fail <kind=rate...>',
+      'failure rates per call, e.g. serverUnavailable=0.05 unableToLockRow=0.1 (kinds: ' +
+        'serverUnavailable, unableToLockRow, internalError, badGatewayHtml, maintenanceHtml, connectionReset)',
+    )
+    .option('--expire-sessions-every <n>', 'expire every session after this many API calls')
+    .option('--block-password-flow', 'refuse the username-password flow, as new orgs do')
+    .option(
+      '--spend-daily-limit',
+      'start with the daily API requests spent (403 REQUEST_LIMIT_EXCEEDED)',
+    )
+    .action(async (flags: EmulatorFlags) => {
       const config = loadConfig()
       const port = flags.port === undefined ? config.emulatorPort : Number(flags.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -197,6 +209,8 @@ export function serverCommands(program: Command): void {
           `--port ${flags.port}: must be a port number between 0 and 65535`,
         )
       }
+      // Bad fault flags are refused before anything listens.
+      const faults = faultsOf(flags)
       const { startEmulator } = await loadEmulator()
       const emulator = await listening(
         'emulator',
@@ -211,7 +225,77 @@ export function serverCommands(program: Command): void {
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
           }),
       )
+      if (faults) emulator.faults.set(faults)
+      if (flags.spendDailyLimit) emulator.limits.spend()
       closeOnSignal([() => emulator.close()], (m) => console.error(m))
       console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
+      if (faults || flags.spendDailyLimit) {
+        console.log(
+          `fault injection: ${JSON.stringify({ ...faults, spendDailyLimit: flags.spendDailyLimit === true })}`,
+        )
+      }
     })
+}
+
+interface EmulatorFlags {
+  port?: string
+  org?: string
+  data?: string
+  seed?: string
+  latency?: string
+  fail?: string[]
+  expireSessionsEvery?: string
+  blockPasswordFlow?: boolean
+  spendDailyLimit?: boolean
+}
+
+const FAULT_KINDS = [
+  'serverUnavailable',
+  'unableToLockRow',
+  'internalError',
+  'badGatewayHtml',
+  'maintenanceHtml',
+  'connectionReset',
+] as const
+
+/** The emulator's fault settings named by the command's flags, or undefined for none. */
+function faultsOf(flags: EmulatorFlags) {
+  const bad = (flag: string, why: string) =>
+    new ForcebridgeError('INVALID_ARGUMENTS', `${flag}: ${why}`)
+  const faults: {
+    latencyMs?: number | [number, number]
+    errorRates?: Partial<Record<(typeof FAULT_KINDS)[number], number>>
+    expireSessionsEvery?: number
+    blockPasswordFlow?: boolean
+  } = {}
+  if (flags.latency !== undefined) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(flags.latency)
+    if (!m)
+      throw bad(
+        `--latency ${flags.latency}`,
+        'write milliseconds, e.g. 50, or a range, e.g. 20-200',
+      )
+    faults.latencyMs = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])]
+  }
+  for (const pair of flags.fail ?? []) {
+    const [kind, value] = pair.split('=')
+    const rate = Number(value)
+    if (!FAULT_KINDS.includes(kind as (typeof FAULT_KINDS)[number])) {
+      throw bad(`--fail ${pair}`, `the kind must be one of ${FAULT_KINDS.join(', ')}`)
+    }
+    if (value === undefined || !(rate >= 0 && rate <= 1))
+      throw bad(`--fail ${pair}`, 'the rate must be between 0 and 1')
+    faults.errorRates = { ...faults.errorRates, [kind as string]: rate }
+  }
+  if (flags.expireSessionsEvery !== undefined) {
+    const n = Number(flags.expireSessionsEvery)
+    if (!Number.isInteger(n) || n < 1)
+      throw bad(
+        `--expire-sessions-every ${flags.expireSessionsEvery}`,
+        'must be a whole number of calls, 1 or more',
+      )
+    faults.expireSessionsEvery = n
+  }
+  if (flags.blockPasswordFlow) faults.blockPasswordFlow = true
+  return Object.keys(faults).length > 0 ? faults : undefined
 }
