@@ -9,6 +9,7 @@ import jsforce from 'jsforce'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { demoToken } from './fixtures/demo-token.js'
 
 const V = 'v62.0'
 let emu: EmulatorHandle
@@ -72,18 +73,7 @@ async function ingest(
 
 beforeAll(async () => {
   emu = await startEmulator({ org: 'examples/demo-org.yaml' })
-  const res = await request(`${emu.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: '3MVG9forcebridge.demo.consumer.key',
-      client_secret: 'forcebridge-demo-consumer-secret',
-      username: 'my.user@example.com',
-      password: 'my.passwordDemoSecurityToken01',
-    }).toString(),
-  })
-  token = ((await res.body.json()) as { access_token: string }).access_token
+  token = await demoToken(emu.url)
 })
 
 afterAll(async () => {
