@@ -180,3 +180,9 @@ export function coerceValue(f: FieldDef, value: unknown): unknown {
     }
   }
 }
+
+/** Unique and external id values match without regard to case unless the field is case-sensitive. */
+export function normalise(f: FieldDef, value: unknown): string {
+  const text = display(value)
+  return f.caseSensitive ? text : text.toLowerCase()
+}

@@ -13,7 +13,8 @@ import {
   type WriteContext,
 } from '../model/index.js'
 import { toId18, type IdGenerator } from '../ids/record-id.js'
-import { display } from './coerce-value.js'
+import { display, normalise } from './coerce-value.js'
+import { applyComputedName } from './computed-name.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
 import type { RecordChange, SqlitePersistence } from './sqlite-persistence.js'
@@ -22,8 +23,6 @@ interface Undo {
   objectName: string
   row: RecordRow | undefined
 }
-
-const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'User'])
 
 export class OrgStore implements OrgWriter, RuleLookups {
   private readonly byName = new Map<string, ObjectDef>()
@@ -312,11 +311,6 @@ export class OrgStore implements OrgWriter, RuleLookups {
 
   /** Fields Salesforce computes: a person's Name, Case numbers, a custom object's default Name. */
   private computeFields(obj: ObjectDef, row: Record<string, unknown>, creating: boolean): void {
-    if (PERSON_OBJECTS.has(obj.name)) {
-      row.Name =
-        [row.FirstName, row.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ') ||
-        null
-    }
     if (creating && obj.name === 'Case') {
       if (this.caseNumber === undefined) {
         this.caseNumber = 1000
@@ -325,8 +319,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       }
       row.CaseNumber = String(++this.caseNumber).padStart(8, '0')
     }
-    // [B] A custom object record saved without a Name shows its id as the Name.
-    if (obj.custom && (row.Name === null || row.Name === undefined)) row.Name = row.Id
+    applyComputedName(obj, row)
   }
 
   private checkUnique(obj: ObjectDef, row: Record<string, unknown>): void {
@@ -403,10 +396,4 @@ export class OrgStore implements OrgWriter, RuleLookups {
     this.dirty.clear()
     this.persistence.write(changes)
   }
-}
-
-/** Unique and external id values match without regard to case unless the field is case-sensitive. */
-function normalise(f: FieldDef, value: unknown): string {
-  const text = display(value)
-  return f.caseSensitive ? text : text.toLowerCase()
 }
