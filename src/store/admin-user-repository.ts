@@ -1,57 +1,16 @@
 // Admin users of the dashboard and the admin API. Passwords are kept only as scrypt hashes with a
 // random salt per user, and checked in constant time.
-import { randomBytes, randomUUID, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { ForcebridgeError } from '../util/index.js'
 import type { DatabaseSchema } from './database-schema.js'
+import { hashPassword, MIN_PASSWORD, verifyPassword } from './password-hash.js'
 
 export interface AdminUserInfo {
   id: string
   name: string
   createdAt: string
   updatedAt: string
-}
-
-// OWASP's scrypt baseline (N=2^17, r=8, p=1) costs ~128 MiB per hash; 2^15 keeps a sign-in
-// under ~100 ms on a small machine while staying far above what a GPU cracks cheaply.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const
-const KEY_LENGTH = 32
-const MIN_PASSWORD = 8
-
-function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  )
-}
-
-/** `scrypt$N$r$p$<salt b64>$<hash b64>`: the parameters travel with the hash. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16)
-  const key = await derive(password, salt, PARAMS)
-  return [
-    'scrypt',
-    PARAMS.N,
-    PARAMS.r,
-    PARAMS.p,
-    salt.toString('base64'),
-    key.toString('base64'),
-  ].join('$')
-}
-
-/** True when `password` matches `stored`; false for a malformed hash. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [kind, n, r, p, salt, hash] = stored.split('$')
-  if (kind !== 'scrypt' || !salt || !hash) return false
-  const expected = Buffer.from(hash, 'base64')
-  const key = await derive(password, Buffer.from(salt, 'base64'), {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: PARAMS.maxmem,
-  })
-  return key.length === expected.length && timingSafeEqual(key, expected)
 }
 
 // A fixed hash to check against when the user does not exist, so both cases take the same time.

@@ -12,6 +12,7 @@ import {
 } from './connection-input.js'
 import type { ConnectionRow, DatabaseSchema } from './database-schema.js'
 import type { SecretBox } from './secret-box.js'
+import type { StoreRevision } from './store-revision.js'
 
 /** A connection as list/get return it: no secret, only whether each one is set. */
 export interface ConnectionInfo {
@@ -48,10 +49,12 @@ const COLUMN: Record<SecretField, keyof ConnectionRow> = {
 export class ConnectionRepository {
   readonly #db: Kysely<DatabaseSchema>
   readonly #box: SecretBox
+  readonly #revision: StoreRevision
 
-  constructor(db: Kysely<DatabaseSchema>, box: SecretBox) {
+  constructor(db: Kysely<DatabaseSchema>, box: SecretBox, revision: StoreRevision) {
     this.#db = db
     this.#box = box
+    this.#revision = revision
   }
 
   async list(): Promise<ConnectionInfo[]> {
@@ -88,6 +91,7 @@ export class ConnectionRepository {
       updated_at: now,
     }
     await this.#db.insertInto('connections').values(row).execute()
+    this.#revision.bump()
     return toInfo(row)
   }
 
@@ -119,6 +123,7 @@ export class ConnectionRepository {
     }
     const values = { ...this.#columns(current.id, input), updated_at: new Date().toISOString() }
     await this.#db.updateTable('connections').set(values).where('id', '=', current.id).execute()
+    this.#revision.bump()
     return this.get(input.name)
   }
 
@@ -126,6 +131,7 @@ export class ConnectionRepository {
   async remove(name: string): Promise<void> {
     const row = await this.#required(name)
     await this.#db.deleteFrom('connections').where('id', '=', row.id).execute()
+    this.#revision.bump()
   }
 
   /** The connection with its secrets opened, to build a client. */

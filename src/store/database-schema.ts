@@ -24,9 +24,17 @@ export interface SecurityDefinitionRow {
   id: string
   name: string
   kind: string
-  /** Hex SHA-256 of the API key; the key itself is never stored. */
+  /**
+   * api_key: hex SHA-256 of the key. basic: the password's scrypt hash. jwt: empty. The key or
+   * password itself is never stored.
+   */
   key_hash: string
+  /** JSON of the kind's non-secret settings (basic: username; jwt: algorithm, issuer, ...). */
+  config: string | null
+  /** jwt HS256: the shared secret, sealed (it must be read back to verify signatures). */
+  secret_enc: string | null
   created_at: string
+  updated_at: string | null
 }
 
 export interface ChannelRow {
@@ -35,7 +43,15 @@ export interface ChannelRow {
   path: string
   service: string
   security_definition_id: string | null
+  /** Requests allowed per rate_window_seconds across all callers; null: no limit. */
+  rate_limit: number | null
+  rate_window_seconds: number | null
+  /** The service's time budget per request; null: the server default. */
+  timeout_ms: number | null
+  /** Largest request body; null: the server default. */
+  max_body_bytes: number | null
   created_at: string
+  updated_at: string | null
 }
 
 export interface SettingRow {

@@ -14,17 +14,35 @@ export {
   type ConnectionInput,
   type ConnectionInputRaw,
 } from './connection-input.js'
-export { ChannelRepository, type ChannelInfo } from './channel-repository.js'
-export { SecurityRepository, type SecurityDefinitionInfo } from './security-repository.js'
+export {
+  ChannelRepository,
+  CHANNEL_METHODS,
+  type ChannelInfo,
+  type ChannelInput,
+  type ChannelMethod,
+  type RateLimit,
+} from './channel-repository.js'
+export {
+  SecurityRepository,
+  SECURITY_KINDS,
+  JWT_ALGORITHMS,
+  securityDefinitionInput,
+  hashApiKey,
+  type SecurityKind,
+  type JwtAlgorithm,
+  type JwtSettings,
+  type SecurityDefinitionInfo,
+  type SecurityDefinitionInput,
+  type SecurityDefinitionChanges,
+  type SecurityMaterial,
+  type SecurityWriteResult,
+} from './security-repository.js'
+export { StoreRevision } from './store-revision.js'
 export { SettingRepository } from './setting-repository.js'
 export { SecretBox, masterKey, type MasterKey } from './secret-box.js'
 export { loadMasterKey, parseMasterKey, SECRET_KEY_FILE } from './master-key-source.js'
-export {
-  AdminUserRepository,
-  hashPassword,
-  verifyPassword,
-  type AdminUserInfo,
-} from './admin-user-repository.js'
+export { AdminUserRepository, type AdminUserInfo } from './admin-user-repository.js'
+export { hashPassword, verifyPassword, MIN_PASSWORD } from './password-hash.js'
 export {
   AuditRepository,
   type AuditEntry,

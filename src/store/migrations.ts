@@ -83,6 +83,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('admin_users').execute()
     },
   },
+  // Channel limits and the HTTP Basic and JWT security definitions. New columns are nullable so
+  // rows written before keep their meaning: no limit, an API key definition.
+  '0003_channel_limits_security_kinds': {
+    async up(db: Kysely<unknown>) {
+      for (const column of ['rate_limit', 'rate_window_seconds', 'timeout_ms', 'max_body_bytes']) {
+        await db.schema.alterTable('channels').addColumn(column, 'integer').execute()
+      }
+      await db.schema.alterTable('channels').addColumn('updated_at', 'text').execute()
+      await db.schema.alterTable('security_definitions').addColumn('config', 'text').execute()
+      await db.schema.alterTable('security_definitions').addColumn('secret_enc', 'text').execute()
+      await db.schema.alterTable('security_definitions').addColumn('updated_at', 'text').execute()
+    },
+    async down(db: Kysely<unknown>) {
+      for (const column of [
+        'rate_limit',
+        'rate_window_seconds',
+        'timeout_ms',
+        'max_body_bytes',
+        'updated_at',
+      ]) {
+        await db.schema.alterTable('channels').dropColumn(column).execute()
+      }
+      for (const column of ['config', 'secret_enc', 'updated_at']) {
+        await db.schema.alterTable('security_definitions').dropColumn(column).execute()
+      }
+    },
+  },
 }
 
 /** Hands Kysely's Migrator the migrations above. */

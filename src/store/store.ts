@@ -15,6 +15,7 @@ import { migrationProvider } from './migrations.js'
 import { SecretBox } from './secret-box.js'
 import { SecurityRepository } from './security-repository.js'
 import { SettingRepository } from './setting-repository.js'
+import { StoreRevision } from './store-revision.js'
 
 export const DATABASE_FILE = 'forcebridge.db'
 
@@ -34,6 +35,11 @@ export interface Store {
   readonly settings: SettingRepository
   readonly adminUsers: AdminUserRepository
   readonly audit: AuditRepository
+  /**
+   * A token that changes whenever connections, channels or security definitions may have
+   * changed (in this process or another one sharing the file): cache what you read under it.
+   */
+  revision(): string
   close(): Promise<void>
 }
 
@@ -69,15 +75,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       { cause: error },
     )
   }
+  const revision = new StoreRevision(
+    () => sqlite.pragma('data_version', { simple: true }) as number,
+  )
   return {
     home,
     db,
-    connections: new ConnectionRepository(db, box),
-    channels: new ChannelRepository(db),
-    security: new SecurityRepository(db),
+    connections: new ConnectionRepository(db, box, revision),
+    channels: new ChannelRepository(db, revision),
+    security: new SecurityRepository(db, box, revision),
     settings: new SettingRepository(db, box),
     adminUsers: new AdminUserRepository(db),
     audit: new AuditRepository(db),
+    revision: () => revision.current(),
     close: () => db.destroy(),
   }
 }
