@@ -14,9 +14,12 @@ export { ServiceRegistry, type RegisteredService } from './service-registry.js'
 export {
   loadServices,
   importServiceFile,
+  isServiceFileName,
   listServiceFiles,
   type LoadReport,
 } from './service-loader.js'
+export { ServiceCatalog, type ServiceFileStatus, type ServiceFileEvent } from './service-catalog.js'
+export { ServiceWatcher, type ServiceWatcherOptions } from './service-watcher.js'
 export {
   packageRoot,
   registerPublicEntryResolver,

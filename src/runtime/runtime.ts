@@ -8,8 +8,10 @@ import { createHttpServer, type HttpServer } from './http-server.js'
 import { Invoker } from './invoker.js'
 import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './metrics/index.js'
 import { linkPublicEntry } from './public-entry-resolver.js'
-import { loadServices, type LoadReport } from './service-loader.js'
+import { ServiceCatalog } from './service-catalog.js'
+import type { LoadReport } from './service-loader.js'
 import { ServiceRegistry } from './service-registry.js'
+import { ServiceWatcher } from './service-watcher.js'
 import type { JobQueue } from './queue/index.js'
 import type { Scheduler } from './scheduler/index.js'
 
@@ -18,6 +20,11 @@ export interface RuntimeOptions {
   log: Logger
   /** Folders whose service files are loaded at start; missing folders are skipped. */
   serviceFolders?: string[]
+  /**
+   * Hot deploy: watch the service folders and load, reload or remove a file when it is added,
+   * changed or deleted (a missing folder is loaded when it appears). Default true.
+   */
+  watch?: boolean
   /**
    * FORCEBRIDGE_HOME: `forcebridge` is linked into its node_modules so service files under it
    * resolve the public entry. Default: the store's home.
@@ -35,7 +42,9 @@ export interface Runtime {
   /** The cached client per connection (the admin API reads their API usage and revokes tokens). */
   readonly clients: ConnectionClients
   readonly http: HttpServer
+  /** The service files and what each one serves or why it failed; live with `watch`. */
   readonly loadReport: LoadReport
+  readonly serviceCatalog: ServiceCatalog
   /** The durable job queue behind `invokeAsync`. */
   readonly queue: JobQueue
   /** Cron schedules that enqueue service runs. */
@@ -51,11 +60,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, log } = options
   const registry = new ServiceRegistry()
   linkPublicEntry(options.home ?? store.home)
-  const loadReport = await loadServices(options.serviceFolders ?? [], registry)
-  for (const f of loadReport.failed)
-    log.error({ file: f.file, err: f.error }, 'service file failed to load')
-  for (const l of loadReport.loaded)
-    log.info({ file: l.file, services: l.services }, 'services loaded')
+  const catalog = new ServiceCatalog(registry, log)
+  const folders = options.serviceFolders ?? []
+  const watcher =
+    options.watch === false ? undefined : await ServiceWatcher.start({ folders, catalog, log })
+  if (!watcher) for (const folder of folders) await catalog.scan(folder)
   const metrics = createMetrics()
   const clients = new ConnectionClients(store.connections, log, {
     ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
@@ -75,7 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ready: readinessChecks({
         store: () => store.connections.list(),
         services: () => {
-          const failed = loadReport.failed.map((f) => f.file)
+          const failed = catalog.failed.map((f) => f.file)
           if (failed.length > 0)
             throw new Error(`service files failed to load: ${failed.join(', ')}`)
         },
@@ -87,7 +96,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     invoker,
     clients,
     http,
-    loadReport,
+    loadReport: catalog,
+    serviceCatalog: catalog,
     queue: jobs.queue,
     scheduler: jobs.scheduler,
     metrics,
@@ -100,6 +110,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     async close() {
       // Stop taking requests, let running jobs finish, then close the Salesforce clients.
       await http.close()
+      await watcher?.close()
       await jobs.stop()
       await clients.close()
     },

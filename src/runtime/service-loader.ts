@@ -1,12 +1,14 @@
-// Loads service files from folders: `.ts` through tsx, `.js`/`.mjs` natively. Every export made
-// by defineService is registered; a file that fails is reported with its error, not fatal.
+// Loads service files from folders through tsx (`.ts` and `.js` alike). Every export made by
+// defineService is registered; a file that fails is reported with its error, not fatal.
+// Each import is fresh, so a changed file (and the local helpers it imports) gives new code.
 import { readdirSync, statSync } from 'node:fs'
+import { register } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
+import { register as registerTsx, type NamespacedUnregister } from 'tsx/esm/api'
 import { ForcebridgeError } from '../util/index.js'
 import { isService } from './define-service.js'
-import { registerPublicEntryResolver } from './public-entry-resolver.js'
+import { packageRoot, registerPublicEntryResolver } from './public-entry-resolver.js'
 import type { ServiceRegistry } from './service-registry.js'
 
 export interface LoadReport {
@@ -14,7 +16,13 @@ export interface LoadReport {
   failed: { file: string; error: Error }[]
 }
 
-const SERVICE_FILE = /^(?!.*\.(test|spec|d)\.[cm]?[jt]s$).+\.(ts|mts|js|mjs)$/
+// Dot files are left out: editors' lock files (`.#x.ts`) and `forcebridge deploy`'s staging copy.
+const SERVICE_FILE = /^(?!\.)(?!.*\.(test|spec|d)\.[cm]?[jt]s$).+\.(ts|mts|js|mjs)$/
+
+/** True for a file name (no folder) that is loaded as a service file. */
+export function isServiceFileName(name: string): boolean {
+  return SERVICE_FILE.test(name)
+}
 
 /** The service files directly inside `folder`, sorted; none when it does not exist. */
 export function listServiceFiles(folder: string): string[] {
@@ -32,12 +40,43 @@ export function listServiceFiles(folder: string): string[] {
     .sort()
 }
 
-/** Imports one file and returns the services it exports. */
-export async function importServiceFile(file: string): Promise<ReturnType<typeof collect>> {
+/** The query parameter that makes each load of a service file a new module. */
+const LOAD_PARAM = 'forcebridge-load'
+let loads = 0
+let importer: NamespacedUnregister | undefined
+
+/**
+ * One tsx namespace for every service file, so forcebridge and zod are loaded once and shared,
+ * and a resolve hook that hands a file's load number down to the modules it imports, except
+ * packages (node_modules) and forcebridge's own dist/. Node caches modules by URL, so a new
+ * number gives a new module: the changed file and its local helpers are evaluated again. The
+ * old modules stay in memory (Node cannot unload an ES module): a few kB per reload.
+ */
+function serviceImporter(): NamespacedUnregister {
+  if (importer) return importer
   registerPublicEntryResolver()
-  const mod: Record<string, unknown> = /\.m?ts$/.test(file)
-    ? ((await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>)
-    : ((await import(pathToFileURL(file).href)) as Record<string, unknown>)
+  const shared = pathToFileURL(join(packageRoot(), 'dist')).href + '/'
+  const hook = `const KEY = ${JSON.stringify(LOAD_PARAM)}, SHARED = ${JSON.stringify(shared)}
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context)
+  const parent = context.parentURL
+  if (!parent || !result.url.startsWith('file:') || result.url.startsWith(SHARED) || result.url.includes('/node_modules/')) return result
+  const load = new URL(parent).searchParams.get(KEY)
+  if (load === null) return result
+  const url = new URL(result.url)
+  url.searchParams.set(KEY, load)
+  return { ...result, url: url.href }
+}`
+  register(`data:text/javascript,${encodeURIComponent(hook)}`)
+  importer = registerTsx({ namespace: 'forcebridge-services' })
+  return importer
+}
+
+/** Imports one file, fresh (never from the module cache), and returns the services it exports. */
+export async function importServiceFile(file: string): Promise<ReturnType<typeof collect>> {
+  const url = new URL(pathToFileURL(file).href)
+  url.searchParams.set(LOAD_PARAM, String(++loads))
+  const mod = (await serviceImporter().import(url.href, import.meta.url)) as Record<string, unknown>
   const services = collect(mod)
   if (services.length === 0) {
     throw new ForcebridgeError(
