@@ -85,6 +85,8 @@ export {
   waitForJob,
   writeMany,
   exportRows,
+  BulkJournalScope,
+  runWithBulkJournal,
 } from './bulk/index.js'
 export type {
   BulkOptions,
@@ -104,6 +106,10 @@ export type {
   WriteOperation,
   ExportRowsOptions,
   FlatRow,
+  BulkJournal,
+  BulkJournalEntry,
+  BulkJournalJob,
+  BulkJournalSlot,
 } from './bulk/index.js'
 export { DataHelpers } from './client-helpers.js'
 export type { DataHelpersOptions } from './client-helpers.js'

@@ -15,7 +15,9 @@ import {
   type JobInfo,
   type PollOptions,
 } from './bulk-jobs.js'
+import { currentBulkJournalScope, type BulkJournalSlot } from './bulk-journal.js'
 import { csvLine, parseCsv, parseSfError } from './csv-rows.js'
+import { IngestTracker } from './ingest-tracker.js'
 import {
   openRows,
   uploadBody,
@@ -41,6 +43,11 @@ export interface IngestOptions {
   /** Wait for every job to finish. Default true; false returns once the uploads are closed. */
   wait?: boolean
   poll?: PollOptions
+  /**
+   * Where this call is remembered so that a re-run after a crash resumes it (see
+   * bulk-journal.ts). Default: the slot of the enclosing runWithBulkJournal scope, if any.
+   */
+  journal?: BulkJournalSlot
 }
 
 export interface BulkSuccessRow {
@@ -174,6 +181,8 @@ async function createJob(requester: Requester, options: IngestOptions): Promise<
 
 /**
  * Loads records (any iterable or async iterable of objects) or a CSV stream with Bulk API 2.0.
+ * With a journal (`options.journal`, or the scope of runWithBulkJournal) the call can be run
+ * again after a crash: jobs already closed are not created again, only polled and read.
  * @example const result = await ingest(client, { object: 'Account', operation: 'insert' }, records)
  *          for await (const f of result.failedResults()) console.log(f.error.code, f.fields)
  */
@@ -184,13 +193,27 @@ export async function ingest(
 ): Promise<IngestResult> {
   validate(options)
   const maxBytes = options.maxBytesPerJob ?? 100_000_000
-  const opened = await openRows(data, options.columns)
-  const jobs: JobInfo[] = []
-  let uploaded = 0
+  const slot = options.journal ?? currentBulkJournalScope()?.nextSlot()
+  const { tracker, resume } = slot
+    ? await IngestTracker.open(requester, slot, {
+        object: options.object,
+        operation: options.operation,
+        ...(options.operation === 'upsert'
+          ? { externalIdFieldName: options.externalIdFieldName }
+          : {}),
+      })
+    : { tracker: undefined, resume: { jobs: [], skipRows: 0, uploaded: false } }
+  const jobs: JobInfo[] = [...resume.jobs]
+  let uploaded = resume.skipRows
+  const opened = resume.uploaded ? undefined : await openRows(data, options.columns)
   if (opened) {
+    // Rows an earlier run already handed to Salesforce in closed jobs: reading them again
+    // keeps the input's order (and checks their columns) without sending them twice.
+    for (let i = 0; i < resume.skipRows; i++) await opened.rows.next()
     const headerLine = csvLine(opened.header)
     while (await opened.rows.hasMore()) {
       const job = await createJob(requester, options)
+      await tracker?.created(job.id)
       const state: UploadState = { rows: 0 }
       try {
         await requester.request({
@@ -204,6 +227,7 @@ export async function ingest(
         })
       } catch (err) {
         await abortJob(requester, 'ingest', job.id).catch(() => undefined)
+        await tracker?.dropped(job.id).catch(() => undefined)
         const cause = state.error ?? err
         const earlier =
           jobs.length > 0
@@ -215,13 +239,26 @@ export async function ingest(
           { cause },
         )
       }
-      jobs.push(await closeJob(requester, job.id))
+      await tracker?.uploadedRows(job.id, state.rows)
+      const closed = await closeJob(requester, job.id)
+      await tracker?.closed(closed)
+      jobs.push(closed)
       uploaded += state.rows
     }
   }
-  const final =
-    options.wait === false
-      ? jobs
-      : await Promise.all(jobs.map((j) => waitForJob(requester, 'ingest', j.id, options.poll)))
+  if (tracker && !resume.uploaded) await tracker.allUploaded()
+  if (options.wait === false) return new IngestResult(requester, jobs, uploaded)
+  const userProgress = options.poll?.onProgress
+  const poll: PollOptions = tracker
+    ? {
+        ...options.poll,
+        onProgress: (job) => {
+          tracker.progress(job)
+          userProgress?.(job)
+        },
+      }
+    : (options.poll ?? {})
+  const final = await Promise.all(jobs.map((j) => waitForJob(requester, 'ingest', j.id, poll)))
+  await tracker?.finished(final)
   return new IngestResult(requester, final, uploaded)
 }

@@ -19,3 +19,10 @@ export { writeMany, usesBulk } from './write-many.js'
 export type { WriteManyOptions, WriteOperation } from './write-many.js'
 export { exportRows } from './export-rows.js'
 export type { ExportRowsOptions, FlatRow } from './export-rows.js'
+export { BulkJournalScope, runWithBulkJournal, currentBulkJournalScope } from './bulk-journal.js'
+export type {
+  BulkJournal,
+  BulkJournalEntry,
+  BulkJournalJob,
+  BulkJournalSlot,
+} from './bulk-journal.js'

@@ -5,6 +5,7 @@ import { ForcebridgeError } from '../../util/index.js'
 import { Collections, failedResult, type RecordResult } from '../collections/index.js'
 import type { Requester } from '../requester.js'
 import type { PollOptions } from './bulk-jobs.js'
+import type { BulkJournalSlot } from './bulk-journal.js'
 import { ingest, type IngestOperation } from './bulk-ingest.js'
 import { cellText } from './csv-rows.js'
 
@@ -17,6 +18,8 @@ export interface WriteManyOptions {
   concurrency?: number
   poll?: PollOptions
   maxBytesPerJob?: number
+  /** Bulk path only: where the call is remembered for a re-run (see ingest's `journal`). */
+  journal?: BulkJournalSlot
 }
 
 export type WriteOperation = 'insert' | 'update' | 'upsert' | 'delete'
@@ -90,6 +93,7 @@ async function viaBulk(
   if (options.externalIdField) ingestOptions.externalIdFieldName = options.externalIdField
   if (options.poll) ingestOptions.poll = options.poll
   if (options.maxBytesPerJob) ingestOptions.maxBytesPerJob = options.maxBytesPerJob
+  if (options.journal) ingestOptions.journal = options.journal
   const result = await ingest(requester, ingestOptions, records)
 
   const out = new Array<RecordResult | undefined>(records.length)
