@@ -9,11 +9,12 @@ import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { clientFor } from '../runtime/index.js'
+import { clientFor, openAsyncInvocations, type TrackedBulkJob } from '../runtime/index.js'
 import type { IngestOperation, JobInfo, SalesforceClient } from '../salesforce/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { ProgressReporter, formatElapsed, rateOf } from './progress-reporter.js'
+import { cell, formatTable } from './text-table.js'
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const
 
@@ -66,6 +67,61 @@ export function bulkCommand(program: Command): void {
         }
       })
     })
+  bulk
+    .command('jobs')
+    .description('list Bulk calls made by async jobs, tracked so that a restart resumes them')
+    .option('--limit <n>', 'at most this many, newest first', '50')
+    .option('--json', 'print JSON')
+    .action(async (flags: { limit: string; json?: boolean }) => {
+      const limit = Number(flags.limit)
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new ForcebridgeError(
+          'INVALID_ARGUMENTS',
+          `--limit ${flags.limit}: give a whole number above 0`,
+        )
+      }
+      await withStore(async ({ store, log }) => {
+        const { bulkJobs } = await openAsyncInvocations(store.db, log, {
+          concurrency: 0,
+          scheduler: false,
+        })
+        const tracked = await bulkJobs.list({ limit })
+        if (flags.json) return print(JSON.stringify(tracked, null, 2))
+        if (tracked.length === 0) return print('no tracked bulk jobs')
+        print(formatTrackedJobs(tracked, Date.now()))
+      })
+    })
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`)
+}
+
+/** `42s`, `7m`, `3h`, `2d`: the largest whole unit. */
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m`
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`
+  return `${Math.floor(s / 86_400)}d`
+}
+
+/** The `bulk jobs` table: one line per call, its Salesforce job ids comma-separated. */
+export function formatTrackedJobs(tracked: readonly TrackedBulkJob[], now: number): string {
+  const rows = tracked.map((t) => [
+    cell(t.jobIds.join(',')),
+    t.object,
+    t.operation,
+    t.state,
+    String(t.recordsProcessed),
+    String(t.recordsFailed),
+    formatAge(now - t.createdAt.getTime()),
+    cell(t.key),
+  ])
+  return formatTable(
+    ['id', 'object', 'operation', 'state', 'processed', 'failed', 'age', 'invocation'],
+    rows,
+  )
 }
 
 function checkOperation(op: string, externalId: string | undefined): IngestOperation {

@@ -4,6 +4,7 @@
 import { Migrator, type Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { ForcebridgeError } from '../util/index.js'
+import { bulkJobMigrations, BulkJobStore } from './bulk/index.js'
 import type { Invoker } from './invoker.js'
 import {
   createKyselyJobQueue,
@@ -34,6 +35,8 @@ export interface AsyncInvocationOptions {
 export interface AsyncInvocations {
   readonly queue: JobQueue
   readonly scheduler: Scheduler
+  /** Bulk calls made by async jobs, tracked so that a re-run after a crash resumes them. */
+  readonly bulkJobs: BulkJobStore
   /** Starts the worker and the scheduler (once the invoker exists). */
   start(invoker: Invoker): Promise<void>
   /** Stops the scheduler, then waits for running jobs. */
@@ -54,7 +57,8 @@ export async function openAsyncInvocations(
   const { error } = await new Migrator({
     db,
     provider: {
-      getMigrations: () => Promise.resolve({ ...queueMigrations, ...schedulerMigrations }),
+      getMigrations: () =>
+        Promise.resolve({ ...queueMigrations, ...schedulerMigrations, ...bulkJobMigrations }),
     },
     migrationTableName: 'runtime_migration',
     migrationLockTableName: 'runtime_migration_lock',
@@ -62,7 +66,7 @@ export async function openAsyncInvocations(
   if (error) {
     throw new ForcebridgeError(
       'STORE_MIGRATION_FAILED',
-      'could not bring the job queue and schedule tables up to date; the store may come from a newer forcebridge',
+      'could not bring the job queue, schedule and bulk job tables up to date; the store may come from a newer forcebridge',
       { cause: error },
     )
   }
@@ -72,11 +76,13 @@ export async function openAsyncInvocations(
     enqueue: (request) => queue.enqueue(request),
     onError: (err) => log.error({ err }, 'scheduler check failed'),
   })
+  const bulkJobs = new BulkJobStore(db)
   let worker: Worker | undefined
   let schedulerStarted = false
   return {
     queue,
     scheduler,
+    bulkJobs,
     async start(invoker) {
       const concurrency = options.concurrency ?? 4
       if (concurrency > 0) {
@@ -90,6 +96,8 @@ export async function openAsyncInvocations(
               return await invoker.invoke(job.service, job.input, {
                 correlationId: job.correlationId ?? job.id,
                 signal,
+                // Keyed by the job id, which every attempt of the job shares.
+                bulkJournal: bulkJobs.scopeFor(job.id),
               })
             } catch (err) {
               if (err instanceof ForcebridgeError && NOT_RETRYABLE.has(err.code)) {

@@ -36,5 +36,6 @@ export {
 } from './async-invocations.js'
 export * from './queue/index.js'
 export * from './scheduler/index.js'
+export * from './bulk/index.js'
 export * from './metrics/index.js'
 export { storedTokens, forgetStoredToken } from './stored-tokens.js'

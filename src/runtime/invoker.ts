@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { z } from 'zod'
+import { runWithBulkJournal, type BulkJournalScope } from '../salesforce/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { ConnectionClients } from './connection-clients.js'
 import type { ServiceContext } from './define-service.js'
@@ -38,6 +39,12 @@ export interface InvokeOptions {
   /** Aborts the invocation, e.g. when the HTTP caller goes away. */
   signal?: AbortSignal
   log?: Logger
+  /**
+   * Journal of the Bulk calls made by this invocation (and the services it invokes), for an
+   * invocation that is run again after a crash (an async job): a re-run resumes those calls
+   * instead of starting them again. Default: none (or the caller's, for a nested invoke).
+   */
+  bulkJournal?: BulkJournalScope
 }
 
 /** Puts a job on the durable queue (the runtime passes the job queue's enqueue). */
@@ -146,7 +153,12 @@ export class Invoker {
         signal: controller.signal,
         correlationId,
       }
-      const result = await abortable(Promise.resolve(service.handle(ctx)), controller.signal)
+      const handle = () => Promise.resolve(service.handle(ctx))
+      const journal = options.bulkJournal
+      const result = await abortable(
+        journal ? runWithBulkJournal(journal, handle) : handle(),
+        controller.signal,
+      )
       if (!service.output) return result
       const out = service.output.safeParse(result)
       if (!out.success) {
