@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander'
 import { bulkCommand } from './bulk-command.js'
 import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
+import { deployCommand } from './deploy-command.js'
 import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   queryCommand(program)
   bulkCommand(program)
   invokeCommand(program)
+  deployCommand(program)
   jobsCommand(program)
   scheduleCommand(program)
   configCommands(program)

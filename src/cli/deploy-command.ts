@@ -1,0 +1,124 @@
+// `forcebridge deploy <file>`: checks a service file where it will run (in the services folder,
+// under a dot name the watcher ignores), then renames it into place in one step, so a running
+// server's watcher loads a complete file; the next start loads it when no server runs.
+import type { Command } from 'commander'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, extname, join, resolve } from 'node:path'
+import {
+  importServiceFile,
+  isServiceFileName,
+  linkPublicEntry,
+  listServiceFiles,
+  loadConfig,
+  ServiceRegistry,
+} from '../runtime/index.js'
+import { ForcebridgeError } from '../util/index.js'
+
+interface DeployFlags {
+  name?: string
+  services?: string
+  dryRun?: boolean
+}
+
+/** The file name in the services folder: --name (given the source's extension if it has none). */
+function targetName(source: string, name: string | undefined): string {
+  let target = name ?? basename(source)
+  if (name !== undefined && extname(name) === '') target += extname(source)
+  if (/[\\/]/.test(target) || !isServiceFileName(target)) {
+    throw new ForcebridgeError(
+      'INVALID_ARGUMENTS',
+      `${name === undefined ? source : `--name ${name}`}: a service file name ends in .ts, .mts, .js or .mjs, does not start with '.', and is not a .test, .spec or .d file`,
+    )
+  }
+  return target
+}
+
+/** Imports the staged copy and the folder's other files: what the server would load. */
+async function check(staged: string, target: string, folder: string, source: string) {
+  let services
+  try {
+    services = await importServiceFile(staged)
+  } catch (err) {
+    const message = (err instanceof Error ? err.message : String(err))
+      .split(staged)
+      .join(source)
+      .split(basename(staged))
+      .join(basename(source))
+    throw new ForcebridgeError(
+      'DEPLOY_REFUSED',
+      `${source} does not load, so nothing was deployed: ${message}`,
+      { cause: err },
+    )
+  }
+  // A name another file of the folder already serves would be refused by the server.
+  const others = new ServiceRegistry()
+  const files = listServiceFiles(folder).filter((f) => f !== target)
+  for (const file of files) {
+    try {
+      for (const s of await importServiceFile(file)) others.register(s, file)
+    } catch {
+      // A broken neighbour is the server's report to make, not a reason to refuse this file.
+    }
+  }
+  try {
+    others.replaceSource(target, services)
+  } catch (err) {
+    throw new ForcebridgeError(
+      'DEPLOY_REFUSED',
+      `${source} was not deployed: ${(err as Error).message.split(target).join(source)}`,
+      { cause: err },
+    )
+  }
+  return services.map((s) => s.name).sort()
+}
+
+export function deployCommand(program: Command): void {
+  program
+    .command('deploy <file>')
+    .description(
+      'check a service file and copy it into the services folder, where a running server loads it at once',
+    )
+    .option('--name <file-name>', "its name in the services folder (default: the file's own)")
+    .option('--services <folder>', 'the services folder (default: FORCEBRIDGE_HOME/services)')
+    .option('--dry-run', 'only check that the file loads; copy nothing')
+    .action(async (file: string, flags: DeployFlags) => {
+      const config = loadConfig()
+      const source = resolve(file)
+      let text: Buffer
+      try {
+        text = readFileSync(source)
+      } catch (cause) {
+        throw new ForcebridgeError(
+          'FILE_NOT_READABLE',
+          `cannot read ${source}: ${(cause as Error).message}`,
+          { cause },
+        )
+      }
+      const name = targetName(source, flags.name)
+      const folder = resolve(flags.services ?? join(config.home, 'services'))
+      const target = join(folder, name)
+      mkdirSync(folder, { recursive: true })
+      // Service files import 'forcebridge'; in FORCEBRIDGE_HOME that resolves through this link.
+      linkPublicEntry(config.home)
+      const staged = join(folder, `.deploy-${randomUUID().slice(0, 8)}-${name}`)
+      writeFileSync(staged, text)
+      try {
+        const services = await check(staged, target, folder, source)
+        if (flags.dryRun) {
+          console.log(`${source} loads; services: ${services.join(', ')}`)
+          console.log(`nothing copied (--dry-run); it would go to ${target}`)
+          return
+        }
+        const replaced = existsSync(target)
+        renameSync(staged, target)
+        console.log(`${replaced ? 'replaced' : 'deployed'} ${target}`)
+        console.log(`services: ${services.join(', ')}`)
+        console.log(
+          'a running server with this services folder loads it within a second; otherwise the next start does',
+        )
+      } finally {
+        rmSync(staged, { force: true })
+      }
+    })
+}
