@@ -45,6 +45,13 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(100, 'must be at least 100')
     .default(30_000),
+  /**
+   * GET /openapi.json: `public` serves it without authentication (it shows channel paths and
+   * schemas, never a secret); `off` answers 404. Default public.
+   */
+  FORCEBRIDGE_OPENAPI: z
+    .enum(['public', 'off'], { error: 'must be public or off' })
+    .default('public'),
 })
 
 export interface Config {
@@ -56,6 +63,8 @@ export interface Config {
   readonly logLevel: z.output<typeof envSchema>['FORCEBRIDGE_LOG_LEVEL']
   readonly workerConcurrency: number
   readonly jobLeaseMs: number
+  /** Whether GET /openapi.json is served (`public`) or not (`off`). */
+  readonly openapi: 'public' | 'off'
 }
 
 /** Parses the FORCEBRIDGE_* variables; INVALID_CONFIG names every bad one. */
@@ -77,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.FORCEBRIDGE_LOG_LEVEL,
     workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
+    openapi: e.FORCEBRIDGE_OPENAPI,
   })
 }

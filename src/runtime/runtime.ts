@@ -7,6 +7,7 @@ import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invoc
 import { createHttpServer, type HttpServer } from './http-server.js'
 import { Invoker } from './invoker.js'
 import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './metrics/index.js'
+import { openApiPlugin, type OpenApiMode } from './openapi-plugin.js'
 import { linkPublicEntry } from './public-entry-resolver.js'
 import { ServiceCatalog } from './service-catalog.js'
 import type { LoadReport } from './service-loader.js'
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   salesforceTimeoutMs?: number
   /** The durable queue's worker and the scheduler in this process. */
   async?: AsyncInvocationOptions
+  /** GET /openapi.json: `public` (default) serves it to anyone, `off` answers 404. */
+  openapi?: OpenApiMode
 }
 
 export interface Runtime {
@@ -79,6 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
   await jobs.start(invoker)
   const http = createHttpServer({ store, invoker, log })
+  await http.register(openApiPlugin({ store, registry, mode: options.openapi ?? 'public' }))
   await http.register(
     metricsPlugin(metrics, {
       ready: readinessChecks({
