@@ -174,7 +174,7 @@ describe('the demo (forcebridge dev)', () => {
       .join('')
     expect(dbBytes.length).toBeGreaterThan(0)
     const logs = demo.stderr() + again.stderr()
-    expect(logs).toContain('services loaded')
+    expect(logs).toContain('service file loaded')
     for (const s of secrets) {
       expect(dbBytes, 'the store holds a secret in clear text').not.toContain(s)
       expect(logs, 'the logs hold a secret').not.toContain(s)
