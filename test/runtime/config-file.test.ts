@@ -4,10 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { exportSPKI, generateKeyPair } from 'jose'
 import {
   applyConfig,
   ConfigFileError,
   envStem,
+  exportConfig,
   readConfig,
 } from '../../src/runtime/config-file/index.js'
 import { createLogger, openAsyncInvocations, type Scheduler } from '../../src/runtime/index.js'
@@ -17,13 +19,18 @@ let dir: string
 let store: Store
 let scheduler: Scheduler
 
+async function schedulerOf(s: Store): Promise<Scheduler> {
+  const jobs = await openAsyncInvocations(s.db, createLogger({ level: 'silent' }), {
+    concurrency: 0,
+    scheduler: false,
+  })
+  return jobs.scheduler
+}
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fb-config-file-'))
   store = await openStore({ home: dir })
-  ;({ scheduler } = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
-    concurrency: 0,
-    scheduler: false,
-  }))
+  scheduler = await schedulerOf(store)
 })
 
 afterEach(async () => {
@@ -149,6 +156,245 @@ describe('applyConfig', () => {
     expect(summary.connections.created).toEqual(['crm'])
     expect(await store.connections.list()).toEqual([])
     expect(await store.channels.list()).toEqual([])
+  })
+})
+
+const KINDS = {
+  apiKey: 'partner-key-0123456789abcdef',
+  officePassword: 'office-password-one',
+  jwtSecret: 'hs256-shared-secret-0123456789abcdef',
+}
+const { publicKey: rsaKey } = await generateKeyPair('RS256')
+const PUBLIC_KEY = await exportSPKI(rsaKey)
+
+/** Every security kind and every channel limit, as an operator makes them with the store's API. */
+async function seedAllKinds(s: Store): Promise<void> {
+  const partners = await s.security.create({ kind: 'api_key', name: 'partners', key: KINDS.apiKey })
+  const office = await s.security.create({
+    kind: 'basic',
+    name: 'back office',
+    username: 'office',
+    password: KINDS.officePassword,
+  })
+  const tokens = await s.security.create({
+    kind: 'jwt',
+    name: 'tokens',
+    algorithm: 'HS256',
+    secret: KINDS.jwtSecret,
+    issuer: 'https://issuer.example',
+  })
+  const idp = await s.security.create({
+    kind: 'jwt',
+    name: 'idp',
+    algorithm: 'RS256',
+    publicKey: PUBLIC_KEY,
+    audience: 'forcebridge',
+  })
+  await s.security.create({
+    kind: 'jwt',
+    name: 'remote keys',
+    algorithm: 'RS256',
+    jwksUrl: 'https://idp.example/.well-known/jwks.json',
+  })
+  await s.channels.add({
+    method: 'POST',
+    path: '/orders/:id',
+    service: 'orders.sync',
+    securityDefinitionId: partners.definition.id,
+    rateLimit: { requests: 100, perSeconds: 60 },
+    timeoutMs: 5000,
+    maxBodyBytes: 65536,
+  })
+  await s.channels.add({
+    method: 'GET',
+    path: '/orders',
+    service: 'orders.list',
+    securityDefinitionId: office.definition.id,
+    timeoutMs: 2000,
+  })
+  await s.channels.add({
+    method: 'PUT',
+    path: '/tokens',
+    service: 'orders.sync',
+    securityDefinitionId: tokens.definition.id,
+  })
+  await s.channels.add({
+    method: 'DELETE',
+    path: '/orders/:id',
+    service: 'orders.delete',
+    securityDefinitionId: idp.definition.id,
+    maxBodyBytes: 1024,
+  })
+}
+
+/** The variables the exported file names, filled with the seeded secrets. */
+function secretsFor(variables: { name: string }[]): Record<string, string> {
+  const known: Record<string, string> = {
+    FB_PARTNERS_API_KEY: KINDS.apiKey,
+    FB_BACK_OFFICE_PASSWORD: KINDS.officePassword,
+    FB_TOKENS_JWT_SECRET: KINDS.jwtSecret,
+  }
+  for (const v of variables) expect(known).toHaveProperty(v.name)
+  return known
+}
+
+/** `value` without the fields that differ between homes by nature (ids, times). */
+function withoutIdentity(value: object): Record<string, unknown> {
+  const skip = ['id', 'createdAt', 'updatedAt', 'securityDefinitionId']
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !skip.includes(k)))
+}
+
+/** What an operator sees of the channels and definitions, ids and times left out. */
+async function configuration(s: Store) {
+  const definitions = await s.security.list()
+  const material = await s.security.material()
+  return {
+    definitions: await Promise.all(
+      definitions.map(async (d) => {
+        const m = material.find((x) => x.id === d.id)
+        return {
+          ...withoutIdentity(d),
+          apiKeyMatches: await s.security.verifyApiKey(d.id, KINDS.apiKey),
+          basicMatches: await s.security.verifyBasic(d.id, 'office', KINDS.officePassword),
+          jwtSecret: m?.kind === 'jwt' ? m.secret : undefined,
+        }
+      }),
+    ),
+    channels: (await s.channels.list()).map((c) => ({
+      ...withoutIdentity(c),
+      security: definitions.find((d) => d.id === c.securityDefinitionId)?.name,
+    })),
+  }
+}
+
+describe('security kinds and channel limits in files', () => {
+  it('export then import into an empty home gives the same configuration, then changes nothing', async () => {
+    await seedAllKinds(store)
+    const exported = await exportConfig(store, scheduler)
+    for (const secret of Object.values(KINDS)) expect(exported.yaml).not.toContain(secret)
+    expect(exported.yaml).toContain('password: ${FB_BACK_OFFICE_PASSWORD}')
+    expect(exported.yaml).toContain('secret: ${FB_TOKENS_JWT_SECRET}')
+    expect(exported.yaml).toMatch(/rateLimit:\s+requests: 100\s+perSeconds: 60/)
+    const vars = secretsFor(exported.variables)
+
+    const copyDir = mkdtempSync(join(tmpdir(), 'fb-config-copy-'))
+    const copy = await openStore({ home: copyDir })
+    try {
+      const copyScheduler = await schedulerOf(copy)
+      const config = readConfig(exported.yaml, 'exported.yaml', vars)
+      const first = await applyConfig(copy, copyScheduler, config)
+      expect(first.securityDefinitions.created).toHaveLength(5)
+      expect(first.channels.created).toHaveLength(4)
+      const original = await configuration(store)
+      expect(await configuration(copy)).toEqual(original)
+      // The comparison is not vacuous: each secret matched where it belongs.
+      expect(original.definitions.find((d) => d.name === 'partners')?.apiKeyMatches).toBe(true)
+      expect(original.definitions.find((d) => d.name === 'back office')?.basicMatches).toBe(true)
+      expect(original.definitions.find((d) => d.name === 'tokens')?.jwtSecret).toBe(KINDS.jwtSecret)
+
+      const ids = (await copy.channels.list()).map((c) => c.id)
+      const again = await applyConfig(
+        copy,
+        copyScheduler,
+        readConfig(exported.yaml, 'e.yaml', vars),
+      )
+      expect(again.securityDefinitions).toMatchObject({ created: [], updated: [] })
+      expect(again.securityDefinitions.unchanged).toHaveLength(5)
+      expect(again.channels).toMatchObject({ created: [], updated: [] })
+      expect((await copy.channels.list()).map((c) => c.id)).toEqual(ids)
+    } finally {
+      await copy.close()
+      rmSync(copyDir, { recursive: true, force: true })
+    }
+  })
+
+  it('applies a changed password, JWT secret or limit in place, keeping ids', async () => {
+    await seedAllKinds(store)
+    const { yaml, variables } = await exportConfig(store, scheduler)
+    const vars = secretsFor(variables)
+    const before = new Map((await store.security.list()).map((d) => [d.name, d.id]))
+    const channelBefore = await store.channels.find('POST', '/orders/:id')
+
+    const changed = yaml
+      .replace('requests: 100', 'requests: 5')
+      .replace(/^ +timeoutMs: 2000\n/m, '')
+    const summary = await applyConfig(
+      store,
+      scheduler,
+      readConfig(changed, 'c.yaml', {
+        ...vars,
+        FB_BACK_OFFICE_PASSWORD: 'office-password-two',
+        FB_TOKENS_JWT_SECRET: 'another-hs256-secret-0123456789abcdef',
+      }),
+    )
+    expect(summary.securityDefinitions.updated.sort()).toEqual(['back office', 'tokens'])
+    expect(summary.securityDefinitions.unchanged.sort()).toEqual(['idp', 'partners', 'remote keys'])
+    expect(summary.channels.updated.sort()).toEqual(['GET /orders', 'POST /orders/:id'])
+    const office = before.get('back office') ?? ''
+    expect(await store.security.verifyBasic(office, 'office', 'office-password-two')).toBe(true)
+    expect(await store.security.verifyBasic(office, 'office', KINDS.officePassword)).toBe(false)
+    const tokens = (await store.security.material()).find((m) => m.id === before.get('tokens'))
+    expect(tokens).toMatchObject({ secret: 'another-hs256-secret-0123456789abcdef' })
+    expect(new Map((await store.security.list()).map((d) => [d.name, d.id]))).toEqual(before)
+    const channel = await store.channels.find('POST', '/orders/:id')
+    expect(channel).toMatchObject({
+      id: channelBefore?.id,
+      rateLimit: { requests: 5, perSeconds: 60 },
+    })
+    // A limit the file leaves out is cleared.
+    expect((await store.channels.find('GET', '/orders'))?.timeoutMs).toBeNull()
+  })
+
+  it('turns a definition into another kind, moving its channels over', async () => {
+    await apply(file())
+    const text = file().replace(
+      '    kind: api_key\n    apiKey: ${KEY}',
+      '    kind: jwt\n    algorithm: HS256\n    secret: ${SECRET}\n    audience: partners',
+    )
+    const vars = { ...env, SECRET: 'partners-hs256-secret-0123456789abcdef' }
+    const summary = await apply(text, vars)
+    expect(summary.securityDefinitions.updated).toEqual(['partners'])
+    const partners = await store.security.find('partners')
+    expect(partners).toMatchObject({ kind: 'jwt', algorithm: 'HS256', audience: 'partners' })
+    expect((await store.channels.find('POST', '/orders'))?.securityDefinitionId).toBe(partners?.id)
+    expect(await store.security.list()).toHaveLength(1)
+    expect((await apply(text, vars)).securityDefinitions.unchanged).toEqual(['partners'])
+  })
+
+  it('reports a bad definition or limit at its own line and column', () => {
+    const text = [
+      'version: 1',
+      'securityDefinitions:',
+      '  - name: tokens',
+      '    kind: jwt',
+      '    algorithm: HS256',
+      '    publicKey: not-for-hs256',
+      '  - name: odd',
+      '    kind: oauth',
+      'channels:',
+      '  - method: GET',
+      '    path: /x',
+      '    service: x',
+      '    rateLimit:',
+      '      requests: 0',
+      '      perSeconds: 1',
+      '    timeoutMs: 10',
+      '',
+    ].join('\n')
+    const err = (() => {
+      try {
+        readConfig(text, 'c.yaml', {})
+      } catch (e) {
+        return e as ConfigFileError
+      }
+    })()
+    expect(err?.issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`)).toEqual([
+      '5:16 securityDefinitions[0].algorithm: HS256 needs a secret (a ${VAR} reference)',
+      '6:16 securityDefinitions[0].publicKey: is for RS256; HS256 uses secret',
+      '8:11 securityDefinitions[1].kind: must be one of api_key, basic, jwt',
+      '14:17 channels[0].rateLimit.requests: must allow at least 1 request',
+      '16:16 channels[0].timeoutMs: must be at least 100 ms',
+    ])
   })
 })
 

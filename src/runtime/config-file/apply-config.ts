@@ -1,17 +1,22 @@
 // Applies a read configuration file to the store and the scheduler, idempotently: creates what
 // is missing, updates what differs, leaves equal things alone. Everything is checked before the
 // first write, and all writes happen in one transaction, so a failure leaves the store as it was.
-import { createHash } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { ForcebridgeError } from '../../util/index.js'
 import {
   SECRET_FIELDS,
+  type ChannelInfo,
+  type ChannelInput,
   type ConnectionCredentials,
   type ConnectionInput,
+  type SecurityDefinitionChanges,
+  type SecurityDefinitionInfo,
+  type SecurityDefinitionInput,
   type Store,
 } from '../../store/index.js'
 import type { Schedule, Scheduler } from '../scheduler/index.js'
-import type { ScheduleEntry } from './config-schema.js'
+import type { ScheduleEntry, SecurityDefinitionEntry } from './config-schema.js'
 import { ConfigFileError, type ConfigIssue } from './config-file-error.js'
 import type { ConfigFile } from './read-config.js'
 
@@ -79,7 +84,7 @@ export async function applyConfig(
   try {
     for (const [i, d] of config.content.securityDefinitions.entries()) {
       position = ['securityDefinitions', i]
-      await applySecurityDefinition(store, d.name, d.apiKey, summary.securityDefinitions)
+      await applySecurityDefinition(store, d, summary.securityDefinitions)
     }
     for (const [i, c] of config.connections.entries()) {
       position = ['connections', i]
@@ -91,18 +96,27 @@ export async function applyConfig(
       const securityDefinitionId =
         c.securityDefinition === undefined ? null : (ids.get(c.securityDefinition) ?? null)
       const key = `${c.method} ${c.path}`
-      const existing = await store.channels.find(c.method, c.path)
-      if (
-        existing?.service === c.service &&
-        existing.securityDefinitionId === securityDefinitionId
-      ) {
-        summary.channels.unchanged.push(key)
-        continue
+      // The file describes the whole channel: a limit it leaves out is no limit.
+      const wanted = {
+        method: c.method,
+        path: c.path,
+        service: c.service,
+        securityDefinitionId,
+        rateLimit: c.rateLimit ?? null,
+        timeoutMs: c.timeoutMs ?? null,
+        maxBodyBytes: c.maxBodyBytes ?? null,
       }
-      // ChannelRepository has no update: a changed channel is replaced (it gets a new id).
-      if (existing) await store.channels.remove(existing.id)
-      await store.channels.add({ ...c, securityDefinitionId })
-      ;(existing ? summary.channels.updated : summary.channels.created).push(key)
+      const existing = await store.channels.find(c.method, c.path)
+      if (!existing) {
+        await store.channels.add(wanted)
+        summary.channels.created.push(key)
+      } else if (sameChannel(existing, wanted)) {
+        summary.channels.unchanged.push(key)
+      } else {
+        // In place: the channel keeps its id (the admin API, the dashboard and metrics use it).
+        await store.channels.update(existing.id, wanted)
+        summary.channels.updated.push(key)
+      }
     }
     for (const [i, s] of config.content.schedules.entries()) {
       position = ['schedules', i]
@@ -132,27 +146,117 @@ function emptySummary(): KindSummary {
 
 async function applySecurityDefinition(
   store: Store,
-  name: string,
-  apiKey: string,
+  wanted: SecurityDefinitionEntry,
   summary: KindSummary,
 ): Promise<void> {
-  const existing = await store.security.find(name)
+  const existing = await store.security.find(wanted.name)
   if (!existing) {
-    await store.security.createApiKey(name, apiKey)
-    summary.created.push(name)
-  } else if (await store.security.verifyApiKey(existing.id, apiKey)) {
-    summary.unchanged.push(name)
-  } else {
-    // SecurityRepository has no way to change a key, and replacing the definition would orphan
-    // its channels; so the hash is set here, computed exactly as the repository does (SHA-256 hex).
-    const keyHash = createHash('sha256').update(apiKey, 'utf8').digest('hex')
-    await store.db
-      .updateTable('security_definitions')
-      .set({ key_hash: keyHash })
-      .where('id', '=', existing.id)
-      .execute()
-    summary.updated.push(name)
+    await store.security.create(creationInput(wanted))
+    summary.created.push(wanted.name)
+    return
   }
+  if (existing.kind !== wanted.kind) {
+    await replaceDefinition(store, existing, wanted)
+    summary.updated.push(wanted.name)
+    return
+  }
+  const changes = await definitionChanges(store, existing, wanted)
+  if (changes === undefined) {
+    summary.unchanged.push(wanted.name)
+    return
+  }
+  // In place, so the channels that use the definition keep it.
+  await store.security.update(existing.id, changes)
+  summary.updated.push(wanted.name)
+}
+
+function creationInput(d: SecurityDefinitionEntry): SecurityDefinitionInput {
+  switch (d.kind) {
+    case 'api_key':
+      return { kind: 'api_key', name: d.name, key: d.apiKey }
+    case 'basic':
+      return { kind: 'basic', name: d.name, username: d.username, password: d.password }
+    case 'jwt':
+      return { ...d, ...jwtSettings(d) }
+  }
+}
+
+/** The JWT settings the file gives, null for those it leaves out (the file is the whole thing). */
+function jwtSettings(d: Extract<SecurityDefinitionEntry, { kind: 'jwt' }>) {
+  return {
+    algorithm: d.algorithm,
+    publicKey: d.publicKey ?? null,
+    jwksUrl: d.jwksUrl ?? null,
+    issuer: d.issuer ?? null,
+    audience: d.audience ?? null,
+  }
+}
+
+/**
+ * What to change so the stored definition matches the file, or undefined when it already does.
+ * Secrets are compared without reading them back where the store keeps only a hash: the key or
+ * password from the file is verified against it.
+ */
+async function definitionChanges(
+  store: Store,
+  existing: SecurityDefinitionInfo,
+  wanted: SecurityDefinitionEntry,
+): Promise<SecurityDefinitionChanges | undefined> {
+  if (wanted.kind === 'api_key') {
+    const same = await store.security.verifyApiKey(existing.id, wanted.apiKey)
+    return same ? undefined : { key: wanted.apiKey }
+  }
+  if (wanted.kind === 'basic') {
+    const same = await store.security.verifyBasic(existing.id, wanted.username, wanted.password)
+    return same ? undefined : { username: wanted.username, password: wanted.password }
+  }
+  const settings = jwtSettings(wanted)
+  const material = (await store.security.material()).find((m) => m.id === existing.id)
+  const stored = material?.kind === 'jwt' ? material : undefined
+  const same =
+    stored !== undefined &&
+    stored.algorithm === settings.algorithm &&
+    // The store trims PEM text; YAML block scalars may add a final newline.
+    stored.publicKey?.trim() === settings.publicKey?.trim() &&
+    stored.jwksUrl === settings.jwksUrl &&
+    stored.issuer === settings.issuer &&
+    stored.audience === settings.audience &&
+    // Only HS256 has a secret; RS256 keeps none, whatever the store held before.
+    (settings.algorithm === 'HS256' ? stored.secret === wanted.secret : true)
+  if (same) return undefined
+  return { ...settings, ...(wanted.secret === undefined ? {} : { secret: wanted.secret }) }
+}
+
+/**
+ * A definition whose kind changed cannot be edited into the new kind, so the new one is made
+ * under a free name, its channels are moved over, the old one is removed and the new one takes
+ * the name. All inside the import's transaction.
+ */
+async function replaceDefinition(
+  store: Store,
+  existing: SecurityDefinitionInfo,
+  wanted: SecurityDefinitionEntry,
+): Promise<void> {
+  const interim = `import-${randomUUID()}`
+  const { definition } = await store.security.create({ ...creationInput(wanted), name: interim })
+  for (const channel of await store.channels.list()) {
+    if (channel.securityDefinitionId === existing.id) {
+      await store.channels.update(channel.id, { securityDefinitionId: definition.id })
+    }
+  }
+  await store.security.remove(existing.id)
+  await store.security.update(definition.id, { name: wanted.name })
+}
+
+function sameChannel(current: ChannelInfo, wanted: ChannelInput): boolean {
+  return (
+    current.service === wanted.service &&
+    current.securityDefinitionId === wanted.securityDefinitionId &&
+    current.rateLimit?.requests === wanted.rateLimit?.requests &&
+    current.rateLimit?.perSeconds === wanted.rateLimit?.perSeconds &&
+    current.timeoutMs === wanted.timeoutMs &&
+    current.maxBodyBytes === wanted.maxBodyBytes
+  )
 }
 
 async function applyConnection(

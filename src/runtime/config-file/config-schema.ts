@@ -2,8 +2,7 @@
 // resolved. Connections get their detailed checks from the store's own connection schema.
 import { Cron } from 'croner'
 import { z } from 'zod'
-
-const CHANNEL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+import { CHANNEL_METHODS, JWT_ALGORITHMS, MIN_PASSWORD, SECURITY_KINDS } from '../../store/index.js'
 const name = z.string().trim().min(1, 'must not be empty')
 
 // Types are left to the store's connection schema (parseConnectionInput), so its messages are
@@ -24,11 +23,76 @@ export const connectionEntrySchema = z.strictObject({
   refreshToken: loose,
 })
 
-export const securityDefinitionSchema = z.strictObject({
+// Security definitions, one shape per kind. Secrets come as `${VAR}` references; the store's own
+// checks (an RS256 public key jose can read, ...) run at apply time, at the entry's line.
+const apiKeyDefinition = z.strictObject({
   name,
-  kind: z.literal('api_key', { error: 'must be api_key (the only kind the store holds)' }),
-  // The store refuses shorter keys (SecurityRepository.createApiKey).
+  kind: z.literal('api_key'),
+  // The store refuses shorter keys (SecurityRepository.create).
   apiKey: z.string().min(16, 'must be at least 16 characters'),
+})
+
+const basicDefinition = z.strictObject({
+  name,
+  kind: z.literal('basic'),
+  username: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((u) => !u.includes(':'), 'must not contain a colon (HTTP Basic splits on it)'),
+  password: z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`),
+})
+
+const optionalText = z.string().trim().min(1, 'must not be empty').optional()
+const jwtDefinition = z
+  .strictObject({
+    name,
+    kind: z.literal('jwt'),
+    algorithm: z.enum(JWT_ALGORITHMS, { error: `must be ${JWT_ALGORITHMS.join(' or ')}` }),
+    // RFC 7518 §3.2: an HS256 key is at least as long as the hash output (256 bits).
+    secret: z.string().min(32, 'must be at least 32 characters for HS256').optional(),
+    publicKey: optionalText,
+    jwksUrl: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+      .optional(),
+    issuer: optionalText,
+    audience: optionalText,
+  })
+  .superRefine((d, ctx) => {
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message })
+    if (d.algorithm === 'HS256') {
+      if (d.secret === undefined) problem('algorithm', 'HS256 needs a secret (a ${VAR} reference)')
+      if (d.publicKey !== undefined) problem('publicKey', 'is for RS256; HS256 uses secret')
+      if (d.jwksUrl !== undefined) problem('jwksUrl', 'is for RS256; HS256 uses secret')
+    } else {
+      if (d.secret !== undefined) problem('secret', 'is for HS256; RS256 uses publicKey or jwksUrl')
+      if ((d.publicKey === undefined) === (d.jwksUrl === undefined)) {
+        problem('algorithm', 'RS256 needs exactly one of publicKey and jwksUrl')
+      }
+    }
+  })
+
+export const securityDefinitionSchema = z.discriminatedUnion(
+  'kind',
+  [apiKeyDefinition, basicDefinition, jwtDefinition],
+  { error: `must be one of ${SECURITY_KINDS.join(', ')}` },
+)
+
+// Bounds are the store's (ChannelRepository), repeated here so a bad value is reported at its
+// own line rather than at the channel's.
+const rateLimitSchema = z.strictObject({
+  requests: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must allow at least 1 request')
+    .max(1_000_000, 'must be at most 1000000'),
+  perSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1 second')
+    .max(86_400, 'must be at most 86400 (one day)'),
 })
 
 export const channelSchema = z.strictObject({
@@ -42,6 +106,22 @@ export const channelSchema = z.strictObject({
   service: name,
   /** Name of a security definition (in this file or already in the store); left out: open. */
   securityDefinition: name.optional(),
+  /** Left out: no rate limit. */
+  rateLimit: rateLimitSchema.optional(),
+  /** Left out: the service's own timeout. */
+  timeoutMs: z
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100 ms')
+    .max(3_600_000, 'must be at most one hour (3600000)')
+    .optional(),
+  /** Left out: the server default (1 MiB). */
+  maxBodyBytes: z
+    .number()
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1 byte')
+    .max(1024 ** 3, 'must be at most 1 GiB (1073741824)')
+    .optional(),
 })
 
 export const scheduleSchema = z

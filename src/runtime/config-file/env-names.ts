@@ -58,6 +58,16 @@ export function apiKeyVariable(stem: string): string {
   return `FB_${stem}_API_KEY`
 }
 
+/** `FB_<STEM>_PASSWORD`, the password of an HTTP Basic security definition. */
+export function basicPasswordVariable(stem: string): string {
+  return `FB_${stem}_PASSWORD`
+}
+
+/** `FB_<STEM>_JWT_SECRET`, the shared secret of an HS256 JWT security definition. */
+export function jwtSecretVariable(stem: string): string {
+  return `FB_${stem}_JWT_SECRET`
+}
+
 /** `${NAME}`: how a file refers to an environment variable. */
 export function reference(variable: string): string {
   return `\${${variable}}`

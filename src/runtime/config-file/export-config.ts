@@ -7,9 +7,11 @@ import { SECRET_FIELDS, type Store } from '../../store/index.js'
 import type { Scheduler } from '../scheduler/index.js'
 import {
   apiKeyVariable,
+  basicPasswordVariable,
   connectionSecretVariable,
   EnvStems,
   escapeReferences,
+  jwtSecretVariable,
   reference,
 } from './env-names.js'
 
@@ -47,10 +49,32 @@ export async function exportConfig(store: Store, scheduler: Scheduler): Promise<
   const securityStems = new EnvStems()
   const definitions = await store.security.list()
   const securityDefinitions = definitions.map((d) => {
-    // Only the key's hash is stored, so the key itself must come from the environment.
-    const variable = apiKeyVariable(securityStems.stem(d.name))
-    variables.push({ name: variable, holds: `API key of security definition '${d.name}'` })
-    return { name: escapeReferences(d.name), kind: d.kind, apiKey: reference(variable) }
+    const stem = securityStems.stem(d.name)
+    // The store keeps only hashes of keys and passwords (and never hands out a JWT secret), so
+    // each secret comes from the environment at import.
+    const secret = (variable: string, holds: string) => {
+      variables.push({ name: variable, holds: `${holds} of security definition '${d.name}'` })
+      return reference(variable)
+    }
+    const entry: Record<string, unknown> = { name: escapeReferences(d.name), kind: d.kind }
+    switch (d.kind) {
+      case 'api_key':
+        entry.apiKey = secret(apiKeyVariable(stem), 'API key')
+        break
+      case 'basic':
+        entry.username = escapeReferences(d.username)
+        entry.password = secret(basicPasswordVariable(stem), 'password')
+        break
+      case 'jwt':
+        entry.algorithm = d.algorithm
+        if (d.algorithm === 'HS256') entry.secret = secret(jwtSecretVariable(stem), 'JWT secret')
+        if (d.publicKey !== null) entry.publicKey = escapeReferences(d.publicKey)
+        if (d.jwksUrl !== null) entry.jwksUrl = escapeReferences(d.jwksUrl)
+        if (d.issuer !== null) entry.issuer = escapeReferences(d.issuer)
+        if (d.audience !== null) entry.audience = escapeReferences(d.audience)
+        break
+    }
+    return entry
   })
 
   const definitionName = new Map(definitions.map((d) => [d.id, d.name]))
@@ -73,6 +97,9 @@ export async function exportConfig(store: Store, scheduler: Scheduler): Promise<
         }
         entry.securityDefinition = escapeReferences(name)
       }
+      if (c.rateLimit !== null) entry.rateLimit = { ...c.rateLimit }
+      if (c.timeoutMs !== null) entry.timeoutMs = c.timeoutMs
+      if (c.maxBodyBytes !== null) entry.maxBodyBytes = c.maxBodyBytes
       return entry
     })
 
