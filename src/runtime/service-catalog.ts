@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Logger } from 'pino'
+import { hasCode } from '../util/index.js'
 import { importServiceFile, listServiceFiles, type LoadReport } from './service-loader.js'
 import type { ServiceRegistry } from './service-registry.js'
 
@@ -82,7 +83,7 @@ export class ServiceCatalog implements LoadReport {
     return this.#enqueue(async () => {
       const present = listServiceFiles(dir)
       for (const file of this.#files.keys())
-        if (dirname(file) === dir && !present.includes(file)) this.#remove(file)
+        if (dirname(file) === dir && !present.includes(file)) await this.#remove(file)
       for (const file of present) await this.#refresh(file)
     })
   }
@@ -109,7 +110,7 @@ export class ServiceCatalog implements LoadReport {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
     if (isFile) await this.#load(file)
-    else this.#remove(file)
+    else await this.#remove(file)
   }
 
   async #load(file: string): Promise<void> {
@@ -127,6 +128,7 @@ export class ServiceCatalog implements LoadReport {
         failedAt: null,
       })
       this.#emit({ kind: before?.loadedAt ? 'reloaded' : 'loaded', file, services: names })
+      if (before?.services.some((n) => !names.includes(n))) await this.#retryClashes()
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))
       const kept = before ?? { file, services: [], loadedAt: null }
@@ -135,12 +137,24 @@ export class ServiceCatalog implements LoadReport {
     }
   }
 
-  #remove(file: string): void {
+  async #remove(file: string): Promise<void> {
     const before = this.#files.get(file)
     if (!before) return
     this.#registry.removeSource(file)
     this.#files.delete(file)
     this.#emit({ kind: 'removed', file, services: before.services })
+    if (before.services.length > 0) await this.#retryClashes()
+  }
+
+  /**
+   * Files refused because another file held one of their names get another try once names are
+   * freed: renaming `a.ts` to `b.ts` may show `b.ts` before `a.ts` is gone.
+   */
+  async #retryClashes(): Promise<void> {
+    for (const s of [...this.#files.values()]) {
+      if (hasCode(s.error, 'SERVICE_EXISTS') && this.#files.get(s.file) === s)
+        await this.#load(s.file)
+    }
   }
 
   #emit(event: ServiceFileEvent): void {

@@ -1,6 +1,6 @@
 // Hot deploy against a real runtime: service files written to, changed in and deleted from a
 // temp FORCEBRIDGE_HOME/services folder change what a REST channel answers, without a restart.
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -192,6 +192,29 @@ export default defineService({ name: 'greet', input: z.unknown(), handle: () => 
     await answers('from js Ada')
     unlinkSync(join(servicesDir, 'greet.mjs'))
     await waitFor(() => expect(runtime.registry.get('greet')).toBeUndefined())
+  })
+  it('follows a renamed file, and gives a taken name to the file that wanted it once it is free', async () => {
+    const moved = (greeting: string) => `import { defineService, z } from 'forcebridge'
+export default defineService({ name: 'moved', input: z.unknown(), handle: () => ${JSON.stringify(greeting)} })`
+    const sourceOf = () => runtime.registry.list().find((e) => e.service.name === 'moved')?.source
+    write('a.ts', moved('from a'))
+    await waitFor(() => expect(sourceOf()).toBe(join(servicesDir, 'a.ts')))
+    renameSync(join(servicesDir, 'a.ts'), join(servicesDir, 'b.ts'))
+    await waitFor(() => {
+      expect(sourceOf()).toBe(join(servicesDir, 'b.ts'))
+      expect(runtime.serviceCatalog.status().map((s) => s.file)).toEqual([
+        join(servicesDir, 'b.ts'),
+      ])
+    })
+    expect(failedFiles()).toEqual([])
+    write('c.ts', moved('from c'))
+    await waitFor(() => expect(failedFiles()).toEqual([join(servicesDir, 'c.ts')]))
+    unlinkSync(join(servicesDir, 'b.ts'))
+    await waitFor(() => expect(sourceOf()).toBe(join(servicesDir, 'c.ts')))
+    expect(failedFiles()).toEqual([])
+    expect(await runtime.invoker.invoke('moved', {})).toBe('from c')
+    unlinkSync(join(servicesDir, 'c.ts'))
+    await waitFor(() => expect(runtime.serviceCatalog.status()).toEqual([]))
   })
 })
 
