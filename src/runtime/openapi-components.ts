@@ -80,29 +80,36 @@ const HEADER_NAMES: Record<keyof typeof HEADERS, string> = {
   WwwAuthenticate: 'WWW-Authenticate',
 }
 
-function answer(description: string, schema: string, headers: (keyof typeof HEADERS)[] = []) {
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+
+function answer(
+  description: string,
+  schema: string | JsonSchema,
+  headers: (keyof typeof HEADERS)[] = [],
+) {
   const all: (keyof typeof HEADERS)[] = ['CorrelationId', ...headers]
   return {
     description,
     headers: Object.fromEntries(
       all.map((h) => [HEADER_NAMES[h], { $ref: `#/components/headers/${h}` }]),
     ),
-    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+    content: {
+      'application/json': { schema: typeof schema === 'string' ? schemaRef(schema) : schema },
+    },
   }
 }
 
 /** Shared answers under components.responses, by the key operations refer to. */
 export const ERROR_RESPONSES = {
   InvalidInput: answer(
-    'The input does not match the service schema (issues lists each problem), or the body is not valid JSON.',
-    'InvalidInput',
+    'The input does not match the service schema (INVALID_INPUT, issues lists each problem), or the body is not valid JSON (BAD_REQUEST).',
+    { anyOf: [schemaRef('InvalidInput'), schemaRef('Error')] },
   ),
   Unauthorized: answer(
     'The credential is missing or wrong. No detail is given on purpose.',
     'Error',
     ['WwwAuthenticate'],
   ),
-  Forbidden: answer('The credential is valid but not allowed on this channel.', 'Error'),
   PayloadTooLarge: answer(
     'The body is larger than the channel allows (PAYLOAD_TOO_LARGE).',
     'Error',
@@ -115,7 +122,7 @@ export const ERROR_RESPONSES = {
     'SalesforceError',
   ),
   Unavailable: answer(
-    'The connection is missing or inactive, or the service is not loaded.',
+    'The connection is missing or inactive, the service is not loaded, the keys to check a token cannot be fetched (AUTH_UNAVAILABLE), or the server is shutting down.',
     'Unavailable',
   ),
   Timeout: answer(

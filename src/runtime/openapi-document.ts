@@ -194,7 +194,7 @@ function operation(channel: ChannelInfo, parts: OperationParts): Operation {
 
   const errors: [string, ErrorResponse][] = [['400', 'InvalidInput']]
   if (parts.security || parts.danglingSecurity) {
-    errors.push(['401', 'Unauthorized'], ['403', 'Forbidden'])
+    errors.push(['401', 'Unauthorized'])
   }
   if (BODY_METHODS.has(channel.method)) errors.push(['413', 'PayloadTooLarge'])
   if (channel.rateLimit) errors.push(['429', 'RateLimited'])

@@ -247,7 +247,7 @@ describe('GET /openapi.json', () => {
     })
     // Limits show as answers and in the description.
     expect(Object.keys(post.responses).sort()).toEqual(
-      ['200', '400', '401', '403', '413', '429', '500', '502', '503', '504'].sort(),
+      ['200', '400', '401', '413', '429', '500', '502', '503', '504'].sort(),
     )
     const tooMany = resolvePointer(doc, '#/components/responses/RateLimited') as {
       headers: Record<string, unknown>
