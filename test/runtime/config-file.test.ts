@@ -434,8 +434,17 @@ describe('docs/config.md', () => {
     )
     const summary = await applyConfig(store, scheduler, readConfig(example, 'config.yaml', vars))
     expect(summary.connections.created).toHaveLength(3)
-    expect(summary.securityDefinitions.created).toEqual(['partners'])
+    expect(summary.securityDefinitions.created).toEqual([
+      'partners',
+      'back office',
+      'tokens',
+      'idp',
+    ])
     expect(summary.channels.created).toHaveLength(2)
+    expect((await store.channels.find('POST', '/orders/:id'))?.rateLimit).toEqual({
+      requests: 100,
+      perSeconds: 60,
+    })
     expect(summary.schedules.created).toEqual(['nightly sync', 'every five minutes'])
   })
 })
