@@ -7,11 +7,9 @@ import type { AdminContext } from './admin-context.js'
 import type { AdminState } from './admin-state.js'
 import {
   createChannel,
-  createSecurity,
   deleteChannel,
-  deleteSecurity,
+  getChannel,
   listChannels,
-  listSecurity,
   updateChannel,
 } from './channel-actions.js'
 import {
@@ -31,6 +29,13 @@ import {
   retryJob,
 } from './job-actions.js'
 import { pingConnection } from './ping-connection.js'
+import {
+  createSecurity,
+  deleteSecurity,
+  getSecurity,
+  listSecurity,
+  updateSecurity,
+} from './security-actions.js'
 import { getService, invokeService, listServices } from './service-actions.js'
 
 type Handler = (ctx: AdminContext, actor: string, req: FastifyRequest) => unknown
@@ -83,6 +88,7 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
 
   route('GET', '/channels', (ctx) => listChannels(ctx))
   route('POST', '/channels', (ctx, actor, req) => createChannel(ctx, actor, req.body), 201)
+  route('GET', '/channels/:id', (ctx, _a, req) => getChannel(ctx, id(req)))
   route('PATCH', '/channels/:id', (ctx, actor, req) => updateChannel(ctx, actor, id(req), req.body))
   route('DELETE', '/channels/:id', (ctx, actor, req) => deleteChannel(ctx, actor, id(req)))
 
@@ -92,6 +98,10 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
     '/security-definitions',
     (ctx, actor, req) => createSecurity(ctx, actor, req.body),
     201,
+  )
+  route('GET', '/security-definitions/:id', (ctx, _a, req) => getSecurity(ctx, id(req)))
+  route('PATCH', '/security-definitions/:id', (ctx, actor, req) =>
+    updateSecurity(ctx, actor, id(req), req.body),
   )
   route('DELETE', '/security-definitions/:id', (ctx, actor, req) =>
     deleteSecurity(ctx, actor, id(req)),

@@ -1,10 +1,13 @@
-// Channels and security definitions, shared by the admin API and the dashboard, each change
-// audited. An API key is shown once, in the answer that created it, and never stored in clear.
+// Channels for the admin API and the dashboard: list (with the security definition's name),
+// create, edit in place (the id stays) and delete, each audited.
 import { z } from 'zod'
-import type { ChannelInfo, SecurityDefinitionInfo } from '../store/index.js'
+import type { ChannelInfo } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { AdminContext } from './admin-context.js'
 
+const count = z.number().int()
+// The edge checks the shape (so a misspelt field is refused, not ignored); the store checks the
+// values and names the field it refuses (INVALID_CHANNEL, 400).
 const channelBody = z
   .object({
     method: z.string().min(1),
@@ -16,8 +19,13 @@ const channelBody = z
       .nullable()
       .optional()
       .transform((v) => v || null),
+    /** null: no rate limit. */
+    rateLimit: z.object({ requests: count, perSeconds: count }).strict().nullable().optional(),
+    timeoutMs: count.nullable().optional(),
+    maxBodyBytes: count.nullable().optional(),
   })
   .strict()
+const changesBody = channelBody.partial()
 
 export interface ChannelView extends ChannelInfo {
   securityDefinitionName: string | null
@@ -33,18 +41,35 @@ export async function listChannels(ctx: AdminContext): Promise<ChannelView[]> {
   }))
 }
 
-async function channelById(ctx: AdminContext, id: string): Promise<ChannelInfo> {
-  const found = (await ctx.store.channels.list()).find((c) => c.id === id)
-  if (!found) throw new ForcebridgeError('CHANNEL_NOT_FOUND', `channel ${id} does not exist`)
+export async function getChannel(ctx: AdminContext, id: string): Promise<ChannelView> {
+  const found = (await listChannels(ctx)).find((c) => c.id === id)
+  if (!found) {
+    throw new ForcebridgeError(
+      'CHANNEL_NOT_FOUND',
+      `channel ${id} does not exist; list them at GET /admin/api/channels`,
+    )
+  }
   return found
 }
 
-async function checkDefinition(ctx: AdminContext, id: string | null): Promise<void> {
-  if (id && !(await ctx.store.security.list()).some((d) => d.id === id)) {
+async function checkDefinition(ctx: AdminContext, id: string | null | undefined): Promise<void> {
+  if (id && !(await ctx.store.security.get(id))) {
     throw new ForcebridgeError(
       'INVALID_CHANNEL',
-      `security definition ${id} does not exist; create it first or choose another`,
+      `invalid channel: securityDefinitionId ${id} does not exist; create it first or choose another`,
     )
+  }
+}
+
+/** What an audit entry says of a channel: its route and settings, nothing secret. */
+function settings(c: ChannelInfo) {
+  return {
+    id: c.id,
+    service: c.service,
+    securityDefinitionId: c.securityDefinitionId,
+    rateLimit: c.rateLimit,
+    timeoutMs: c.timeoutMs,
+    maxBodyBytes: c.maxBodyBytes,
   }
 }
 
@@ -60,107 +85,48 @@ export async function createChannel(
     actor,
     action: 'channel.create',
     target: `${created.method} ${created.path}`,
-    detail: { service: created.service, securityDefinitionId: created.securityDefinitionId },
+    detail: settings(created),
   })
   return created
 }
 
-/**
- * Changes a channel. The store has no update, so this removes and re-adds it (a new id); if the
- * new version is refused, the old one is put back.
- */
+/** Changes a channel in place: fields left out keep their value, `null` clears a limit. */
 export async function updateChannel(
   ctx: AdminContext,
   actor: string,
   id: string,
   raw: unknown,
 ): Promise<ChannelInfo> {
-  const old = await channelById(ctx, id)
-  const body = channelBody.parse({
-    method: old.method,
-    path: old.path,
-    service: old.service,
-    securityDefinitionId: old.securityDefinitionId,
-    ...(raw && typeof raw === 'object' ? raw : {}),
-  })
-  await checkDefinition(ctx, body.securityDefinitionId)
-  await ctx.store.channels.remove(id)
-  let updated: ChannelInfo
-  try {
-    updated = await ctx.store.channels.add(body)
-  } catch (err) {
-    await ctx.store.channels.add(old)
-    throw err
+  const changes = changesBody.parse(raw)
+  // Only what was sent: the transform turns a missing securityDefinitionId into null otherwise.
+  if (!(raw && typeof raw === 'object' && 'securityDefinitionId' in raw)) {
+    delete changes.securityDefinitionId
   }
+  const before = await getChannel(ctx, id)
+  await checkDefinition(ctx, changes.securityDefinitionId)
+  const updated = await ctx.store.channels.update(id, changes)
   await ctx.store.audit.record({
     actor,
     action: 'channel.update',
-    target: `${old.method} ${old.path}`,
+    target: `${before.method} ${before.path}`,
     detail: {
-      method: updated.method,
-      path: updated.path,
-      service: updated.service,
-      id: updated.id,
+      fields: Object.keys(changes).sort(),
+      ...settings(updated),
+      ...(updated.method !== before.method || updated.path !== before.path
+        ? { movedTo: `${updated.method} ${updated.path}` }
+        : {}),
     },
   })
   return updated
 }
 
 export async function deleteChannel(ctx: AdminContext, actor: string, id: string): Promise<void> {
-  const old = await channelById(ctx, id)
+  const old = await getChannel(ctx, id)
   await ctx.store.channels.remove(id)
   await ctx.store.audit.record({
     actor,
     action: 'channel.delete',
     target: `${old.method} ${old.path}`,
-    detail: { service: old.service },
+    detail: { id, service: old.service },
   })
-}
-
-const securityBody = z
-  .object({
-    name: z.string().trim().min(1, 'must not be empty').max(120),
-    kind: z.literal('api_key').default('api_key'),
-    // Blank: a random key is generated.
-    key: z
-      .string()
-      .optional()
-      .transform((k) => k || undefined),
-  })
-  .strict()
-
-export function listSecurity(ctx: AdminContext): Promise<SecurityDefinitionInfo[]> {
-  return ctx.store.security.list()
-}
-
-export async function createSecurity(
-  ctx: AdminContext,
-  actor: string,
-  raw: unknown,
-): Promise<{ definition: SecurityDefinitionInfo; key: string }> {
-  const body = securityBody.parse(raw)
-  const created = await ctx.store.security.createApiKey(body.name, body.key)
-  await ctx.store.audit.record({
-    actor,
-    action: 'security.create',
-    target: created.definition.name,
-    detail: { kind: 'api_key', id: created.definition.id },
-  })
-  return created
-}
-
-export async function deleteSecurity(ctx: AdminContext, actor: string, id: string): Promise<void> {
-  const def = (await ctx.store.security.list()).find((d) => d.id === id)
-  if (!def)
-    throw new ForcebridgeError('SECURITY_NOT_FOUND', `security definition ${id} does not exist`)
-  const users = (await ctx.store.channels.list()).filter((c) => c.securityDefinitionId === id)
-  if (users.length) {
-    throw new ForcebridgeError(
-      'SECURITY_IN_USE',
-      `security definition '${def.name}' protects ${users.map((c) => `${c.method} ${c.path}`).join(', ')}; change or delete those channels first`,
-    )
-  }
-  // SecurityRepository has no remove yet; the row is deleted here by id, nothing else.
-  await ctx.store.db.deleteFrom('security_definitions').where('id', '=', id).execute()
-  await ctx.store.audit.record({ actor, action: 'security.delete', target: def.name })
 }

@@ -1,7 +1,8 @@
 // The admin API over HTTP against a real runtime and the emulator: sign-in, sessions, CSRF,
 // write-only secrets, ping, invoke, channels, audit entries, the bearer token, the rate limit.
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- the JSON answers under test are checked by the assertions */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- the JSON answers under test are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { callApi, type Answer } from './admin-api-client.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
 const API_TOKEN = 'automation-token-0123456789abcdef-xyz'
@@ -9,36 +10,12 @@ let server: AdminServer
 let cookie = ''
 let csrf = ''
 
-interface Answer {
-  status: number
-  body: any
-  headers: Headers
-}
-
-async function call(
+const call = (
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    redirect: 'manual',
-  })
-  const text = await res.text()
-  let parsed: unknown = text
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    // HTML pages stay text.
-  }
-  return { status: res.status, body: parsed, headers: res.headers }
-}
+): Promise<Answer> => callApi(server.url, method, path, body, headers)
 
 /** A call as the signed-in dashboard makes it: the cookie and the CSRF token. */
 const asAdmin = (method: string, path: string, body?: unknown) =>
