@@ -29,10 +29,33 @@ async function call(method, url, body) {
   return data
 }
 
+// A number field: blank is null (no limit), else the number times its unit select, if any.
+function numberValue(form, el) {
+  const text = el.value.trim()
+  if (text === '') return null
+  const unit = el.dataset.scale ? form.elements.namedItem(el.dataset.scale) : null
+  return Number(text) * (unit ? Number(unit.value) : 1)
+}
+
+// 'rateLimit.requests' goes to body.rateLimit.requests; a group whose fields are all blank is
+// sent as null, which clears it.
+function setField(body, name, value) {
+  const dot = name.indexOf('.')
+  if (dot < 0) {
+    body[name] = value
+    return
+  }
+  const group = name.slice(0, dot)
+  if (!body[group]) body[group] = {}
+  body[group][name.slice(dot + 1)] = value
+}
+
 async function formBody(form) {
   const body = {}
+  const groups = new Set()
   for (const el of Array.from(form.elements)) {
-    if (!el.name || el.disabled) continue
+    if (!el.name || el.disabled || el.dataset.unit !== undefined) continue
+    if (el.name.includes('.')) groups.add(el.name.slice(0, el.name.indexOf('.')))
     if (el.dataset.list !== undefined) {
       if (!body[el.name]) body[el.name] = []
       if (el.checked) body[el.name].push(el.value)
@@ -47,9 +70,14 @@ async function formBody(form) {
       } catch (e) {
         throw new Error(el.name + ' is not valid JSON: ' + e.message)
       }
+    } else if (el.dataset.number !== undefined) {
+      setField(body, el.name, numberValue(form, el))
     } else if (el.type !== 'submit' && el.type !== 'button') {
-      body[el.name] = el.value
+      setField(body, el.name, el.value)
     }
+  }
+  for (const group of groups) {
+    if (Object.values(body[group]).every((v) => v === null || v === '')) body[group] = null
   }
   return body
 }
@@ -92,8 +120,13 @@ function show(target, data, kind) {
   target.classList.remove('error')
   if (kind === 'ping') return renderPing(target, data)
   if (kind === 'key') {
-    target.appendChild(el('p', '', 'API key (shown once, copy it now):'))
+    // A definition with no new key to show (Basic, JWT, an edit): the page shows the change.
+    if (!data.key) return location.reload()
+    target.appendChild(el('p', '', 'Saved. The API key, shown this once: copy it now, it cannot be read again.'))
     target.appendChild(el('code', 'secret-once', data.key))
+    const done = el('a', '', 'Done, I copied it')
+    done.href = location.pathname + location.search
+    target.appendChild(done)
     return
   }
   const value = kind === 'invoke' ? data.output : data
@@ -106,6 +139,16 @@ function showError(target, err) {
   target.hidden = false
   target.classList.add('error')
   target.appendChild(el('p', '', err.message + (err.retryAfter ? ' (retry after ' + err.retryAfter + ' s)' : '')))
+}
+
+// Fetches a panel's server-rendered HTML again (its data-src), e.g. the usage after a ping.
+async function refresh(panel) {
+  if (!panel || !panel.dataset.src) return
+  const res = await fetch(panel.dataset.src, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+  if (!res.ok) throw new Error('could not refresh the panel: HTTP ' + res.status)
+  const fresh = document.createElement('template')
+  fresh.innerHTML = await res.text()
+  panel.replaceChildren(fresh.content)
 }
 
 async function act(source, body) {
@@ -126,6 +169,7 @@ async function act(source, body) {
     } else if (target) {
       show(target, data, source.dataset.render)
     }
+    if (source.dataset.refresh) await refresh(document.querySelector(source.dataset.refresh))
   } catch (err) {
     if (target) showError(target, err)
   } finally {
@@ -146,20 +190,24 @@ document.addEventListener('click', (event) => {
   act(button, () => Promise.resolve(button.dataset.body ? JSON.parse(button.dataset.body) : {}))
 })
 
-// Shows the fields of the chosen auth flow only; hidden ones are disabled so they are not sent.
-function syncFlow(select) {
-  const flow = select.value
-  for (const field of document.querySelectorAll('[data-flows]')) {
-    const on = field.dataset.flows.split(' ').includes(flow)
-    field.hidden = !on
-    for (const input of field.querySelectorAll('input, textarea')) input.disabled = !on
+// Shows a [data-show] block only while its form's fields hold the values it names
+// ("authFlow:password|jwt_bearer", "kind:jwt algorithm:HS256"); hidden inputs are disabled so
+// they are not sent.
+function syncShown(form) {
+  for (const block of form.querySelectorAll('[data-show]')) {
+    const on = block.dataset.show.split(' ').every((condition) => {
+      const [name, values] = condition.split(':')
+      const control = form.elements.namedItem(name)
+      return Boolean(control) && values.split('|').includes(control.value)
+    })
+    block.hidden = !on
+    for (const input of block.querySelectorAll('input, textarea, select')) input.disabled = !on
   }
 }
 document.addEventListener('change', (event) => {
-  if (event.target.name === 'authFlow') syncFlow(event.target)
+  if (event.target.form) syncShown(event.target.form)
 })
 document.addEventListener('DOMContentLoaded', () => {
-  const select = document.querySelector('select[name="authFlow"]')
-  if (select) syncFlow(select)
+  for (const form of document.querySelectorAll('form')) syncShown(form)
 })
 `

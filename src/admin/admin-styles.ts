@@ -56,7 +56,11 @@ pre { background: #f0f3f6; padding: .6rem; border-radius: 4px; overflow-x: auto;
 .badge.on, .badge.succeeded { color: var(--ok); border-color: var(--ok); }
 .badge.off, .badge.dead { color: var(--bad); border-color: var(--bad); }
 svg.gauge, svg.chart { display: block; max-width: 100%; height: auto; }
-.secret-once { display: block; padding: .4rem; background: #fff7d6; word-break: break-all; }
+.secret-once { display: block; padding: .4rem; background: #fff7d6; word-break: break-all; user-select: all; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .75rem .75rem; margin: 0;
+  display: grid; gap: .75rem; min-width: 0; }
+legend { font-weight: 600; font-size: .9rem; padding: 0 .25rem; }
+.row { display: grid; grid-template-columns: 1fr 1fr; gap: .75rem; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 @media (max-width: 700px) {
   main { padding: .6rem; }

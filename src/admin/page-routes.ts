@@ -2,13 +2,14 @@
 // as the API; every change on a page is a fetch to the admin API (admin-script.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { ForcebridgeError, hasCode } from '../util/index.js'
+import { hasCode } from '../util/index.js'
 import { sessionOf } from './admin-auth.js'
 import type { AdminState } from './admin-state.js'
 import { ADMIN_SCRIPT } from './admin-script.js'
 import { ADMIN_STYLES } from './admin-styles.js'
-import { listChannels } from './channel-actions.js'
-import { connectionDetail, connectionForm, connectionList } from './connection-pages.js'
+import { getChannel, listChannels } from './channel-actions.js'
+import { channelForm, channelPage } from './channel-pages.js'
+import { connectionDetail, connectionForm, connectionList, usagePanel } from './connection-pages.js'
 import { getConnection, listConnections } from './connection-actions.js'
 import type { Html } from './html.js'
 import { getJob, listJobs, listSchedules } from './job-actions.js'
@@ -22,7 +23,9 @@ import {
 } from './job-pages.js'
 import { layout } from './layout.js'
 import { getService, listServices } from './service-actions.js'
-import { channelForm, channelPage, serviceDetail, serviceList } from './service-pages.js'
+import { getSecurity } from './security-actions.js'
+import { securityEdit } from './security-pages.js'
+import { serviceDetail, serviceList } from './service-pages.js'
 import type { AdminSession } from './session-store.js'
 
 // The pages load only their own CSS and script, so everything else is refused; no inline
@@ -119,6 +122,14 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     const c = await getConnection(ctx, nameParam.parse(req.params).name)
     return { title: c.name, nav: 'connections', body: connectionDetail(c) }
   })
+  // The usage panel alone, fetched again by the page after a Ping (admin-script.ts, refresh).
+  app.get('/connections/:name/usage-panel', async (req, reply) => {
+    if (!sessionOf(req, state.sessions)) {
+      return secure(reply).code(401).type('text/html; charset=utf-8').send('sign in first')
+    }
+    const c = await getConnection(ctx, nameParam.parse(req.params).name)
+    return secure(reply).type('text/html; charset=utf-8').send(usagePanel(c).text)
+  })
   page('/connections/:name/edit', async (req) => {
     const c = await getConnection(ctx, nameParam.parse(req.params).name)
     return { title: `Edit ${c.name}`, nav: 'connections', body: connectionForm(c) }
@@ -139,14 +150,17 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     body: channelPage(await listChannels(ctx), await ctx.store.security.list(), serviceNames()),
   }))
   page('/channels/:id/edit', async (req) => {
-    const { id } = idParam.parse(req.params)
-    const channel = (await listChannels(ctx)).find((c) => c.id === id)
-    if (!channel) throw new ForcebridgeError('CHANNEL_NOT_FOUND', `channel ${id} does not exist`)
+    const channel = await getChannel(ctx, idParam.parse(req.params).id)
     return {
       title: `Edit ${channel.method} ${channel.path}`,
       nav: 'channels',
       body: channelForm(await ctx.store.security.list(), serviceNames(), channel),
     }
+  })
+
+  page('/security-definitions/:id/edit', async (req) => {
+    const def = await getSecurity(ctx, idParam.parse(req.params).id)
+    return { title: `Edit ${def.name}`, nav: 'channels', body: securityEdit(def) }
   })
 
   page('/jobs', async (req) => {

@@ -2,11 +2,10 @@
 // and the emulator: sign-in, a connection named in Korean created, pinged, edited without its
 // secrets and pinged again, the campaign service invoked, a job failed by fault injection and
 // retried, each page screenshotted, a phone-width check, and no console errors.
-import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createKyselyJobQueue,
@@ -20,9 +19,9 @@ import {
   schedulerMigrations,
   type Scheduler,
 } from '../../src/runtime/scheduler/index.js'
+import { openBrowserPage, overflowOf } from './browser-fixture.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
-const shots = resolve(import.meta.dirname, '../../test-results/dashboard')
 const NAME = '한국 연결'
 let server: AdminServer
 let browser: Browser
@@ -31,7 +30,8 @@ let queueDb: Kysely<unknown>
 let queue: JobQueue
 let worker: Worker
 let scheduler: Scheduler
-const consoleErrors: string[] = []
+let consoleErrors: string[] = []
+let shot: (name: string) => Promise<void>
 
 async function openQueue(file: string): Promise<void> {
   queueDb = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) })
@@ -47,10 +47,7 @@ async function openQueue(file: string): Promise<void> {
   scheduler = createScheduler({ db: queueDb, enqueue: (request) => queue.enqueue(request) })
 }
 
-const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
-
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
   const home = join(
     (await import('node:os')).tmpdir(),
     `fb-admin-queue-${process.pid}-${Date.now()}.db`,
@@ -69,18 +66,7 @@ beforeAll(async () => {
     loginUrl: server.emulator.url,
     ...EMULATOR_CREDENTIALS,
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  // Shorter than the test's own timeout, so a missing element names itself.
-  page.setDefaultTimeout(10_000)
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text())
-  })
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-  page.on('dialog', (d) => void d.accept())
+  ;({ browser, page, consoleErrors, shot } = await openBrowserPage())
 }, 60_000)
 
 afterAll(async () => {
@@ -217,7 +203,8 @@ describe('dashboard in Chromium', () => {
   it('creates an API key and a channel, and shows schedules and the audit log', async () => {
     await page.goto(`${server.url}/admin/channels`)
     await page.fill('form[data-render=key] input[name=name]', '열쇠 κλειδί')
-    await page.click('button:has-text("Create API key")')
+    // API key is the form's first kind.
+    await page.click('button:has-text("Create definition")')
     expect(await page.locator('.secret-once').textContent()).toMatch(/^fb_/)
     await page.reload()
     await page.fill('form[data-then=reload] input[name=path]', '/api/campaigns')
@@ -264,10 +251,7 @@ describe('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 })
     for (const path of ['connections', 'services/campaign.create', 'jobs', 'audit']) {
       await page.goto(`${server.url}/admin/${path}`)
-      // A string, evaluated in the page: the test's own types have no DOM.
-      const overflow = await page.evaluate<number>(
-        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-      )
+      const overflow = await overflowOf(page)
       expect(overflow, path).toBeLessThanOrEqual(0)
     }
     await page.goto(`${server.url}/admin/connections`)
