@@ -1,16 +1,10 @@
 // `forcebridge invoke <service> --input '<json>'`: runs one service in this process, with the
 // connections from the store, and prints its result as JSON.
 import type { Command } from 'commander'
-import { join, resolve } from 'node:path'
-import {
-  ConnectionClients,
-  Invoker,
-  linkPublicEntry,
-  loadServices,
-  ServiceRegistry,
-} from '../runtime/index.js'
+import { ConnectionClients, Invoker, ServiceSettings } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
+import { loadCliServices } from './cli-services.js'
 
 function parseInput(text: string): unknown {
   try {
@@ -33,20 +27,13 @@ export function invokeCommand(program: Command): void {
     .action(async (name: string, flags: { input: string; services?: string[] }) => {
       const input = parseInput(flags.input)
       await withStore(async ({ config, store, log }) => {
-        linkPublicEntry(config.home)
-        const registry = new ServiceRegistry()
-        const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
-        const report = await loadServices(folders, registry)
-        if (!registry.get(name)) {
-          const broken = report.failed.map((f) => `${f.file}: ${f.error.message}`).join('; ')
-          throw new ForcebridgeError(
-            'SERVICE_NOT_FOUND',
-            `service '${name}' is not in ${folders.join(', ')}${broken ? ` (files that failed to load: ${broken})` : ''}`,
-          )
-        }
+        const services = await loadCliServices(config, flags.services)
+        services.require(name)
         const clients = new ConnectionClients(store.connections, log)
+        const settings = new ServiceSettings(store.settings, () => store.revision())
         try {
-          const result = await new Invoker(registry, clients, log).invoke(name, input)
+          const invoker = new Invoker(services.registry, clients, log, undefined, settings)
+          const result = await invoker.invoke(name, input)
           console.log(JSON.stringify(result ?? null, null, 2))
         } finally {
           await clients.close()

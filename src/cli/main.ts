@@ -9,6 +9,7 @@ import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
 import { serverCommands } from './server-command.js'
+import { serviceCommand } from './service-command.js'
 
 export function buildProgram(): Command {
   const program = new Command('forcebridge')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   queryCommand(program)
   bulkCommand(program)
   invokeCommand(program)
+  serviceCommand(program)
   deployCommand(program)
   jobsCommand(program)
   scheduleCommand(program)

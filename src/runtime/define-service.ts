@@ -9,7 +9,7 @@ import type { SalesforceClient } from '../salesforce/index.js'
 export const SERVICE_BRAND = Symbol.for('forcebridge.service')
 
 /** What `handle` receives for one invocation. */
-export interface ServiceContext<I> {
+export interface ServiceContext<I, S = Record<string, unknown>> {
   /** The validated input. */
   input: I
   /** The client of a named connection; a missing or inactive connection throws at once. */
@@ -31,27 +31,44 @@ export interface ServiceContext<I> {
   signal: AbortSignal
   /** Identifies this invocation in logs and error answers. */
   correlationId: string
+  /**
+   * The service's own settings, set by an operator (`forcebridge service settings`), parsed by
+   * the service's `settings` schema; {} when it declares none and none were set.
+   */
+  settings: S
 }
 
-export interface ServiceOptions<In extends z.ZodType, Out extends z.ZodType> {
+export interface ServiceOptions<
+  In extends z.ZodType,
+  Out extends z.ZodType,
+  Set extends z.ZodType = z.ZodType<Record<string, unknown>>,
+> {
   /** Unique name, e.g. `campaign.create`. */
   name: string
+  /** One line on what it does (the OpenAPI document and the dashboard show it). */
+  description?: string
   input: In
   output?: Out
+  /**
+   * The operator-set values it needs, as a zod object; mark secret fields with
+   * `.meta({ secret: true })` so they are never shown. Checked before every invocation.
+   */
+  settings?: Set
   /** Aborts `signal` after this many milliseconds. Default 30 000. */
   timeoutMs?: number
-  handle(ctx: ServiceContext<z.output<In>>): Promise<z.input<Out>> | z.input<Out>
+  handle(ctx: ServiceContext<z.output<In>, z.output<Set>>): Promise<z.input<Out>> | z.input<Out>
 }
 
 export interface Service<
   In extends z.ZodType = z.ZodType,
   Out extends z.ZodType = z.ZodType,
-> extends ServiceOptions<In, Out> {
+  Set extends z.ZodType = z.ZodType,
+> extends ServiceOptions<In, Out, Set> {
   readonly [SERVICE_BRAND]: true
 }
 
 /** Any service, whatever its schemas. */
-export type AnyService = Service<z.ZodType, z.ZodType>
+export type AnyService = Service<z.ZodType, z.ZodType, z.ZodType>
 
 /**
  * Declares a service.
@@ -63,9 +80,11 @@ export type AnyService = Service<z.ZodType, z.ZodType>
  *   async handle({ input, salesforce }) { ... },
  * })
  */
-export function defineService<In extends z.ZodType, Out extends z.ZodType = z.ZodUnknown>(
-  options: ServiceOptions<In, Out>,
-): Service<In, Out> {
+export function defineService<
+  In extends z.ZodType,
+  Out extends z.ZodType = z.ZodUnknown,
+  Set extends z.ZodType = z.ZodType<Record<string, unknown>>,
+>(options: ServiceOptions<In, Out, Set>): Service<In, Out, Set> {
   if (!/^[A-Za-z][\w.-]*$/.test(options.name ?? '')) {
     throw new ForcebridgeError(
       'INVALID_SERVICE',

@@ -8,6 +8,7 @@ import { ForcebridgeError } from '../util/index.js'
 import type { ConnectionClients } from './connection-clients.js'
 import type { ServiceContext } from './define-service.js'
 import type { ServiceRegistry } from './service-registry.js'
+import type { ServiceSettings } from './service-settings.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -40,6 +41,11 @@ export interface InvokeOptions {
   signal?: AbortSignal
   log?: Logger
   /**
+   * Time budget of this invocation in ms, e.g. a channel's timeoutMs; overrides the service's
+   * own (default 30 s). Past it the service's signal aborts and the call fails SERVICE_TIMEOUT.
+   */
+  timeoutMs?: number
+  /**
    * Journal of the Bulk calls made by this invocation (and the services it invokes), for an
    * invocation that is run again after a crash (an async job): a re-run resumes those calls
    * instead of starting them again. Default: none (or the caller's, for a nested invoke).
@@ -62,17 +68,21 @@ export class Invoker {
   readonly #clients: ConnectionClients
   readonly #log: Logger
   readonly #enqueue: Enqueue | undefined
+  readonly #settings: ServiceSettings | undefined
 
   constructor(
     registry: ServiceRegistry,
     clients: ConnectionClients,
     log: Logger,
     enqueue?: Enqueue,
+    /** Where each service's own settings come from; without it `ctx.settings` is {}. */
+    settings?: ServiceSettings,
   ) {
     this.#registry = registry
     this.#clients = clients
     this.#log = log
     this.#enqueue = enqueue
+    this.#settings = settings
   }
 
   /** Queues `name` to run later through the durable queue; the input is checked now. */
@@ -122,7 +132,7 @@ export class Invoker {
 
     const correlationId = options.correlationId ?? randomUUID()
     const log = (options.log ?? this.#log).child({ correlationId, service: name })
-    const timeoutMs = service.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const timeoutMs = options.timeoutMs ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const controller = new AbortController()
     const timer = setTimeout(
       () =>
@@ -138,6 +148,7 @@ export class Invoker {
     options.signal?.addEventListener('abort', onCallerAbort, { once: true })
     try {
       await this.#clients.refresh()
+      const settings = this.#settings ? await this.#settings.forInvocation(service) : {}
       const ctx: ServiceContext<unknown> = {
         input: parsed.data,
         salesforce: (connection) => this.#clients.get(connection),
@@ -152,6 +163,7 @@ export class Invoker {
         log,
         signal: controller.signal,
         correlationId,
+        settings,
       }
       const handle = () => Promise.resolve(service.handle(ctx))
       const journal = options.bulkJournal
