@@ -103,6 +103,7 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     log,
     serviceFolders: folders,
     async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
+    openapi: config.openapi,
   })
   closers.push(() => runtime.close())
   // The admin API and dashboard at /admin, over the same store and runtime.
