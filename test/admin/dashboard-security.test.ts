@@ -1,7 +1,7 @@
 // Security definitions, channel limits and the usage panel in Chromium (playwright-core, Debian's
 // /usr/bin/chromium) against a real server and the emulator: a Basic definition named in Greek
-// created and edited with its password left blank, a channel created
-// and its rate limit edited in place, a ping that refreshes the usage panel without a reload,
+// created and edited with its password left blank, an API key shown once and rotated, a channel
+// created and its rate limit edited in place, a ping that refreshes the usage panel without a reload,
 // screenshots of each page, a phone-width check, and no console errors.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -92,6 +92,27 @@ describe('security definitions and channels in Chromium', () => {
     const def = await server.store.security.find(DEF)
     expect(def).toMatchObject({ kind: 'basic', username: 'gate2' })
     expect(await server.store.security.verifyBasic(def?.id ?? '', 'gate2', PASSWORD)).toBe(true)
+  })
+
+  it('creates an API key, shows it once, and rotates it from its edit page', async () => {
+    await page.goto(`${server.url}/admin/channels`)
+    const form = page.locator('form[data-render=key]')
+    await form.locator('input[name=name]').fill('열쇠 κλειδί')
+    await form.locator('button[type=submit]').click()
+    const first = (await page.locator('.secret-once').textContent()) ?? ''
+    expect(first).toMatch(/^fb_/)
+    await Promise.all([page.waitForEvent('load'), page.click('a:has-text("Done, I copied it")')])
+    expect(await page.locator('main').textContent()).not.toContain(first)
+    await page.locator('tr', { hasText: '열쇠 κλειδί' }).locator('a:has-text("Edit")').click()
+    await page.waitForURL(/\/edit$/)
+    await page.click('button:has-text("Rotate key")')
+    const rotated = (await page.locator('#rotate-result .secret-once').textContent()) ?? ''
+    expect(rotated).toMatch(/^fb_/)
+    expect(rotated).not.toBe(first)
+    await shot('security-rotated')
+    const id = (await server.store.security.find('열쇠 κλειδί'))?.id ?? ''
+    expect(await server.store.security.verifyApiKey(id, rotated)).toBe(true)
+    expect(await server.store.security.verifyApiKey(id, first)).toBe(false)
   })
 
   it('creates a channel with a rate limit, then edits the limit in place', async () => {
