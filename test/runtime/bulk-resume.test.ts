@@ -1,0 +1,169 @@
+// The server as a child process runs an async job that inserts 2,400 Accounts through Bulk; it
+// is killed with SIGKILL once the job's upload is closed and tracked in the store, then
+// restarted: the re-run resumes the same Salesforce job instead of loading the rows again.
+// Inserts are not idempotent, so any repeated row would show up as a second Account.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import {
+  createLogger,
+  openAsyncInvocations,
+  type AsyncInvocations,
+} from '../../src/runtime/index.js'
+import { createClient, type JobInfo, type RecordResult } from '../../src/salesforce/index.js'
+import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { addDemoConnection } from './fixtures/invoice-services.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const COUNT = 2400
+const dir = mkdtempSync(join(tmpdir(), 'fb-bulk-resume-'))
+const home = join(dir, 'home')
+let emulator: EmulatorHandle
+let store: Store
+let jobs: AsyncInvocations
+let child: ChildProcess | undefined
+
+function startServer(): ChildProcess {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'forcebridge.js'), 'start'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      FORCEBRIDGE_HOME: home,
+      FORCEBRIDGE_PORT: '0',
+      FORCEBRIDGE_LOG_LEVEL: 'error',
+      FORCEBRIDGE_JOB_LEASE_MS: '1500',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  proc.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`))
+  return proc
+}
+
+async function killHard(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGKILL')
+  await exited
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    if (child?.exitCode !== null) throw new Error(`the server exited while waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, org: join(ROOT, 'examples', 'demo-org.yaml') })
+  store = await openStore({ home })
+  await addDemoConnection(store, 'crm', emulator.url)
+  mkdirSync(join(home, 'services'), { recursive: true })
+  // Every 250th Account has no Name (required): those rows fail, the rest are created.
+  writeFileSync(
+    join(home, 'services', 'accounts-load.ts'),
+    `import { defineService, z } from 'forcebridge'
+export default defineService({
+  name: 'accounts.load',
+  input: z.object({ prefix: z.string(), count: z.number().int() }),
+  timeoutMs: 120_000,
+  handle: ({ input, salesforce }) => {
+    const records = Array.from({ length: input.count }, (_, i) => ({
+      Name: i % 250 === 7 ? '' : input.prefix + '-' + i,
+      AccountNumber: input.prefix + '#' + i,
+    }))
+    return salesforce('crm').sobject('Account').insertMany(records, {
+      poll: { initialDelayMs: 200, maxDelayMs: 500 },
+    })
+  },
+})`,
+  )
+  jobs = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+    concurrency: 0,
+    scheduler: false,
+  })
+}, 60_000)
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) await killHard(child)
+  await store?.close()
+  await emulator?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('bulk jobs of async invocations across a restart', () => {
+  it('resumes the tracked ingest job after SIGKILL: one job, every row once, one result per row', async () => {
+    // Each data API call takes 600 ms, so the job's status checks and result reads take a
+    // couple of seconds after the upload is closed: the kill lands in that window.
+    emulator.faults.set({ latencyMs: 600 })
+    const { id } = await jobs.queue.enqueue({
+      service: 'accounts.load',
+      input: { prefix: 'R', count: COUNT },
+    })
+
+    child = startServer()
+    await waitFor(async () => {
+      const [tracked] = await jobs.bulkJobs.list({ invocationId: id })
+      return tracked !== undefined && tracked.state !== 'Open'
+    }, 'the bulk job to be tracked as closed')
+    await killHard(child)
+    const [atKill] = await jobs.bulkJobs.list({ invocationId: id })
+    expect((await jobs.queue.get(id))?.state).toBe('running')
+
+    child = startServer()
+    await waitFor(async () => (await jobs.queue.get(id))?.state === 'succeeded', 'the job')
+    await killHard(child)
+    emulator.faults.clear()
+
+    const job = await jobs.queue.get(id)
+    expect(job?.attempts).toBe(2)
+    expect(job?.attemptHistory[0]?.outcome).toBe('lease-expired')
+
+    // Exactly one ingest job on the emulator, the one tracked before the kill.
+    const client = createClient({
+      loginUrl: emulator.url,
+      auth: { flow: 'password', ...DEMO_CREDENTIALS },
+    })
+    try {
+      const ingestJobs = (await client.get<{ records: JobInfo[] }>('jobs/ingest')).records
+      expect(ingestJobs.map((j) => j.id)).toEqual(atKill?.jobIds)
+      expect(ingestJobs[0]).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: COUNT })
+    } finally {
+      await client.close()
+    }
+    const [tracked] = await jobs.bulkJobs.list({ invocationId: id })
+    expect(tracked).toMatchObject({
+      key: `${id}#1`,
+      state: 'JobComplete',
+      recordsProcessed: COUNT,
+      recordsFailed: 10,
+    })
+
+    // Every good row exists once; each result sits at its input row's index.
+    const byId = new Map<string, string>()
+    const copies = new Map<string, number>()
+    for (const row of emulator.org.rows('Account')) {
+      const n = String(row.AccountNumber)
+      if (row.IsDeleted || !n.startsWith('R#')) continue
+      byId.set(String(row.Id), n)
+      copies.set(n, (copies.get(n) ?? 0) + 1)
+    }
+    expect(copies.size).toBe(COUNT - 10)
+    expect([...copies.values()].every((c) => c === 1)).toBe(true)
+    const results = job?.output as RecordResult[]
+    expect(results).toHaveLength(COUNT)
+    results.forEach((r, i) => {
+      if (i % 250 === 7) {
+        expect(r.success).toBe(false)
+        expect(r.errors[0]?.code).toBe('REQUIRED_FIELD_MISSING')
+      } else {
+        expect(r.success).toBe(true)
+        expect(byId.get(r.id as string)).toBe(`R#${i}`)
+      }
+    })
+  }, 180_000)
+})
