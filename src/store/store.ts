@@ -36,8 +36,8 @@ export interface Store {
   readonly adminUsers: AdminUserRepository
   readonly audit: AuditRepository
   /**
-   * A token that changes whenever connections, channels or security definitions may have
-   * changed (in this process or another one sharing the file): cache what you read under it.
+   * A token that changes whenever connections, channels, security definitions or settings may
+   * have changed (in this process or another one sharing the file): cache what you read under it.
    */
   revision(): string
   close(): Promise<void>
@@ -75,16 +75,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       { cause: error },
     )
   }
-  const revision = new StoreRevision(
-    () => sqlite.pragma('data_version', { simple: true }) as number,
-  )
+  // Prepared once: the hot paths ask for the revision on every request (~0.3 µs, not ~6 µs).
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
+  const revision = new StoreRevision(() => dataVersion.get() as number)
   return {
     home,
     db,
     connections: new ConnectionRepository(db, box, revision),
     channels: new ChannelRepository(db, revision),
     security: new SecurityRepository(db, box, revision),
-    settings: new SettingRepository(db, box),
+    settings: new SettingRepository(db, box, revision),
     adminUsers: new AdminUserRepository(db),
     audit: new AuditRepository(db),
     revision: () => revision.current(),
