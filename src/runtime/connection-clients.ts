@@ -29,7 +29,14 @@ export interface ConnectionClientsOptions {
    * Also keeps a rotated refresh token: the connection's stored one is replaced at once.
    */
   settings?: SettingRepository
+  /**
+   * The store's revision (`store.revision()`): refresh() skips reading the connections while it
+   * has not moved. Left out, every refresh() reads them.
+   */
+  revision?: () => string
 }
+
+const UNCHANGED = Promise.resolve()
 
 export class ConnectionClients {
   readonly #repo: ConnectionRepository
@@ -37,6 +44,8 @@ export class ConnectionClients {
   readonly #options: ConnectionClientsOptions
   #entries = new Map<string, Entry>()
   #refreshing: Promise<void> | undefined
+  /** The revision the entries were read at. */
+  #loadedRevision: string | undefined
 
   constructor(repo: ConnectionRepository, log: Logger, options: ConnectionClientsOptions = {}) {
     this.#repo = repo
@@ -49,15 +58,18 @@ export class ConnectionClients {
    * so their token). Clients log in lazily, on their first call.
    */
   refresh(): Promise<void> {
+    const revision = this.#options.revision?.()
+    if (revision !== undefined && revision === this.#loadedRevision) return UNCHANGED
     // Single flight: concurrent invocations share one refresh, so a burst of calls on a new
     // or changed connection builds one client and so costs one login, not one each.
-    this.#refreshing ??= this.#reload().finally(() => {
+    this.#refreshing ??= this.#reload(revision).finally(() => {
       this.#refreshing = undefined
     })
     return this.#refreshing
   }
 
-  async #reload(): Promise<void> {
+  async #reload(revision: string | undefined): Promise<void> {
+    // The revision is taken before reading, so a change made during the read is seen next time.
     const next = new Map<string, Entry>()
     for (const info of await this.#repo.list()) {
       const old = this.#entries.get(info.name)
@@ -87,6 +99,7 @@ export class ConnectionClients {
       }
     }
     this.#entries = next
+    this.#loadedRevision = revision
   }
 
   /** The client of `name`; fails at once, without waiting, when it is missing or inactive. */
@@ -115,6 +128,7 @@ export class ConnectionClients {
   }
 
   async close(): Promise<void> {
+    this.#loadedRevision = undefined
     await Promise.all(
       [...this.#entries.values()].flatMap((e) => (e.client ? [e.client.close()] : [])),
     )

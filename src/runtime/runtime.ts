@@ -73,6 +73,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
     onClient: (connection, client) => metrics.observeClient(connection, client),
     settings: store.settings,
+    revision: () => store.revision(),
   })
   const jobs = await openAsyncInvocations(store.db, log, {
     ...options.async,
