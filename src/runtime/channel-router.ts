@@ -1,5 +1,6 @@
 // Matches a request's method and path against the stored channels. Kept apart from Fastify's
 // router so channels can change while the server runs (they live in the store, not in code).
+// Built once per store revision: fixed paths are one map lookup, parameterised ones a short scan.
 import type { ChannelInfo } from '../store/index.js'
 
 export interface ChannelMatch {
@@ -7,36 +8,86 @@ export interface ChannelMatch {
   params: Record<string, string>
 }
 
-/** Finds the channel for `method` and `path` (`:name` segments capture one segment each). */
+interface Pattern {
+  channel: ChannelInfo
+  segments: string[]
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+/**
+ * The channels of one store revision, ready to match. A fixed path wins over a parameterised one
+ * (`/orders/today` before `/orders/:id`); among parameterised ones the store's order decides.
+ */
+export class ChannelRouter {
+  /** `METHOD /path` (trailing slashes dropped) → the channel with that fixed path. */
+  readonly #fixed = new Map<string, ChannelInfo>()
+  /** Per method, the channels whose path has `:name` segments. */
+  readonly #patterns = new Map<string, Pattern[]>()
+
+  constructor(channels: ChannelInfo[]) {
+    for (const channel of channels) {
+      const segments = split(channel.path)
+      if (!segments.some((s) => s.startsWith(':'))) {
+        const key = `${channel.method} /${segments.join('/')}`
+        if (!this.#fixed.has(key)) this.#fixed.set(key, channel)
+        continue
+      }
+      const list = this.#patterns.get(channel.method) ?? []
+      list.push({ channel, segments })
+      this.#patterns.set(channel.method, list)
+    }
+  }
+
+  /** The channel for `method` and `path` (`:name` segments capture one segment each). */
+  match(method: string, path: string): ChannelMatch | undefined {
+    const trimmed = trimSlashes(path)
+    const fixed = this.#fixed.get(`${method} ${trimmed || '/'}`)
+    if (fixed) return { channel: fixed, params: NO_PARAMS }
+    const patterns = this.#patterns.get(method)
+    if (!patterns) return undefined
+    const parts = trimmed.split('/').slice(1)
+    for (const { channel, segments } of patterns) {
+      if (segments.length !== parts.length) continue
+      const params = capture(segments, parts)
+      if (params) return { channel, params }
+    }
+    return undefined
+  }
+}
+
+/** Finds the channel for `method` and `path` in `channels` (builds a router for one lookup). */
 export function matchChannel(
   channels: ChannelInfo[],
   method: string,
   path: string,
 ): ChannelMatch | undefined {
-  const parts = split(path)
-  for (const channel of channels) {
-    if (channel.method !== method) continue
-    const pattern = split(channel.path)
-    if (pattern.length !== parts.length) continue
-    const params: Record<string, string> = {}
-    let ok = true
-    for (const [i, seg] of pattern.entries()) {
-      const actual = parts[i] ?? ''
-      if (seg.startsWith(':')) {
-        if (!actual) ok = false
-        else params[seg.slice(1)] = safeDecode(actual)
-      } else if (seg !== actual) {
-        ok = false
-      }
-      if (!ok) break
+  return new ChannelRouter(channels).match(method, path)
+}
+
+function capture(segments: string[], parts: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {}
+  for (const [i, seg] of segments.entries()) {
+    const actual = parts[i] ?? ''
+    if (seg.startsWith(':')) {
+      if (!actual) return undefined
+      params[seg.slice(1)] = safeDecode(actual)
+    } else if (seg !== actual) {
+      return undefined
     }
-    if (ok) return { channel, params }
   }
-  return undefined
+  return params
+}
+
+function trimSlashes(path: string): string {
+  // '/' and '' both mean the root; '/a/b///' means '/a/b'.
+  let end = path.length
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--
+  return end === path.length ? path : path.slice(0, end)
 }
 
 function split(path: string): string[] {
-  return path.replace(/\/+$/, '').split('/').slice(1)
+  return trimSlashes(path).split('/').slice(1)
 }
 
 function safeDecode(s: string): string {

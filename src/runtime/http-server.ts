@@ -1,16 +1,35 @@
-// The services' HTTP server (Fastify): REST channels from the store, API key security,
-// input validation, and one mapping from failures to answers:
-//   400 bad input (with the issues) · 401 bad or missing key (no detail) · 404 no channel ·
-//   502 Salesforce refused (its errorCode) or login failed · 503 connection missing/inactive
-//   or service not loaded · 504 timeout · 500 a bug (only the correlation id).
+// The services' HTTP server (Fastify): REST channels from the store, their security, limits
+// and input validation, and one mapping from failures to answers:
+//   400 bad input (with the issues) · 401 bad or missing credentials (no detail) · 404 no channel
+//   · 413 body over the channel's limit · 429 over the channel's rate (Retry-After) ·
+//   502 Salesforce refused (its errorCode) or login failed · 503 connection missing/inactive,
+//   service not loaded, keys to check a token unreachable, or the server shutting down ·
+//   504 the channel's (or service's) timeout · 500 a bug (only the correlation id).
+// Channels and security checkers are cached per store revision (channel-table.ts), so a request
+// reads nothing from the store. close() drains: see ChannelDrain.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify'
 import type { Logger } from 'pino'
 import { LoginError, SalesforceApiError, SalesforceError } from '../salesforce/index.js'
 import type { Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
-import { matchChannel } from './channel-router.js'
+import {
+  declaredTooLarge,
+  DEFAULT_MAX_BODY_BYTES,
+  limitBody,
+  MAX_CHANNEL_BODY_BYTES,
+} from './channel-body-limit.js'
+import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
+import { ChannelRateLimiter } from './channel-rate-limiter.js'
+import { lazyChildLoggerFactory } from './channel-request-logger.js'
+import type { ChannelMatch } from './channel-router.js'
+import { ChannelTable } from './channel-table.js'
 import { setRouteLabel } from './metrics/index.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
 
@@ -18,8 +37,13 @@ export interface HttpServerOptions {
   store: Store
   invoker: Invoker
   log: Logger
-  /** Largest request body in bytes. Default 1 MiB. */
+  /** Largest request body of a channel without its own maxBodyBytes, and of other routes. Default 1 MiB. */
   bodyLimit?: number
+  /**
+   * On close(), how long running invocations may take to finish before they are aborted; new
+   * requests get 503 meanwhile. Default 30 s (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
+   */
+  drainTimeoutMs?: number
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -27,15 +51,32 @@ const CORRELATION_HEADER = 'x-correlation-id'
 /** The Fastify instance, typed with the runtime's pino logger. */
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
 
+/** What the channel route's hooks found out about a request, for its handler. */
+interface ChannelCall {
+  match: ChannelMatch
+  bodyLimit: number
+}
+
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { store, invoker } = options
+  const defaultBodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_BYTES
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
+  const limiter = new ChannelRateLimiter()
+  const table = new ChannelTable(store, {
+    onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
+  })
+  const drain = new ChannelDrain()
+  const calls = new WeakMap<FastifyRequest, ChannelCall>()
   const app = Fastify({
     loggerInstance: options.log,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // close() ends every open connection, keep-alive ones included: a caller's pool can hold
-    // a socket open indefinitely and stall shutdown. Draining running invocations first is
-    // issue 5's graceful shutdown.
+    bodyLimit: defaultBodyLimit,
+    // Once the drain is over, close() ends every connection still open, keep-alive ones
+    // included: a caller's pool can hold an idle socket open indefinitely and stall shutdown.
     forceCloseConnections: true,
+    // Two info lines per request cost more than the rest of a fast call; failures are logged
+    // where they are handled, and /metrics counts every request.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER]
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID()
@@ -44,7 +85,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Correlation-Id', req.id)
+    // While draining, a kept-alive socket is closed after its answer instead of waiting for
+    // another request (Fastify answers those with 503 and Connection: close).
+    if (drain.draining) reply.header('Connection', 'close')
     done(null, payload)
+  })
+
+  // Fastify marks itself closing before preClose: requests on sockets still open get 503 and
+  // Connection: close. Running invocations get the drain timeout to finish.
+  app.addHook('preClose', async () => {
+    // No new connections from here on (Fastify closes the server again after this hook, which
+    // it accepts), and idle kept-alive sockets are closed by Node at once.
+    if (app.server.listening) app.server.close()
+    if (drain.running > 0)
+      app.log.info({ running: drain.running, timeoutMs: drainTimeoutMs }, 'draining invocations')
+    await drain.drain(drainTimeoutMs)
   })
 
   app.setNotFoundHandler((req, reply) =>
@@ -56,34 +111,79 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
-    handler: async (req, reply) => {
-      const match = matchChannel(await store.channels.list(), req.method, pathOf(req))
-      if (!match) return reply.callNotFound()
-      const { channel, params } = match
+    // Each channel has its own limit, enforced in preParsing; this one only caps them all.
+    bodyLimit: MAX_CHANNEL_BODY_BYTES,
+    // Routing, credentials, rate and declared body size, all before the body is read.
+    onRequest: async (req, reply) => {
+      const pending = table.current()
+      const snapshot = pending instanceof Promise ? await pending : pending
+      const match = snapshot.router.match(req.method, pathOf(req))
+      if (!match) {
+        reply.callNotFound()
+        return reply
+      }
+      const { channel } = match
       // Metrics count requests by the channel's path pattern, not the catch-all route.
       setRouteLabel(req, channel.path)
       if (channel.securityDefinitionId !== null) {
-        const key = presentedKey(req)
-        if (!key || !(await store.security.verifyApiKey(channel.securityDefinitionId, key))) {
-          return reply
-            .code(401)
-            .header('WWW-Authenticate', 'Bearer')
-            .send({ error: 'UNAUTHORIZED' })
+        const security = snapshot.security(channel.securityDefinitionId)
+        const checked = security?.check(req.headers)
+        const verdict = checked instanceof Promise ? await checked : checked
+        if (!verdict?.ok) {
+          const refusal = verdict ?? { status: 401, reason: 'no_definition', challenge: 'Bearer' }
+          req.log.warn(
+            {
+              channel: `${channel.method} ${channel.path}`,
+              kind: security?.kind,
+              reason: refusal.reason,
+            },
+            'credential refused',
+          )
+          reply.code(refusal.status).header('WWW-Authenticate', refusal.challenge)
+          return reply.send({ error: refusal.status === 401 ? 'UNAUTHORIZED' : 'AUTH_UNAVAILABLE' })
         }
       }
+      if (channel.rateLimit) {
+        const rate = limiter.take(channel.id, channel.rateLimit)
+        reply.header('RateLimit-Limit', rate.limit)
+        reply.header('RateLimit-Remaining', rate.remaining)
+        reply.header('RateLimit-Reset', rate.resetSeconds)
+        if (!rate.allowed) {
+          reply.code(429).header('Retry-After', rate.retryAfterSeconds)
+          return reply.send({
+            error: 'RATE_LIMITED',
+            message: `over the channel's limit of ${channel.rateLimit.requests} calls per ${channel.rateLimit.perSeconds} s; retry after ${rate.retryAfterSeconds} s`,
+          })
+        }
+      }
+      const bodyLimit = channel.maxBodyBytes ?? defaultBodyLimit
+      const tooLarge = declaredTooLarge(req.headers, bodyLimit)
+      if (tooLarge) throw tooLarge
+      calls.set(req, { match, bodyLimit })
+    },
+    preParsing: (req, _reply, payload, done) => {
+      const call = calls.get(req)
+      done(null, call ? limitBody(req.headers, payload, call.bodyLimit) : payload)
+    },
+    handler: async (req, reply) => {
+      const call = calls.get(req)
+      if (!call) return reply.callNotFound()
+      const { channel, params } = call.match
       const input = inputOf(req, params)
       const abort = new AbortController()
-      // The response's 'close' before it finished means the caller went away (the request's
-      // own 'close' fires as soon as its body has been read, so it cannot tell).
+      const release = drain.track(abort)
+      // The response's 'close' ends the call for the drain. Before it finished, it means the
+      // caller went away (the request's own 'close' fires as soon as its body has been read).
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) {
           abort.abort(new ForcebridgeError('CALLER_GONE', 'the HTTP caller closed the connection'))
         }
+        release()
       })
       const result = await invoker.invoke(channel.service, input, {
         correlationId: req.id,
         signal: abort.signal,
-        log: req.log,
+        ...(channel.timeoutMs !== null ? { timeoutMs: channel.timeoutMs } : {}),
       })
       return reply.code(200).send(result ?? null)
     },
@@ -95,15 +195,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
 function pathOf(req: FastifyRequest): string {
   return req.url.split('?')[0] ?? '/'
-}
-
-/** `X-API-Key: <key>` or `Authorization: Bearer <key>`. */
-function presentedKey(req: FastifyRequest): string | undefined {
-  const header = req.headers['x-api-key']
-  if (typeof header === 'string' && header) return header
-  const auth = req.headers.authorization
-  const m = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth) : null
-  return m?.[1]
 }
 
 /** A JSON object body merged with the path parameters; query parameters for GET and DELETE. */
@@ -157,6 +248,11 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
       case 'SERVICE_NOT_FOUND':
         req.log.error({ code: err.code, msg: err.message }, 'service unavailable')
         return reply.code(503).send({ error: err.code, message: err.message, correlationId })
+      case 'SHUTTING_DOWN':
+        req.log.warn({ code: err.code }, err.message)
+        return reply.code(503).send({ error: err.code, message: err.message, correlationId })
+      case 'PAYLOAD_TOO_LARGE':
+        return reply.code(413).send({ error: err.code, message: err.message })
       case 'SERVICE_TIMEOUT':
         req.log.warn({ code: err.code }, err.message)
         return reply.code(504).send({ error: err.code, correlationId })
@@ -169,6 +265,10 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
     }
   }
   const status = (err as { statusCode?: unknown }).statusCode
+  if (status === 413) {
+    // Fastify's own limit, on routes other than channels (the admin API).
+    return reply.code(413).send({ error: 'PAYLOAD_TOO_LARGE', message: (err as Error).message })
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own refusals: malformed JSON, unsupported media type, body too large.
     return reply.code(status).send({ error: 'BAD_REQUEST', message: (err as Error).message })

@@ -33,6 +33,11 @@ export interface RuntimeOptions {
   home?: string
   /** Timeout of every Salesforce call, in milliseconds (client default when left out). */
   salesforceTimeoutMs?: number
+  /**
+   * On close(), how long running HTTP invocations may take to finish before they are aborted
+   * (new requests get 503 meanwhile). Default 30000 (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
+   */
+  shutdownTimeoutMs?: number
   /** The durable queue's worker and the scheduler in this process. */
   async?: AsyncInvocationOptions
   /** GET /openapi.json: `public` (default) serves it to anyone, `off` answers 404. */
@@ -82,7 +87,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   metrics.observeQueue(jobs.queue)
   const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
   await jobs.start(invoker)
-  const http = createHttpServer({ store, invoker, log })
+  const http = createHttpServer({
+    store,
+    invoker,
+    log,
+    ...(options.shutdownTimeoutMs !== undefined
+      ? { drainTimeoutMs: options.shutdownTimeoutMs }
+      : {}),
+  })
   await http.register(openApiPlugin({ store, registry, mode: options.openapi ?? 'public' }))
   await http.register(
     metricsPlugin(metrics, {
@@ -113,7 +125,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
     },
     async close() {
-      // Stop taking requests, let running jobs finish, then close the Salesforce clients.
+      // Stop taking requests and let running invocations finish (up to the shutdown timeout),
+      // let running jobs finish, then close the Salesforce clients.
       await http.close()
       await watcher?.close()
       await jobs.stop()
