@@ -2,14 +2,17 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseSchema } from './database-schema.js'
 import type { SecretBox } from './secret-box.js'
+import type { StoreRevision } from './store-revision.js'
 
 export class SettingRepository {
   readonly #db: Kysely<DatabaseSchema>
   readonly #box: SecretBox
+  readonly #revision: StoreRevision
 
-  constructor(db: Kysely<DatabaseSchema>, box: SecretBox) {
+  constructor(db: Kysely<DatabaseSchema>, box: SecretBox, revision: StoreRevision) {
     this.#db = db
     this.#box = box
+    this.#revision = revision
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -40,11 +43,13 @@ export class SettingRepository {
           .doUpdateSet({ value: row.value, encrypted: row.encrypted, updated_at: row.updated_at }),
       )
       .execute()
+    this.#revision.bump()
   }
 
   /** Forgets a setting; true when there was one. */
   async delete(key: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('settings').where('key', '=', key).executeTakeFirst()
+    this.#revision.bump()
     return result.numDeletedRows > 0n
   }
 }
