@@ -85,10 +85,11 @@ export function defineService<
   Out extends z.ZodType = z.ZodUnknown,
   Set extends z.ZodType = z.ZodType<Record<string, unknown>>,
 >(options: ServiceOptions<In, Out, Set>): Service<In, Out, Set> {
-  if (!/^[A-Za-z][\w.-]*$/.test(options.name ?? '')) {
+  // Letters of any script: an integration team names services in its own language.
+  if (!/^\p{L}[\p{L}\p{N}_.-]*$/u.test(options.name ?? '')) {
     throw new ForcebridgeError(
       'INVALID_SERVICE',
-      `service name '${String(options.name)}' is not valid; use letters, digits, '.', '_' or '-', starting with a letter`,
+      `service name '${String(options.name)}' is not valid; use letters (any script), digits, '.', '_' or '-', starting with a letter`,
     )
   }
   if (typeof options.handle !== 'function') {
