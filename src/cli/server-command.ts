@@ -19,13 +19,24 @@ import { ensureDemoSetup } from './demo-setup.js'
 
 type Closer = () => Promise<void>
 
-/** Closes everything on the first SIGINT/SIGTERM; a second one exits at once. */
-function closeOnSignal(closers: Closer[], log: (msg: string) => void): void {
+/** Beyond the drain timeout, how long closing may take before the process exits anyway. */
+const CLOSE_GRACE_MS = 10_000
+
+/**
+ * Closes everything on the first SIGINT/SIGTERM (the services server first lets running
+ * invocations finish, up to `drainMs`); a second signal exits at once, and so does a close that
+ * hangs past the drain timeout plus a grace period.
+ */
+function closeOnSignal(closers: Closer[], log: (msg: string) => void, drainMs = 0): void {
   let closing = false
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) process.exit(130)
     closing = true
     log(`${signal}: shutting down`)
+    setTimeout(() => {
+      log(`shutdown did not finish within ${drainMs + CLOSE_GRACE_MS} ms; exiting`)
+      process.exit(1)
+    }, drainMs + CLOSE_GRACE_MS).unref()
     void (async () => {
       for (const close of [...closers].reverse()) {
         try {
@@ -103,6 +114,7 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     log,
     serviceFolders: folders,
     async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
     openapi: config.openapi,
   })
   closers.push(() => runtime.close())
@@ -132,7 +144,7 @@ export function serverCommands(program: Command): void {
       const closers: Closer[] = []
       const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
       const { url, log } = await startServer(config, folders, closers)
-      closeOnSignal(closers, (m) => log.info(m))
+      closeOnSignal(closers, (m) => log.info(m), config.shutdownTimeoutMs)
       log.info({ url }, 'forcebridge is listening')
     })
 
@@ -160,7 +172,7 @@ export function serverCommands(program: Command): void {
         const folders = [join(packageRoot(), 'examples', 'services'), join(config.home, 'services')]
         const { store, url, log } = await startServer(config, folders, closers)
         const { apiKey, admin } = await ensureDemoSetup(store, emulator.url)
-        closeOnSignal(closers, (m) => log.info(m))
+        closeOnSignal(closers, (m) => log.info(m), config.shutdownTimeoutMs)
         const defaultHome = resolve('.forcebridge')
         const cli =
           config.home === defaultHome

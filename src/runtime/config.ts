@@ -46,6 +46,16 @@ const envSchema = z.object({
     .min(100, 'must be at least 100')
     .default(30_000),
   /**
+   * On SIGTERM/SIGINT, how long running HTTP invocations may take to finish (new requests are
+   * refused meanwhile) before they are aborted, in milliseconds. Default 30000.
+   */
+  FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(30_000),
+  /**
    * GET /openapi.json: `public` serves it without authentication (it shows channel paths and
    * schemas, never a secret); `off` answers 404. Default public.
    */
@@ -63,6 +73,8 @@ export interface Config {
   readonly logLevel: z.output<typeof envSchema>['FORCEBRIDGE_LOG_LEVEL']
   readonly workerConcurrency: number
   readonly jobLeaseMs: number
+  /** How long a shutdown lets running HTTP invocations finish, in ms. */
+  readonly shutdownTimeoutMs: number
   /** Whether GET /openapi.json is served (`public`) or not (`off`). */
   readonly openapi: 'public' | 'off'
 }
@@ -86,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.FORCEBRIDGE_LOG_LEVEL,
     workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
+    shutdownTimeoutMs: e.FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS,
     openapi: e.FORCEBRIDGE_OPENAPI,
   })
 }

@@ -7,6 +7,7 @@ import {
   createLogger,
   createRuntime,
   defineService,
+  loadConfig,
   type Runtime,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
@@ -203,6 +204,14 @@ describe('timeoutMs', () => {
 })
 
 describe('graceful drain', () => {
+  it('takes its timeout from FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS (default 30 s)', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(30_000)
+    expect(loadConfig({ FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS: '5000' }).shutdownTimeoutMs).toBe(5000)
+    expect(() => loadConfig({ FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS: 'soon' })).toThrow(
+      /FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS must be a number/,
+    )
+  })
+
   it('lets a running call finish with 200 while close() runs, and refuses new calls', async () => {
     const { store: s, runtime: r } = await startRuntime(join(dir, 'drain'))
     const { gate, service } = gatedService('hold')
