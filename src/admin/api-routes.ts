@@ -2,6 +2,7 @@
 // the dashboard uses too. Errors answer `{ error: { code, message } }` (admin-errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { BulkJobStore } from '../runtime/index.js'
 import { authenticate } from './admin-auth.js'
 import type { AdminContext } from './admin-context.js'
 import type { AdminState } from './admin-state.js'
@@ -49,6 +50,11 @@ const auditQuery = z.object({
   before: z.coerce.number().int().optional(),
   action: z.string().optional(),
   actor: z.string().optional(),
+})
+
+const bulkJobsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  invocationId: z.string().min(1).optional(),
 })
 
 const name = (req: FastifyRequest) => nameParam.parse(req.params).name
@@ -115,6 +121,11 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
   route('GET', '/schedules', (ctx) => listSchedules(ctx))
   route('POST', '/schedules', (ctx, actor, req) => createSchedule(ctx, actor, req.body), 201)
   route('DELETE', '/schedules/:name', (ctx, actor, req) => deleteSchedule(ctx, actor, name(req)))
+
+  // Bulk calls of async jobs, tracked so that a restart resumes them (docs/bulk.md).
+  route('GET', '/bulk-jobs', (ctx, _a, req) =>
+    new BulkJobStore(ctx.store.db).list(bulkJobsQuery.parse(req.query)),
+  )
 
   route('GET', '/audit', (ctx, _a, req) => ctx.store.audit.list(auditQuery.parse(req.query)))
 }

@@ -1,0 +1,74 @@
+// GET /admin/api/bulk-jobs against a real runtime: the Bulk calls tracked for async jobs, newest
+// first, filtered by invocation; refused without a session.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- the JSON answers under test are checked by the assertions */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BulkJobStore } from '../../src/runtime/index.js'
+import { callApi, signedIn, type AdminCaller } from './admin-api-client.js'
+import { startAdminServer, type AdminServer } from './admin-fixture.js'
+
+let server: AdminServer
+let asAdmin: AdminCaller
+
+beforeAll(async () => {
+  server = await startAdminServer()
+  asAdmin = await signedIn(server.url)
+  const bulkJobs = new BulkJobStore(server.store.db)
+  await bulkJobs.scopeFor('job-a').journal.record('job-a#1', {
+    object: 'Account',
+    operation: 'insert',
+    connection: 'crm',
+    uploaded: true,
+    jobs: [
+      {
+        id: '750000000000001AAA',
+        rows: 3000,
+        closed: true,
+        state: 'JobComplete',
+        numberRecordsProcessed: 3000,
+        numberRecordsFailed: 4,
+      },
+      {
+        id: '750000000000002AAA',
+        rows: 500,
+        closed: true,
+        state: 'InProgress',
+        numberRecordsProcessed: 200,
+        numberRecordsFailed: 0,
+      },
+    ],
+  })
+  await bulkJobs.scopeFor('job-b').journal.record('job-b#1', {
+    object: 'Contact',
+    operation: 'delete',
+    uploaded: false,
+    jobs: [{ id: '750000000000003AAA', closed: false }],
+  })
+})
+afterAll(() => server.close())
+
+describe('GET /admin/api/bulk-jobs', () => {
+  it('lists tracked Bulk calls with their summed state and counts', async () => {
+    const all = await asAdmin('GET', '/admin/api/bulk-jobs')
+    expect(all.status).toBe(200)
+    expect(all.body).toHaveLength(2)
+    const a = (all.body as Array<{ key: string }>).find((t) => t.key === 'job-a#1')
+    expect(a).toMatchObject({
+      invocationId: 'job-a',
+      connection: 'crm',
+      object: 'Account',
+      operation: 'insert',
+      jobIds: ['750000000000001AAA', '750000000000002AAA'],
+      state: 'InProgress',
+      recordsProcessed: 3200,
+      recordsFailed: 4,
+    })
+    const b = await asAdmin('GET', '/admin/api/bulk-jobs?invocationId=job-b')
+    expect(b.body).toMatchObject([{ key: 'job-b#1', state: 'Open', connection: null }])
+    const bad = await asAdmin('GET', '/admin/api/bulk-jobs?limit=0')
+    expect(bad.status).toBe(400)
+  })
+
+  it('refuses a caller without a session', async () => {
+    expect((await callApi(server.url, 'GET', '/admin/api/bulk-jobs')).status).toBe(401)
+  })
+})
