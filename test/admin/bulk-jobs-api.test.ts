@@ -1,6 +1,5 @@
 // GET /admin/api/bulk-jobs against a real runtime: the Bulk calls tracked for async jobs, newest
 // first, filtered by invocation; refused without a session.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- the JSON answers under test are checked by the assertions */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BulkJobStore } from '../../src/runtime/index.js'
 import { callApi, signedIn, type AdminCaller } from './admin-api-client.js'
