@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import {
@@ -187,6 +188,26 @@ describe('bulk journal', () => {
     expect(done).toMatchObject({ state: 'JobComplete', recordsProcessed: 3000 })
     expect(copies('J3').size).toBe(3000 - 12)
     expect([...copies('J3').values()].every((c) => c === 1)).toBe(true)
+  })
+
+  it('resumes a CSV ingest without reading the file again, and closes the unread stream', async () => {
+    const csv = ['Name,AccountNumber', ...Array.from({ length: 500 }, (_, i) => `C-${i},J4#${i}`)]
+    const text = csv.join('\n') + '\n'
+    const run = (stream: Readable) =>
+      runWithBulkJournal(jobs.bulkJobs.scopeFor('inv-4'), () =>
+        client.data.bulk.ingest({ object: 'Account', operation: 'insert', poll }, { csv: stream }),
+      )
+    const first = await run(Readable.from([text]))
+    const before = (await ingestJobs()).length
+    const stream = Readable.from([text])
+    const again = await run(stream)
+    expect(stream.destroyed).toBe(true)
+    expect(again.recordsUploaded).toBe(500)
+    expect(again.jobs.map((j) => [j.id, j.state])).toEqual(
+      first.jobs.map((j) => [j.id, 'JobComplete']),
+    )
+    expect((await ingestJobs()).length).toBe(before)
+    expect(copies('J4').size).toBe(500)
   })
 
   it('lists tracked calls with `forcebridge bulk jobs`', async () => {

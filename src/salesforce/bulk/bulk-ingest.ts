@@ -20,6 +20,7 @@ import { csvLine, parseCsv, parseSfError } from './csv-rows.js'
 import { IngestTracker } from './ingest-tracker.js'
 import {
   openRows,
+  releaseInput,
   uploadBody,
   type CsvInput,
   type RecordInput,
@@ -205,6 +206,7 @@ export async function ingest(
     : { tracker: undefined, resume: { jobs: [], skipRows: 0, uploaded: false } }
   const jobs: JobInfo[] = [...resume.jobs]
   let uploaded = resume.skipRows
+  if (resume.uploaded) releaseInput(data)
   const opened = resume.uploaded ? undefined : await openRows(data, options.columns)
   if (opened) {
     // Rows an earlier run already handed to Salesforce in closed jobs: reading them again

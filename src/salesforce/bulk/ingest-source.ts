@@ -86,6 +86,16 @@ export async function openRows(
   return { header, rows: new RowSource(cells()) }
 }
 
+/**
+ * Closes input that will not be read because an earlier run uploaded all of it (a resumed
+ * call), so a CSV file stream does not hold its file open.
+ */
+export function releaseInput(data: RecordInput | CsvInput): void {
+  if (!isCsvInput(data)) return
+  const source = data.csv as { destroy?: unknown }
+  if (typeof source.destroy === 'function') (source as Readable).destroy()
+}
+
 export interface UploadState {
   rows: number
   /** An input error met while streaming (the HTTP layer would otherwise hide it). */
