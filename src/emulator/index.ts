@@ -1,6 +1,7 @@
 // The emulator's public entry: start a local Salesforce org for development and tests.
 export { startEmulator, type EmulatorHandle, type StartEmulatorOptions } from './start-emulator.js'
 export type { OrgFile } from './org/org-file.js'
+export type { BulkOptions } from './bulk/index.js'
 export { parseOrg, loadOrg } from './org/load-org-file.js'
 export type { FaultSettings, FaultKind } from './faults/fault-settings.js'
 export type { EmulatorStatsView } from './faults/admin-actions.js'

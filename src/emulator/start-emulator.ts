@@ -21,6 +21,7 @@ import { QueryLocators } from './data/query-locators.js'
 import { AuthorizationCodes } from './oauth/authorization-codes.js'
 import { runQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
+import type { BulkOptions } from './bulk/index.js'
 import { buildApp } from './server/build-app.js'
 import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
 import type { EmulatorState, UserAccount } from './server/emulator-state.js'
@@ -44,6 +45,11 @@ export interface StartEmulatorOptions {
   genericLoginHost?: boolean
   /** A request running this long counts as long-running (Salesforce: 20,000 ms). */
   longRunningMs?: number
+  /**
+   * Pace of Bulk API 2.0 processing: `chunkSize` rows every `tickMs`. Default 500 rows each
+   * millisecond; slow it down to watch jobs sit InProgress (e.g. `{ chunkSize: 50, tickMs: 100 }`).
+   */
+  bulk?: BulkOptions
 }
 
 export interface EmulatorHandle {
@@ -170,7 +176,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     setup: setupBackendFromState(state),
   }
-  const app = await buildApp(state, ctx, { logger: opts.logger ?? false })
+  const app = await buildApp(state, ctx, {
+    logger: opts.logger ?? false,
+    ...(opts.bulk ? { bulk: opts.bulk } : {}),
+  })
   late.inject = async (req) => {
     const key = randomUUID()
     state.dispatchSessions.set(key, req.session)

@@ -1,6 +1,7 @@
 // The server as a child process runs an async job that inserts 2,400 Accounts through Bulk; it
-// is killed with SIGKILL once the job's upload is closed and tracked in the store, then
-// restarted: the re-run resumes the same Salesforce job instead of loading the rows again.
+// is killed with SIGKILL while Salesforce (the emulator, processing slowly) is still working on
+// the job whose upload is closed and tracked in the store, then restarted: the re-run resumes
+// polling the same Salesforce job instead of loading the rows again.
 // Inserts are not idempotent, so any repeated row would show up as a second Account.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -59,7 +60,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 120_000
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, org: join(ROOT, 'examples', 'demo-org.yaml') })
+  // 40 rows every 50 ms: the job stays InProgress for about 3 s after its upload is closed.
+  emulator = await startEmulator({
+    port: 0,
+    org: join(ROOT, 'examples', 'demo-org.yaml'),
+    bulk: { chunkSize: 40, tickMs: 50 },
+  })
   store = await openStore({ home })
   await addDemoConnection(store, 'crm', emulator.url)
   mkdirSync(join(home, 'services'), { recursive: true })
@@ -97,37 +103,39 @@ afterAll(async () => {
 
 describe('bulk jobs of async invocations across a restart', () => {
   it('resumes the tracked ingest job after SIGKILL: one job, every row once, one result per row', async () => {
-    // Each data API call takes 600 ms, so the job's status checks and result reads take a
-    // couple of seconds after the upload is closed: the kill lands in that window.
-    emulator.faults.set({ latencyMs: 600 })
+    const client = createClient({
+      loginUrl: emulator.url,
+      auth: { flow: 'password', ...DEMO_CREDENTIALS },
+    })
     const { id } = await jobs.queue.enqueue({
       service: 'accounts.load',
       input: { prefix: 'R', count: COUNT },
     })
 
     child = startServer()
+    let stateAtKill = ''
     await waitFor(async () => {
       const [tracked] = await jobs.bulkJobs.list({ invocationId: id })
-      return tracked !== undefined && tracked.state !== 'Open'
+      if (tracked === undefined || tracked.state === 'Open') return false
+      const info = await client.get<JobInfo>(`jobs/ingest/${tracked.jobIds[0]}`)
+      stateAtKill = info.state
+      return true
     }, 'the bulk job to be tracked as closed')
     await killHard(child)
     const [atKill] = await jobs.bulkJobs.list({ invocationId: id })
+    // Salesforce was still working on it: the restart has to pick up a job in flight.
+    expect(['UploadComplete', 'InProgress']).toContain(stateAtKill)
     expect((await jobs.queue.get(id))?.state).toBe('running')
 
     child = startServer()
     await waitFor(async () => (await jobs.queue.get(id))?.state === 'succeeded', 'the job')
     await killHard(child)
-    emulator.faults.clear()
 
     const job = await jobs.queue.get(id)
     expect(job?.attempts).toBe(2)
     expect(job?.attemptHistory[0]?.outcome).toBe('lease-expired')
 
     // Exactly one ingest job on the emulator, the one tracked before the kill.
-    const client = createClient({
-      loginUrl: emulator.url,
-      auth: { flow: 'password', ...DEMO_CREDENTIALS },
-    })
     try {
       const ingestJobs = (await client.get<{ records: JobInfo[] }>('jobs/ingest')).records
       expect(ingestJobs.map((j) => j.id)).toEqual(atKill?.jobIds)

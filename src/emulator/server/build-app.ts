@@ -9,12 +9,15 @@ import { registerDataRoutes } from '../data/data-routes.js'
 import { registerApiGuard } from './api-guard.js'
 import type { EmulatorContext } from './emulator-context.js'
 import type { EmulatorState } from './emulator-state.js'
+import type { BulkOptions } from '../bulk/index.js'
 import { features } from './features.js'
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
 export interface BuildAppOptions {
   logger: boolean
+  /** Pace of Bulk job processing. */
+  bulk?: BulkOptions
 }
 
 export async function buildApp(
@@ -78,6 +81,7 @@ export async function buildApp(
   registerOAuthRoutes(app, state)
   registerDataRoutes(app, state, ctx)
   registerAdminRoutes(app, state)
-  for (const feature of features) await feature(app, ctx)
+  for (const feature of features({ ...(opts.bulk ? { bulk: opts.bulk } : {}) }))
+    await feature(app, ctx)
   return app
 }

@@ -2,7 +2,10 @@
 
 import type { Feature } from './emulator-context.js'
 import { compositeFeature } from '../composite/index.js'
-import { bulkFeature } from '../bulk/index.js'
+import { createBulkFeature, type BulkOptions } from '../bulk/index.js'
 import { setupFeature } from '../setup/index.js'
 
-export const features: Feature[] = [compositeFeature, bulkFeature, setupFeature]
+/** The features, with Bulk processing at the given pace (default: as fast as it goes). */
+export function features(options: { bulk?: BulkOptions } = {}): Feature[] {
+  return [compositeFeature, createBulkFeature(options.bulk), setupFeature]
+}
