@@ -27,6 +27,7 @@ import {
 } from './channel-body-limit.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
+import { revisionPerTurn } from './channel-revision.js'
 import { lazyChildLoggerFactory } from './channel-request-logger.js'
 import type { ChannelMatch } from './channel-router.js'
 import { ChannelTable } from './channel-table.js'
@@ -44,6 +45,8 @@ export interface HttpServerOptions {
    * requests get 503 meanwhile. Default 30 s (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
    */
   drainTimeoutMs?: number
+  /** The store's revision; default `store.revision` read at most once per event-loop turn. */
+  revision?: () => string
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -62,9 +65,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const defaultBodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_BYTES
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
   const limiter = new ChannelRateLimiter()
-  const table = new ChannelTable(store, {
-    onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
-  })
+  const revision = options.revision ?? revisionPerTurn(() => store.revision())
+  const table = new ChannelTable(
+    { revision, channels: store.channels, security: store.security },
+    {
+      onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
+    },
+  )
   const drain = new ChannelDrain()
   const calls = new WeakMap<FastifyRequest, ChannelCall>()
   const app = Fastify({
