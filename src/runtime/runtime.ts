@@ -1,109 +1,95 @@
 // Wires the runtime together: the registry filled from service folders, cached clients per
 // connection, the invoker, and the HTTP server. `close()` stops it all in order.
-import type { Logger } from "pino";
-import type { Store } from "../store/index.js";
-import { revisionPerTurn } from "./channel-revision.js";
-import { ConnectionClients } from "./connection-clients.js";
-import {
-  openAsyncInvocations,
-  type AsyncInvocationOptions,
-} from "./async-invocations.js";
-import { createHttpServer, type HttpServer } from "./http-server.js";
-import { Invoker } from "./invoker.js";
-import {
-  createMetrics,
-  metricsPlugin,
-  readinessChecks,
-  type Metrics,
-} from "./metrics/index.js";
-import { openApiPlugin, type OpenApiMode } from "./openapi-plugin.js";
-import { linkPublicEntry } from "./public-entry-resolver.js";
-import { ServiceCatalog } from "./service-catalog.js";
-import type { LoadReport } from "./service-loader.js";
-import { ServiceRegistry } from "./service-registry.js";
-import { ServiceWatcher } from "./service-watcher.js";
-import type { JobQueue } from "./queue/index.js";
-import type { Scheduler } from "./scheduler/index.js";
+import type { Logger } from 'pino'
+import type { Store } from '../store/index.js'
+import { revisionPerTurn } from './channel-revision.js'
+import { ConnectionClients } from './connection-clients.js'
+import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
+import { createHttpServer, type HttpServer } from './http-server.js'
+import { Invoker } from './invoker.js'
+import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './metrics/index.js'
+import { openApiPlugin, type OpenApiMode } from './openapi-plugin.js'
+import { linkPublicEntry } from './public-entry-resolver.js'
+import { ServiceCatalog } from './service-catalog.js'
+import type { LoadReport } from './service-loader.js'
+import { ServiceRegistry } from './service-registry.js'
+import { ServiceWatcher } from './service-watcher.js'
+import type { JobQueue } from './queue/index.js'
+import type { Scheduler } from './scheduler/index.js'
 
 export interface RuntimeOptions {
-  store: Store;
-  log: Logger;
+  store: Store
+  log: Logger
   /** Folders whose service files are loaded at start; missing folders are skipped. */
-  serviceFolders?: string[];
+  serviceFolders?: string[]
   /**
    * Hot deploy: watch the service folders and load, reload or remove a file when it is added,
    * changed or deleted (a missing folder is loaded when it appears). Default true.
    */
-  watch?: boolean;
+  watch?: boolean
   /**
    * FORCEBRIDGE_HOME: `forcebridge` is linked into its node_modules so service files under it
    * resolve the public entry. Default: the store's home.
    */
-  home?: string;
+  home?: string
   /** Timeout of every Salesforce call, in milliseconds (client default when left out). */
-  salesforceTimeoutMs?: number;
+  salesforceTimeoutMs?: number
   /**
    * On close(), how long running HTTP invocations may take to finish before they are aborted
    * (new requests get 503 meanwhile). Default 30000 (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
    */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs?: number
   /** The durable queue's worker and the scheduler in this process. */
-  async?: AsyncInvocationOptions;
+  async?: AsyncInvocationOptions
   /** GET /openapi.json: `public` (default) serves it to anyone, `off` answers 404. */
-  openapi?: OpenApiMode;
+  openapi?: OpenApiMode
 }
 
 export interface Runtime {
-  readonly registry: ServiceRegistry;
-  readonly invoker: Invoker;
+  readonly registry: ServiceRegistry
+  readonly invoker: Invoker
   /** The cached client per connection (the admin API reads their API usage and revokes tokens). */
-  readonly clients: ConnectionClients;
-  readonly http: HttpServer;
+  readonly clients: ConnectionClients
+  readonly http: HttpServer
   /** The service files and what each one serves or why it failed; live with `watch`. */
-  readonly loadReport: LoadReport;
-  readonly serviceCatalog: ServiceCatalog;
+  readonly loadReport: LoadReport
+  readonly serviceCatalog: ServiceCatalog
   /** The durable job queue behind `invokeAsync`. */
-  readonly queue: JobQueue;
+  readonly queue: JobQueue
   /** Cron schedules that enqueue service runs. */
-  readonly scheduler: Scheduler;
+  readonly scheduler: Scheduler
   /** Prometheus metrics, served at /metrics. */
-  readonly metrics: Metrics;
+  readonly metrics: Metrics
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
-  listen(host: string, port: number): Promise<string>;
-  close(): Promise<void>;
+  listen(host: string, port: number): Promise<string>
+  close(): Promise<void>
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { store, log } = options;
-  const registry = new ServiceRegistry();
-  linkPublicEntry(options.home ?? store.home);
-  const catalog = new ServiceCatalog(registry, log);
-  const folders = options.serviceFolders ?? [];
+  const { store, log } = options
+  const registry = new ServiceRegistry()
+  linkPublicEntry(options.home ?? store.home)
+  const catalog = new ServiceCatalog(registry, log)
+  const folders = options.serviceFolders ?? []
   const watcher =
-    options.watch === false
-      ? undefined
-      : await ServiceWatcher.start({ folders, catalog, log });
-  if (!watcher) for (const folder of folders) await catalog.scan(folder);
-  const metrics = createMetrics();
+    options.watch === false ? undefined : await ServiceWatcher.start({ folders, catalog, log })
+  if (!watcher) for (const folder of folders) await catalog.scan(folder)
+  const metrics = createMetrics()
   // One read of the store's revision per event-loop turn, shared by the request path.
-  const revision = revisionPerTurn(() => store.revision());
+  const revision = revisionPerTurn(() => store.revision())
   const clients = new ConnectionClients(store.connections, log, {
-    ...(options.salesforceTimeoutMs
-      ? { timeoutMs: options.salesforceTimeoutMs }
-      : {}),
+    ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
     onClient: (connection, client) => metrics.observeClient(connection, client),
     settings: store.settings,
     revision,
-  });
+  })
   const jobs = await openAsyncInvocations(store.db, log, {
     ...options.async,
     onAttempt: (event) => metrics.onJobAttempt(event),
-  });
-  metrics.observeQueue(jobs.queue);
-  const invoker = new Invoker(registry, clients, log, (request) =>
-    jobs.queue.enqueue(request),
-  );
-  await jobs.start(invoker);
+  })
+  metrics.observeQueue(jobs.queue)
+  const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
+  await jobs.start(invoker)
   const http = createHttpServer({
     store,
     invoker,
@@ -112,24 +98,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.shutdownTimeoutMs !== undefined
       ? { drainTimeoutMs: options.shutdownTimeoutMs }
       : {}),
-  });
-  await http.register(
-    openApiPlugin({ store, registry, mode: options.openapi ?? "public" }),
-  );
+  })
+  await http.register(openApiPlugin({ store, registry, mode: options.openapi ?? 'public' }))
   await http.register(
     metricsPlugin(metrics, {
       ready: readinessChecks({
         store: () => store.connections.list(),
         services: () => {
-          const failed = catalog.failed.map((f) => f.file);
+          const failed = catalog.failed.map((f) => f.file)
           if (failed.length > 0)
-            throw new Error(
-              `service files failed to load: ${failed.join(", ")}`,
-            );
+            throw new Error(`service files failed to load: ${failed.join(', ')}`)
         },
       }),
     }),
-  );
+  )
   return {
     registry,
     invoker,
@@ -141,19 +123,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     scheduler: jobs.scheduler,
     metrics,
     async listen(host, port) {
-      await http.listen({ host, port });
-      const address = http.server.address();
-      const actual =
-        typeof address === "object" && address ? address.port : port;
-      return `http://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+      await http.listen({ host, port })
+      const address = http.server.address()
+      const actual = typeof address === 'object' && address ? address.port : port
+      return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
     },
     async close() {
       // Stop taking requests and let running invocations finish (up to the shutdown timeout),
       // let running jobs finish, then close the Salesforce clients.
-      await http.close();
-      await watcher?.close();
-      await jobs.stop();
-      await clients.close();
+      await http.close()
+      await watcher?.close()
+      await jobs.stop()
+      await clients.close()
     },
-  };
+  }
 }
