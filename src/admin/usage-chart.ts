@@ -7,7 +7,8 @@ export function usageGauge(points: UsagePoint[]): Html {
   const last = points.at(-1)
   if (!last) return html`<span class="muted">no figures yet (ping or call the connection)</span>`
   const share = last.max > 0 ? Math.min(last.used / last.max, 1) : 0
-  const width = Math.round(share * 200)
+  // At least 2 px once anything is used: 6 of 15,000 would round to an empty bar.
+  const width = last.used > 0 ? Math.max(2, Math.round(share * 200)) : 0
   const color = share >= 0.9 ? '#b3261e' : share >= 0.7 ? '#b26a00' : '#1f7a3a'
   return html`<svg
       class="gauge"

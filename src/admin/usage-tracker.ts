@@ -23,13 +23,18 @@ export class UsageTracker {
     this.#capacity = capacity
   }
 
-  /** Adds a sample unless it is the one already recorded last (same header time). */
+  /**
+   * Adds a sample unless it is not newer than the last one recorded. Two clients feed one series
+   * (the runtime's, sampled on every read, and each Ping's own), so the runtime's older figure
+   * read again after a Ping must not go in after the Ping's newer one: the line would go back.
+   */
   record(connection: string, sample: LimitSample | undefined): void {
     if (!sample) return
     const series = this.#series.get(connection) ?? []
     const at = sample.at.toISOString()
     const last = series.at(-1)
-    if (last && last.at === at) return
+    // ISO 8601 strings of one format compare in time order.
+    if (last && at <= last.at) return
     series.push({ at, used: sample.used, max: sample.max })
     if (series.length > this.#capacity) series.splice(0, series.length - this.#capacity)
     this.#series.set(connection, series)
