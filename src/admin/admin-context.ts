@@ -1,7 +1,8 @@
-// What every admin action works with: the store, the running runtime, the optional queue and
-// schedules, and the usage series. Built once by the plugin and shared by the API and pages.
+// What every admin action works with: the store, the running runtime, the services' settings,
+// the optional queue and schedules, and the usage series. Built once by the plugin and shared by
+// the API and pages.
 import type { Logger } from 'pino'
-import type { Runtime } from '../runtime/index.js'
+import type { Runtime, ServiceSettings } from '../runtime/index.js'
 // The queue's own index: runtime/index.ts does not re-export it (yet).
 import type { JobQueue } from '../runtime/queue/index.js'
 import type { Store } from '../store/index.js'
@@ -9,11 +10,16 @@ import type { ScheduleAdmin } from './schedule-admin.js'
 import type { UsageTracker } from './usage-tracker.js'
 
 /** The parts of the runtime the admin uses. */
-export type AdminRuntime = Pick<Runtime, 'registry' | 'invoker' | 'clients'>
+export type AdminRuntime = Pick<Runtime, 'registry' | 'invoker' | 'clients' | 'serviceCatalog'>
 
 export interface AdminContext {
   store: Store
   runtime: AdminRuntime
+  /**
+   * The services' own settings. A ServiceSettings of its own: writes move the store revision, so
+   * the invoker's instance reads them at its next invocation.
+   */
+  settings: ServiceSettings
   log: Logger
   usage: UsageTracker
   queue: JobQueue | undefined

@@ -3,6 +3,7 @@
 //   await runtime.http.register(adminPlugin, { store, runtime, log })
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { ServiceSettings } from '../runtime/index.js'
 import type { JobQueue } from '../runtime/queue/index.js'
 import type { Store } from '../store/index.js'
 import type { AdminContext, AdminRuntime } from './admin-context.js'
@@ -50,6 +51,7 @@ export async function adminPlugin(
   const ctx: AdminContext = {
     store: options.store,
     runtime: options.runtime,
+    settings: new ServiceSettings(options.store.settings, () => options.store.revision()),
     log: options.log.child({ part: 'admin' }),
     usage: new UsageTracker(),
     queue: options.queue,

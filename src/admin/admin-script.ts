@@ -50,7 +50,38 @@ function setField(body, name, value) {
   body[group][name.slice(dot + 1)] = value
 }
 
+// A text as the CLI's --set reads it for a field that takes no string: its JSON reading, else
+// the text, which the server then refuses naming the field.
+function jsonOrText(text) {
+  try { return JSON.parse(text) } catch (e) { return text }
+}
+
+// A settings form: only inputs whose text changed are sent. A ticked "clear" (data-unset) or a
+// non-secret input emptied unsets the key; a blank secret keeps the stored one.
+function settingsBody(form) {
+  const set = {}
+  const unset = []
+  for (const el of Array.from(form.elements)) {
+    if (!el.name || el.disabled) continue
+    if (el.dataset.unset !== undefined) {
+      if (el.checked) unset.push(el.name)
+      continue
+    }
+    if (!el.dataset.setting) continue
+    const initial = el.dataset.initial === undefined ? '' : el.dataset.initial
+    if (el.value === initial) continue
+    if (el.value.trim() === '') {
+      if (initial !== '') unset.push(el.name)
+      continue
+    }
+    set[el.name] = el.dataset.setting === 'text' ? el.value : jsonOrText(el.value.trim())
+  }
+  for (const key of unset) delete set[key]
+  return { set, unset }
+}
+
 async function formBody(form) {
+  if (form.dataset.encode === 'settings') return settingsBody(form)
   const body = {}
   const groups = new Set()
   for (const el of Array.from(form.elements)) {

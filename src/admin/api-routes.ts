@@ -37,7 +37,8 @@ import {
   listSecurity,
   updateSecurity,
 } from './security-actions.js'
-import { getService, invokeService, listServices } from './service-actions.js'
+import { getService, invokeService, listServiceFiles, listServices } from './service-actions.js'
+import { getServiceSettings, updateServiceSettings } from './service-settings-actions.js'
 
 type Handler = (ctx: AdminContext, actor: string, req: FastifyRequest) => unknown
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -87,7 +88,12 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
   }))
 
   route('GET', '/services', (ctx) => listServices(ctx))
+  route('GET', '/service-files', (ctx) => listServiceFiles(ctx))
   route('GET', '/services/:name', (ctx, _a, req) => getService(ctx, name(req)))
+  route('GET', '/services/:name/settings', (ctx, _a, req) => getServiceSettings(ctx, name(req)))
+  route('PATCH', '/services/:name/settings', (ctx, actor, req) =>
+    updateServiceSettings(ctx, actor, name(req), req.body),
+  )
   route('POST', '/services/:name/invoke', (ctx, actor, req) =>
     invokeService(ctx, actor, name(req), invokeBody.parse(req.body).input),
   )

@@ -13,6 +13,11 @@ export interface ApiFormOptions {
   redirectField?: string
   /** How the script shows the answer in the form's `.result` (`key`, `invoke`, ...). */
   render?: string
+  /**
+   * How the script builds the body: default one member per field; `settings` a
+   * `{ set, unset }` of the changed setting inputs (service-settings-form.ts).
+   */
+  encode?: 'settings'
   submit: string
   /** More controls beside the submit button (a Cancel link). */
   extra?: Value
@@ -30,6 +35,7 @@ export function apiForm(o: ApiFormOptions, fields: Value): Html {
     ${o.redirect !== undefined ? html`data-redirect="${o.redirect}"` : ''}
     ${o.redirectField ? html`data-redirect-field="${o.redirectField}"` : ''}
     ${o.render ? html`data-render="${o.render}"` : ''}
+    ${o.encode ? html`data-encode="${o.encode}"` : ''}
   >
     ${fields}
     <div class="actions"><button type="submit">${o.submit}</button>${o.extra ?? ''}</div>

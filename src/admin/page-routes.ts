@@ -22,7 +22,8 @@ import {
   unavailable,
 } from './job-pages.js'
 import { layout } from './layout.js'
-import { getService, listServices } from './service-actions.js'
+import { getService, listServiceFiles, listServices } from './service-actions.js'
+import { getServiceSettings } from './service-settings-actions.js'
 import { getSecurity } from './security-actions.js'
 import { securityEdit } from './security-pages.js'
 import { serviceDetail, serviceList } from './service-pages.js'
@@ -136,11 +137,16 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   })
 
   page('/services', () =>
-    Promise.resolve({ title: 'Services', nav: 'services', body: serviceList(listServices(ctx)) }),
+    Promise.resolve({
+      title: 'Services',
+      nav: 'services',
+      body: serviceList(listServices(ctx), listServiceFiles(ctx)),
+    }),
   )
-  page('/services/:name', (req) => {
+  page('/services/:name', async (req) => {
     const s = getService(ctx, nameParam.parse(req.params).name)
-    return Promise.resolve({ title: s.name, nav: 'services', body: serviceDetail(s) })
+    const settings = await getServiceSettings(ctx, s.name)
+    return { title: s.name, nav: 'services', body: serviceDetail(s, settings) }
   })
 
   const serviceNames = () => listServices(ctx).map((s) => s.name)

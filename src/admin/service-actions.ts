@@ -1,5 +1,6 @@
-// Services as the admin sees them (name, source file, JSON schemas of input and output) and
-// invoking one with JSON input, which is audited like any change: it may write to Salesforce.
+// Services as the admin sees them (name, description, source file, JSON schemas of input and
+// output), the service files with their load state, and invoking one with JSON input, which is
+// audited like any change: it may write to Salesforce.
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { ForcebridgeError } from '../util/index.js'
@@ -7,11 +8,14 @@ import type { AdminContext } from './admin-context.js'
 
 export interface ServiceView {
   name: string
+  description: string | null
   /** The file that defined it, or null for services registered in code. */
   source: string | null
   inputSchema: unknown
   outputSchema: unknown
   timeoutMs: number | null
+  /** Whether it declares settings (`settings` in defineService). */
+  hasSettings: boolean
 }
 
 /** JSON Schema of a zod schema, or a note when zod cannot express it (transforms, functions). */
@@ -27,10 +31,12 @@ function jsonSchemaOf(schema: z.ZodType | undefined): unknown {
 export function listServices(ctx: AdminContext): ServiceView[] {
   return ctx.runtime.registry.list().map(({ service, source }) => ({
     name: service.name,
+    description: service.description ?? null,
     source: source ?? null,
     inputSchema: jsonSchemaOf(service.input),
     outputSchema: jsonSchemaOf(service.output),
     timeoutMs: service.timeoutMs ?? null,
+    hasSettings: service.settings !== undefined,
   }))
 }
 
@@ -43,6 +49,36 @@ export function getService(ctx: AdminContext, name: string): ServiceView {
     )
   }
   return found
+}
+
+/**
+ * `loaded`: the latest version serves; `failed`: it did not load and nothing from the file
+ * serves; `stale`: it did not load and the previous version keeps serving.
+ */
+export type ServiceFileState = 'loaded' | 'failed' | 'stale'
+
+export interface ServiceFileView {
+  file: string
+  state: ServiceFileState
+  /** The services served from the file now. */
+  services: string[]
+  /** When the version now serving was loaded (ISO 8601), null when none ever loaded. */
+  loadedAt: string | null
+  /** Why the latest version did not load. */
+  error: string | null
+  failedAt: string | null
+}
+
+/** The service files the runtime watches, with what each serves or why it failed. */
+export function listServiceFiles(ctx: AdminContext): ServiceFileView[] {
+  return ctx.runtime.serviceCatalog.status().map((s) => ({
+    file: s.file,
+    state: !s.error ? 'loaded' : s.loadedAt ? 'stale' : 'failed',
+    services: s.services,
+    loadedAt: s.loadedAt?.toISOString() ?? null,
+    error: s.error?.message ?? null,
+    failedAt: s.failedAt?.toISOString() ?? null,
+  }))
 }
 
 export interface InvokeResult {

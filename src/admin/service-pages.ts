@@ -1,26 +1,67 @@
-// Dashboard pages for services: the list with source files, and one service with its schemas
-// and a form to invoke it with JSON input.
+// Dashboard pages for services: the list with the service files and their load state, and one
+// service with its description, schemas, settings form and a form to invoke it with JSON input.
 import { html, pretty, seg, type Html } from './html.js'
 import { apiForm, field } from './html-form.js'
 import { dataTable } from './html-table.js'
-import type { ServiceView } from './service-actions.js'
+import type { ServiceFileView, ServiceView } from './service-actions.js'
+import { settingsForm } from './service-settings-form.js'
+import type { ServiceSettingsView } from './service-settings-actions.js'
 
-export function serviceList(list: ServiceView[]): Html {
+const serviceLink = (name: string) => html`<a href="/admin/services/${seg(name)}">${name}</a>`
+
+function fileState(f: ServiceFileView): Html {
+  if (f.state === 'loaded') return html`<span class="badge on">loaded</span>`
+  return html`<span class="badge off">failed</span>
+    ${f.state === 'stale' ? html`<span class="hint">previous version still serving</span>` : ''}
+    <pre class="load-error">${f.error}</pre>`
+}
+
+/** The service files: what each one serves, and why its latest version failed to load. */
+export function serviceFileList(files: ServiceFileView[]): Html {
   return dataTable(
-    list,
+    files,
     [
+      { label: 'File', cell: (f) => html`<code>${f.file}</code>` },
+      { label: 'State', cell: fileState },
       {
-        label: 'Service',
-        cell: (s) => html`<a href="/admin/services/${seg(s.name)}">${s.name}</a>`,
+        label: 'Services',
+        cell: (f) =>
+          f.services.length
+            ? html`${f.services.map((n, i) => html`${i ? ', ' : ''}${serviceLink(n)}`)}`
+            : html`<span class="muted">none</span>`,
       },
       {
-        label: 'Source file',
-        cell: (s) => html`<code>${s.source ?? '(registered in code)'}</code>`,
+        label: 'Loaded',
+        cell: (f) =>
+          html`${f.loadedAt ?? 'never'}${
+            f.failedAt ? html`<br /><span class="hint">failed ${f.failedAt}</span>` : ''
+          }`,
       },
-      { label: 'Timeout', cell: (s) => (s.timeoutMs === null ? 'default' : `${s.timeoutMs} ms`) },
     ],
-    'No services are loaded.',
+    'No service files are watched.',
   )
+}
+
+export function serviceList(list: ServiceView[], files: ServiceFileView[]): Html {
+  return html`${dataTable(
+      list,
+      [
+        { label: 'Service', cell: (s) => serviceLink(s.name) },
+        { label: 'Description', cell: (s) => s.description ?? '' },
+        {
+          label: 'Source file',
+          cell: (s) => html`<code>${s.source ?? '(registered in code)'}</code>`,
+        },
+        { label: 'Settings', cell: (s) => (s.hasSettings ? 'yes' : '') },
+        {
+          label: 'Timeout',
+          cell: (s) => (s.timeoutMs === null ? 'default' : `${s.timeoutMs} ms`),
+        },
+      ],
+      'No services are loaded.',
+    )}
+    <h2>Files</h2>
+    ${serviceFileList(files)}`
 }
 
 /** A sample input from the schema's properties, to start the invoke form with. */
@@ -34,9 +75,11 @@ function sampleInput(schema: unknown): string {
   return pretty(sample)
 }
 
-export function serviceDetail(s: ServiceView): Html {
+export function serviceDetail(s: ServiceView, settings: ServiceSettingsView): Html {
   return html`<section class="card">
       <dl class="facts">
+        <dt>Description</dt>
+        <dd>${s.description ?? html`<span class="muted">none</span>`}</dd>
         <dt>Source file</dt>
         <dd><code>${s.source ?? '(registered in code)'}</code></dd>
         <dt>Timeout</dt>
@@ -53,6 +96,10 @@ export function serviceDetail(s: ServiceView): Html {
         <pre>${s.outputSchema === null ? 'not declared' : pretty(s.outputSchema)}</pre>
       </section>
     </div>
+    <section class="card" id="settings">
+      <h2>Settings</h2>
+      ${settingsForm(s.name, settings)}
+    </section>
     <section class="card">
       <h2>Invoke</h2>
       ${apiForm(

@@ -1,5 +1,6 @@
 // A real forcebridge server for the admin tests: the emulator, a store in a temp
-// FORCEBRIDGE_HOME, the runtime with the example campaign service, and the admin plugin.
+// FORCEBRIDGE_HOME, the runtime with the example campaign service (plus any service files of
+// test/admin/fixtures asked for), and the admin plugin.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -25,12 +26,19 @@ export interface AdminServer {
   emulator: EmulatorHandle
   store: Store
   runtime: Runtime
+  /** The watched services folder. */
+  servicesDir: string
   logLines: string[]
   close(): Promise<void>
 }
 
+/**
+ * Starts the server. `fixtures` are file names under test/admin/fixtures copied into the services
+ * folder beside the campaign service.
+ */
 export async function startAdminServer(
   extra: Partial<AdminPluginOptions> = {},
+  fixtures: string[] = [],
 ): Promise<AdminServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fb-admin-'))
   const home = join(dir, 'home')
@@ -40,6 +48,8 @@ export async function startAdminServer(
     resolve(import.meta.dirname, '../../examples/services/campaign-create.ts'),
     join(services, 'campaign-create.ts'),
   )
+  for (const file of fixtures)
+    copyFileSync(resolve(import.meta.dirname, 'fixtures', file), join(services, file))
   const emulator = await startEmulator()
   const store = await openStore({ home })
   const logLines: string[] = []
@@ -56,6 +66,7 @@ export async function startAdminServer(
     emulator,
     store,
     runtime,
+    servicesDir: services,
     logLines,
     async close() {
       await runtime.close()

@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
-const SHOTS = resolve(import.meta.dirname, '../../test-results/dashboard')
+/** Where the screenshots go: test-results/dashboard. */
+export const SHOTS = resolve(import.meta.dirname, '../../test-results/dashboard')
 
 export interface BrowserPage {
   browser: Browser
