@@ -2,7 +2,7 @@
 // partner's token) instead of hard-coding them in the service file. A service declares them with
 // a zod schema (`settings` in defineService); the values live in the store, sealed as a whole
 // because any of them may be a secret, and reach `handle` as `ctx.settings`, validated.
-import type { z } from 'zod'
+import { toJSONSchema, type z } from 'zod'
 import type { SettingRepository } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { AnyService } from './define-service.js'
@@ -123,17 +123,40 @@ interface DeclaredField {
 }
 
 /**
- * The fields of an object settings schema. A field is secret when its metadata says so
- * (`z.string().meta({ secret: true })`); undeclared stored keys count as secret, to be safe.
+ * The fields of an object settings schema, read from its JSON Schema so that wrappers
+ * (`.optional()`, `.default()`, `.nullable()`) do not hide a field's metadata. A field is secret
+ * when its metadata says so (`z.string().meta({ secret: true })`); undeclared stored keys count
+ * as secret, to be safe.
  */
 function declaredFields(schema: z.ZodType | undefined): Map<string, DeclaredField> {
   const out = new Map<string, DeclaredField>()
-  const shape = (schema as { shape?: Record<string, z.ZodType> } | undefined)?.shape
-  if (!shape || typeof shape !== 'object') return out
-  for (const [key, field] of Object.entries(shape)) {
-    const meta = (field.meta?.() ?? {}) as { secret?: unknown; description?: unknown }
-    const description = typeof meta.description === 'string' ? meta.description : field.description
-    out.set(key, { secret: meta.secret === true, ...(description ? { description } : {}) })
+  if (!schema) return out
+  let json: { properties?: Record<string, unknown> }
+  try {
+    json = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as typeof json
+  } catch {
+    return out
+  }
+  for (const [key, raw] of Object.entries(json.properties ?? {})) {
+    out.set(key, fieldInfo(raw))
   }
   return out
+}
+
+/** Secret and description of one property, looking through anyOf/allOf wrappers too. */
+function fieldInfo(raw: unknown): DeclaredField {
+  const node = (raw ?? {}) as {
+    secret?: unknown
+    description?: unknown
+    anyOf?: unknown[]
+    allOf?: unknown[]
+    oneOf?: unknown[]
+  }
+  const inner = [...(node.anyOf ?? []), ...(node.allOf ?? []), ...(node.oneOf ?? [])].map(fieldInfo)
+  const secret = node.secret === true || inner.some((f) => f.secret)
+  const description =
+    typeof node.description === 'string'
+      ? node.description
+      : inner.find((f) => f.description)?.description
+  return { secret, ...(description ? { description } : {}) }
 }

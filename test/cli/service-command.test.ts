@@ -26,6 +26,8 @@ export default defineService({
     erpUrl: z.url().describe('Base URL of the ERP'),
     erpToken: z.string().min(10).meta({ secret: true }),
     batchSize: z.number().int().positive().default(200),
+    // Wrapped after meta(): still secret, and still described.
+    webhookSecret: z.string().describe('Signs webhooks').meta({ secret: true }).optional(),
   }),
   input: z.object({}),
   handle: ({ settings }) => ({
@@ -77,11 +79,14 @@ describe('forcebridge service', () => {
       'batchSize=50',
       '--set-env',
       'erpToken=ERP_TOKEN',
+      '--set-env',
+      'webhookSecret=ERP_TOKEN',
     )
     expect(set.code).toBe(0)
     expect(set.out).toMatch(/erpUrl\s+https:\/\/erp\.example\.com\/api\s+Base URL of the ERP/)
     expect(set.out).toMatch(/batchSize\s+50/)
     expect(set.out).toMatch(/erpToken\s+\(secret, set\)/)
+    expect(set.out).toMatch(/webhookSecret\s+\(secret, set\)\s+Signs webhooks/)
     expect(set.out).not.toContain(TOKEN)
 
     const run = await runCli('invoke', 'erp.sync', '--input', '{}')
