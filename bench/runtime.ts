@@ -3,7 +3,7 @@
 // emulator (run in a child process so that its work does not share this event loop).
 // Last line: overhead_ratio=<channel req/s ÷ direct req/s>. Run: npm run bench:runtime
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Pool } from 'undici'
@@ -24,9 +24,30 @@ const CREDS = {
   clientSecret: 'forcebridge-demo-consumer-secret',
 }
 
-/** Runs `call` with `concurrency` callers for `seconds`; returns requests per second. */
-async function measure(call: (i: number) => Promise<unknown>): Promise<number> {
+interface Rate {
+  /** Requests per second. */
+  perSecond: number
+  /** CPU per request in this process (runtime, load generator, client), µs. */
+  cpuUs: number
+  /** CPU per request in the emulator's process, µs (NaN where /proc is missing). */
+  emulatorCpuUs: number
+}
+
+/** CPU time (user + system) of process `pid` in µs, from /proc; NaN where there is none. */
+function processCpuUs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100)
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Runs `call` with `concurrency` callers for `seconds`; returns its rate and CPU cost. */
+async function measure(call: (i: number) => Promise<unknown>): Promise<Rate> {
   const until = performance.now() + SECONDS * 1000
+  const cpu0 = process.cpuUsage()
+  const emulatorCpu0 = processCpuUs(emulator.child.pid)
   let done = 0
   let n = 0
   await Promise.all(
@@ -37,7 +58,12 @@ async function measure(call: (i: number) => Promise<unknown>): Promise<number> {
       }
     }),
   )
-  return done / SECONDS
+  const cpu = process.cpuUsage(cpu0)
+  return {
+    perSecond: done / SECONDS,
+    cpuUs: (cpu.user + cpu.system) / done,
+    emulatorCpuUs: (processCpuUs(emulator.child.pid) - emulatorCpu0) / done,
+  }
 }
 
 function median(values: number[]): number {
@@ -89,19 +115,22 @@ const viaClient = (i: number) =>
 // Warm up both paths (logins, JIT), then interleave rounds so machine noise hurts each alike.
 await measure(viaChannel)
 await measure(viaClient)
-const channelRates: number[] = []
-const directRates: number[] = []
+const channelRates: Rate[] = []
+const directRates: Rate[] = []
 for (let r = 0; r < ROUNDS; r++) {
   channelRates.push(await measure(viaChannel))
   directRates.push(await measure(viaClient))
 }
-const channel = median(channelRates)
-const directRate = median(directRates)
+const channel = median(channelRates.map((r) => r.perSecond))
+const directRate = median(directRates.map((r) => r.perSecond))
+// CPU per request is steadier than req/s on a shared machine: it says what each path costs.
+const cost = (rates: Rate[]) =>
+  `${median(rates.map((r) => r.cpuUs)).toFixed(0)} µs here + ${median(rates.map((r) => r.emulatorCpuUs)).toFixed(0)} µs emulator`
 
 console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS}s, medians`)
-console.log('path                         req/s')
-console.log(`REST channel (service)  ${channel.toFixed(0).padStart(10)}`)
-console.log(`client directly         ${directRate.toFixed(0).padStart(10)}`)
+console.log('path                         req/s   CPU per request')
+console.log(`REST channel (service)  ${channel.toFixed(0).padStart(10)}   ${cost(channelRates)}`)
+console.log(`client directly         ${directRate.toFixed(0).padStart(10)}   ${cost(directRates)}`)
 await pool.close()
 await direct.close()
 await runtime.close()
