@@ -253,6 +253,7 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
       case 'CONNECTION_INACTIVE':
       case 'CONNECTION_UNUSABLE':
       case 'SERVICE_NOT_FOUND':
+      case 'SERVICE_SETTINGS_INVALID':
         req.log.error({ code: err.code, msg: err.message }, 'service unavailable')
         return reply.code(503).send({ error: err.code, message: err.message, correlationId })
       case 'SHUTTING_DOWN':

@@ -13,6 +13,7 @@ import { linkPublicEntry } from './public-entry-resolver.js'
 import { ServiceCatalog } from './service-catalog.js'
 import type { LoadReport } from './service-loader.js'
 import { ServiceRegistry } from './service-registry.js'
+import { ServiceSettings } from './service-settings.js'
 import { ServiceWatcher } from './service-watcher.js'
 import type { JobQueue } from './queue/index.js'
 import type { Scheduler } from './scheduler/index.js'
@@ -88,7 +89,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onAttempt: (event) => metrics.onJobAttempt(event),
   })
   metrics.observeQueue(jobs.queue)
-  const invoker = new Invoker(registry, clients, log, (request) => jobs.queue.enqueue(request))
+  const settings = new ServiceSettings(store.settings, () => store.revision())
+  const invoker = new Invoker(
+    registry,
+    clients,
+    log,
+    (request) => jobs.queue.enqueue(request),
+    settings,
+  )
   await jobs.start(invoker)
   const http = createHttpServer({
     store,
