@@ -19,19 +19,13 @@ import type { Logger } from 'pino'
 import { LoginError, SalesforceApiError, SalesforceError } from '../salesforce/index.js'
 import type { Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
-import {
-  declaredTooLarge,
-  DEFAULT_MAX_BODY_BYTES,
-  limitBody,
-  MAX_CHANNEL_BODY_BYTES,
-} from './channel-body-limit.js'
+import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
+import { channelAdmission, pathOf } from './channel-admission.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
 import { revisionPerTurn } from './channel-revision.js'
 import { lazyChildLoggerFactory } from './channel-request-logger.js'
-import type { ChannelMatch } from './channel-router.js'
 import { ChannelTable } from './channel-table.js'
-import { setRouteLabel } from './metrics/index.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
 
 export interface HttpServerOptions {
@@ -54,12 +48,6 @@ const CORRELATION_HEADER = 'x-correlation-id'
 /** The Fastify instance, typed with the runtime's pino logger. */
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>
 
-/** What the channel route's hooks found out about a request, for its handler. */
-interface ChannelCall {
-  match: ChannelMatch
-  bodyLimit: number
-}
-
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { store, invoker } = options
   const defaultBodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_BYTES
@@ -73,7 +61,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
   )
   const drain = new ChannelDrain()
-  const calls = new WeakMap<FastifyRequest, ChannelCall>()
+  const admission = channelAdmission({ table, limiter, defaultBodyLimit })
   const app = Fastify({
     loggerInstance: options.log,
     bodyLimit: defaultBodyLimit,
@@ -121,59 +109,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // Each channel has its own limit, enforced in preParsing; this one only caps them all.
     bodyLimit: MAX_CHANNEL_BODY_BYTES,
     // Routing, credentials, rate and declared body size, all before the body is read.
-    onRequest: async (req, reply) => {
-      const pending = table.current()
-      const snapshot = pending instanceof Promise ? await pending : pending
-      const match = snapshot.router.match(req.method, pathOf(req))
-      if (!match) {
-        reply.callNotFound()
-        return reply
-      }
-      const { channel } = match
-      // Metrics count requests by the channel's path pattern, not the catch-all route.
-      setRouteLabel(req, channel.path)
-      if (channel.securityDefinitionId !== null) {
-        const security = snapshot.security(channel.securityDefinitionId)
-        const checked = security?.check(req.headers)
-        const verdict = checked instanceof Promise ? await checked : checked
-        if (!verdict?.ok) {
-          const refusal = verdict ?? { status: 401, reason: 'no_definition', challenge: 'Bearer' }
-          req.log.warn(
-            {
-              channel: `${channel.method} ${channel.path}`,
-              kind: security?.kind,
-              reason: refusal.reason,
-            },
-            'credential refused',
-          )
-          reply.code(refusal.status).header('WWW-Authenticate', refusal.challenge)
-          return reply.send({ error: refusal.status === 401 ? 'UNAUTHORIZED' : 'AUTH_UNAVAILABLE' })
-        }
-      }
-      if (channel.rateLimit) {
-        const rate = limiter.take(channel.id, channel.rateLimit)
-        reply.header('RateLimit-Limit', rate.limit)
-        reply.header('RateLimit-Remaining', rate.remaining)
-        reply.header('RateLimit-Reset', rate.resetSeconds)
-        if (!rate.allowed) {
-          reply.code(429).header('Retry-After', rate.retryAfterSeconds)
-          return reply.send({
-            error: 'RATE_LIMITED',
-            message: `over the channel's limit of ${channel.rateLimit.requests} calls per ${channel.rateLimit.perSeconds} s; retry after ${rate.retryAfterSeconds} s`,
-          })
-        }
-      }
-      const bodyLimit = channel.maxBodyBytes ?? defaultBodyLimit
-      const tooLarge = declaredTooLarge(req.headers, bodyLimit)
-      if (tooLarge) throw tooLarge
-      calls.set(req, { match, bodyLimit })
-    },
+    onRequest: admission.onRequest,
     preParsing: (req, _reply, payload, done) => {
-      const call = calls.get(req)
+      const call = admission.admitted(req)
       done(null, call ? limitBody(req.headers, payload, call.bodyLimit) : payload)
     },
     handler: async (req, reply) => {
-      const call = calls.get(req)
+      const call = admission.admitted(req)
       if (!call) return reply.callNotFound()
       const { channel, params } = call.match
       const input = inputOf(req, params)
@@ -198,10 +140,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply))
   return app
-}
-
-function pathOf(req: FastifyRequest): string {
-  return req.url.split('?')[0] ?? '/'
 }
 
 /** A JSON object body merged with the path parameters; query parameters for GET and DELETE. */

@@ -1,0 +1,128 @@
+// Decides, before a request's body is read, whether a channel call may go ahead: which channel
+// (404 when none), the caller's credential (401), the channel's rate (429) and declared body size
+// (413). A Fastify onRequest hook in callback style, so the common case (channels cached, an API
+// key) runs synchronously and costs no promise.
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { declaredTooLarge } from './channel-body-limit.js'
+import type { ChannelRateLimiter } from './channel-rate-limiter.js'
+import type { ChannelMatch } from './channel-router.js'
+import type { SecurityVerdict } from './channel-security.js'
+import type { ChannelSnapshot, ChannelTable } from './channel-table.js'
+import { setRouteLabel } from './metrics/index.js'
+
+/** What admission found out about a request, for the route's handler. */
+export interface AdmittedCall {
+  match: ChannelMatch
+  bodyLimit: number
+}
+
+export interface ChannelAdmissionOptions {
+  table: ChannelTable
+  limiter: ChannelRateLimiter
+  /** Body limit of a channel without its own maxBodyBytes. */
+  defaultBodyLimit: number
+}
+
+export interface ChannelAdmission {
+  onRequest(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void
+  /** The admitted call of `req`; undefined when admission answered it already. */
+  admitted(req: FastifyRequest): AdmittedCall | undefined
+}
+
+export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmission {
+  const { table, limiter, defaultBodyLimit } = options
+  const calls = new WeakMap<FastifyRequest, AdmittedCall>()
+
+  const route = (
+    snapshot: ChannelSnapshot,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ) => {
+    const match = snapshot.router.match(req.method, pathOf(req))
+    if (!match) {
+      reply.callNotFound()
+      return
+    }
+    // Metrics count requests by the channel's path pattern, not the catch-all route.
+    setRouteLabel(req, match.channel.path)
+    const id = match.channel.securityDefinitionId
+    if (id === null) return admit(match, req, reply, done)
+    const security = snapshot.security(id)
+    // A definition that vanished between two reads refuses, like a wrong credential.
+    const checked = security?.check(req.headers) ?? MISSING_DEFINITION
+    const judged = (verdict: SecurityVerdict) => {
+      if (verdict.ok) return admit(match, req, reply, done)
+      const { channel } = match
+      req.log.warn(
+        {
+          channel: `${channel.method} ${channel.path}`,
+          kind: security?.kind,
+          reason: verdict.reason,
+        },
+        'credential refused',
+      )
+      reply
+        .code(verdict.status)
+        .header('WWW-Authenticate', verdict.challenge)
+        .send({ error: verdict.status === 401 ? 'UNAUTHORIZED' : 'AUTH_UNAVAILABLE' })
+    }
+    if (checked instanceof Promise) checked.then(judged).catch(done)
+    else judged(checked)
+  }
+
+  const admit = (
+    match: ChannelMatch,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ) => {
+    const { channel } = match
+    if (channel.rateLimit) {
+      const rate = limiter.take(channel.id, channel.rateLimit)
+      reply.header('RateLimit-Limit', rate.limit)
+      reply.header('RateLimit-Remaining', rate.remaining)
+      reply.header('RateLimit-Reset', rate.resetSeconds)
+      if (!rate.allowed) {
+        reply
+          .code(429)
+          .header('Retry-After', rate.retryAfterSeconds)
+          .send({
+            error: 'RATE_LIMITED',
+            message: `over the channel's limit of ${channel.rateLimit.requests} calls per ${channel.rateLimit.perSeconds} s; retry after ${rate.retryAfterSeconds} s`,
+          })
+        return
+      }
+    }
+    const bodyLimit = channel.maxBodyBytes ?? defaultBodyLimit
+    const tooLarge = declaredTooLarge(req.headers, bodyLimit)
+    if (tooLarge) return done(tooLarge)
+    calls.set(req, { match, bodyLimit })
+    done()
+  }
+
+  return {
+    onRequest(req, reply, done) {
+      const snapshot = table.current()
+      if (snapshot instanceof Promise) {
+        snapshot.then((s) => route(s, req, reply, done)).catch(done)
+      } else {
+        route(snapshot, req, reply, done)
+      }
+    },
+    admitted: (req) => calls.get(req),
+  }
+}
+
+const MISSING_DEFINITION: SecurityVerdict = Object.freeze({
+  ok: false,
+  status: 401,
+  reason: 'missing_definition',
+  challenge: 'Bearer realm="forcebridge"',
+})
+
+/** The request's path, without the query string. */
+export function pathOf(req: FastifyRequest): string {
+  const q = req.url.indexOf('?')
+  return q < 0 ? req.url : req.url.slice(0, q)
+}
