@@ -2,7 +2,6 @@
 // connection, the invoker, and the HTTP server. `close()` stops it all in order.
 import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
-import { revisionPerTurn } from './channel-revision.js'
 import { ConnectionClients } from './connection-clients.js'
 import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
 import { createHttpServer, type HttpServer } from './http-server.js'
@@ -76,13 +75,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.watch === false ? undefined : await ServiceWatcher.start({ folders, catalog, log })
   if (!watcher) for (const folder of folders) await catalog.scan(folder)
   const metrics = createMetrics()
-  // One read of the store's revision per event-loop turn, shared by the request path.
-  const revision = revisionPerTurn(() => store.revision())
   const clients = new ConnectionClients(store.connections, log, {
     ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
     onClient: (connection, client) => metrics.observeClient(connection, client),
     settings: store.settings,
-    revision,
+    // Exact, not once per turn: code that changes a connection and then invokes without any
+    // I/O in between (same turn) must see the change.
+    revision: () => store.revision(),
   })
   const jobs = await openAsyncInvocations(store.db, log, {
     ...options.async,
@@ -102,7 +101,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     invoker,
     log,
-    revision,
     ...(options.shutdownTimeoutMs !== undefined
       ? { drainTimeoutMs: options.shutdownTimeoutMs }
       : {}),
