@@ -23,7 +23,6 @@ import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './cha
 import { channelAdmission, pathOf } from './channel-admission.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
-import { revisionPerTurn } from './channel-revision.js'
 import { lazyChildLoggerFactory } from './channel-request-logger.js'
 import { ChannelTable } from './channel-table.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
@@ -39,8 +38,6 @@ export interface HttpServerOptions {
    * requests get 503 meanwhile. Default 30 s (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
    */
   drainTimeoutMs?: number
-  /** The store's revision; default `store.revision` read at most once per event-loop turn. */
-  revision?: () => string
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -53,13 +50,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const defaultBodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_BYTES
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
   const limiter = new ChannelRateLimiter()
-  const revision = options.revision ?? revisionPerTurn(() => store.revision())
-  const table = new ChannelTable(
-    { revision, channels: store.channels, security: store.security },
-    {
-      onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
-    },
-  )
+  const table = new ChannelTable(store, {
+    onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
+  })
   const drain = new ChannelDrain()
   const admission = channelAdmission({ table, limiter, defaultBodyLimit })
   const app = Fastify({

@@ -9,6 +9,16 @@
 export class StoreRevision {
   readonly #externalVersion: () => number
   #local = 0
+  /**
+   * The external version, read at most once per event-loop turn: asking SQLite takes a read lock
+   * (a few µs, tens under load) and the request path asks several times per request. Writes made
+   * through this process's repositories are seen at once (the counter); another process's commit
+   * from the next turn on (a request that comes after it arrives in a later turn anyway).
+   */
+  #external: number | undefined
+  readonly #forgetExternal = () => {
+    this.#external = undefined
+  }
 
   /** `externalVersion` reports changes committed by other connections to the same database. */
   constructor(externalVersion: () => number) {
@@ -22,6 +32,10 @@ export class StoreRevision {
 
   /** Equal tokens mean nothing changed in between. */
   current(): string {
-    return `${this.#externalVersion()}.${this.#local}`
+    if (this.#external === undefined) {
+      this.#external = this.#externalVersion()
+      setImmediate(this.#forgetExternal)
+    }
+    return `${this.#external}.${this.#local}`
   }
 }

@@ -221,6 +221,9 @@ describe('revision', () => {
     const other = new SqliteDatabase(join(store.home, DATABASE_FILE))
     other.prepare("UPDATE channels SET service = 'changed'").run()
     other.close()
+    // Another process's commit is seen from the next event-loop turn (the external version is
+    // read at most once per turn).
+    await new Promise((resolve) => setImmediate(resolve))
     expect(store.revision()).not.toBe(r1)
   })
 
