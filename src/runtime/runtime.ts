@@ -79,8 +79,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.salesforceTimeoutMs ? { timeoutMs: options.salesforceTimeoutMs } : {}),
     onClient: (connection, client) => metrics.observeClient(connection, client),
     settings: store.settings,
-    // Exact, not once per turn: code that changes a connection and then invokes without any
-    // I/O in between (same turn) must see the change.
+    // Edits made in this process are seen at once, so an invocation right after a connection
+    // edit uses the edited connection.
     revision: () => store.revision(),
   })
   const jobs = await openAsyncInvocations(store.db, log, {
