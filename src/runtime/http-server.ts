@@ -23,7 +23,7 @@ import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './cha
 import { channelAdmission, pathOf } from './channel-admission.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
-import { lazyChildLoggerFactory } from './channel-request-logger.js'
+import { lazyChildLoggerFactory } from './lazy-child-logger.js'
 import { ChannelTable } from './channel-table.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
 

@@ -7,6 +7,7 @@ import { runWithBulkJournal, type BulkJournalScope } from '../salesforce/index.j
 import { ForcebridgeError } from '../util/index.js'
 import type { ConnectionClients } from './connection-clients.js'
 import type { ServiceContext } from './define-service.js'
+import { LazyChildLogger } from './lazy-child-logger.js'
 import type { ServiceRegistry } from './service-registry.js'
 import type { ServiceSettings } from './service-settings.js'
 
@@ -131,7 +132,11 @@ export class Invoker {
     if (!parsed.success) throw new InvalidInputError(name, parsed.error)
 
     const correlationId = options.correlationId ?? randomUUID()
-    const log = (options.log ?? this.#log).child({ correlationId, service: name })
+    // Made only when the service logs: a pino child with redaction costs more than the invocation.
+    const log = new LazyChildLogger(options.log ?? this.#log, {
+      correlationId,
+      service: name,
+    }) as unknown as Logger
     const timeoutMs = options.timeoutMs ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const controller = new AbortController()
     const timer = setTimeout(

@@ -254,6 +254,7 @@ async function configuration(s: Store) {
         const m = material.find((x) => x.id === d.id)
         return {
           ...withoutIdentity(d),
+          name: d.name,
           apiKeyMatches: await s.security.verifyApiKey(d.id, KINDS.apiKey),
           basicMatches: await s.security.verifyBasic(d.id, 'office', KINDS.officePassword),
           jwtSecret: m?.kind === 'jwt' ? m.secret : undefined,

@@ -1,5 +1,6 @@
-// Fastify makes a child logger for every request (to bind its id); with pino's redaction that
-// costs more than routing the request. This child is made only when a line is actually written:
+// Fastify makes a child logger for every request (to bind its id), and the invoker one for every
+// invocation; with pino's redaction that costs more than routing the request. This child is made
+// only when a line is actually written:
 // a call at a level the parent does not log, or no call at all, costs nothing.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bindings, ChildLoggerOptions, Level, Logger } from 'pino'
