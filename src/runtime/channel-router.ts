@@ -13,7 +13,7 @@ interface Pattern {
   segments: string[]
 }
 
-const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
+const NO_PARAMS: Record<string, string> = Object.freeze({})
 
 /**
  * The channels of one store revision, ready to match. A fixed path wins over a parameterised one

@@ -51,7 +51,7 @@ export interface ChannelSecurityOptions {
 
 const REALM = 'realm="forcebridge"'
 /** One-shot SHA-256: crypto.hash costs about half of createHash().update().digest(). */
-const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer') as unknown as Buffer
+const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer')
 const CLOCK_TOLERANCE_S = 30
 const OK: SecurityVerdict = Object.freeze({ ok: true })
 

@@ -102,7 +102,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // Each channel has its own limit, enforced in preParsing; this one only caps them all.
     bodyLimit: MAX_CHANNEL_BODY_BYTES,
     // Routing, credentials, rate and declared body size, all before the body is read.
-    onRequest: admission.onRequest,
+    onRequest: (req, reply, done) => admission.onRequest(req, reply, done),
     preParsing: (req, _reply, payload, done) => {
       const call = admission.admitted(req)
       done(null, call ? limitBody(req.headers, payload, call.bodyLimit) : payload)

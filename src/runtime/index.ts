@@ -26,11 +26,7 @@ export {
   linkPublicEntry,
 } from './public-entry-resolver.js'
 export { ConnectionClients, clientFor } from './connection-clients.js'
-export {
-  ServiceSettings,
-  type SettingValues,
-  type SettingView,
-} from './service-settings.js'
+export { ServiceSettings, type SettingValues, type SettingView } from './service-settings.js'
 export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js'

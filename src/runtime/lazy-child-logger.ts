@@ -68,7 +68,7 @@ export class LazyChildLogger {
 
   #write(level: Level, args: unknown[]): void {
     if (!this.#child && !this.#parent.isLevelEnabled(level)) return
-    ;(this.real[level] as (...a: unknown[]) => void)(...args)
+    this.real[level](...args)
   }
 }
 
@@ -78,5 +78,5 @@ export function lazyChildLoggerFactory(
   bindings: Bindings,
   options: ChildLoggerOptions,
 ): FastifyBaseLogger {
-  return new LazyChildLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger
+  return new LazyChildLogger(logger as Logger, bindings, options)
 }

@@ -133,7 +133,7 @@ function declaredFields(schema: z.ZodType | undefined): Map<string, DeclaredFiel
   if (!schema) return out
   let json: { properties?: Record<string, unknown> }
   try {
-    json = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as typeof json
+    json = toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })
   } catch {
     return out
   }

@@ -234,7 +234,7 @@ export class SecurityRepository {
           kind: 'api_key',
           name: newName,
           ...(changes.key ? { key: changes.key } : {}),
-        } as z.input<typeof apiKeyInput>)
+        })
         values = made.columns
         key = made.key
       } else {

@@ -138,7 +138,7 @@ describe('maxBodyBytes', () => {
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
-    } as RequestInit)
+    })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ error: 'PAYLOAD_TOO_LARGE' })
   })
