@@ -79,6 +79,12 @@ export async function openAsyncInvocations(
   const bulkJobs = new BulkJobStore(db)
   let worker: Worker | undefined
   let schedulerStarted = false
+  let pruning: NodeJS.Timeout | undefined
+  const prune = () =>
+    bulkJobs.prune().then(
+      (n) => n > 0 && log.info({ removed: n }, 'forgot bulk jobs Salesforce no longer keeps'),
+      (err: unknown) => log.warn({ err }, 'could not prune the tracked bulk jobs'),
+    )
   return {
     queue,
     scheduler,
@@ -127,8 +133,14 @@ export async function openAsyncInvocations(
         await scheduler.start()
         schedulerStarted = true
       }
+      // Tracked Bulk calls are kept as long as Salesforce keeps their jobs; checked at start
+      // and then every six hours.
+      await prune()
+      pruning = setInterval(() => void prune(), 6 * 60 * 60 * 1000)
+      pruning.unref()
     },
     async stop() {
+      clearInterval(pruning)
       if (schedulerStarted) await scheduler.stop()
       await worker?.stop()
     },

@@ -8,6 +8,8 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import {
+  BULK_JOB_RETENTION_MS,
+  BulkJobStore,
   createLogger,
   openAsyncInvocations,
   type AsyncInvocations,
@@ -221,5 +223,17 @@ describe('bulk journal', () => {
     expect(row).toMatch(/Account\s+insert\s+JobComplete\s+2500\s+10\s+\d+s/)
     const json = await runCli('bulk', 'jobs', '--json', '--limit', '1')
     expect(JSON.parse(json.out)).toHaveLength(1)
+  })
+
+  it('forgets calls Salesforce no longer keeps (untouched for 7 days), and only those', async () => {
+    const tracked = await jobs.bulkJobs.list({ limit: 1000 })
+    expect(tracked.length).toBeGreaterThan(0)
+    // A week later, as seen by a store whose clock runs 7 days and a minute ahead.
+    const later = new BulkJobStore(store.db, {
+      now: () => Date.now() + BULK_JOB_RETENTION_MS + 60_000,
+    })
+    expect(await jobs.bulkJobs.prune()).toBe(0)
+    expect(await later.prune()).toBe(tracked.length)
+    expect(await jobs.bulkJobs.list()).toEqual([])
   })
 })

@@ -28,6 +28,9 @@ interface Tables {
   bulk_jobs: BulkJobsTable
 }
 
+/** How long Salesforce keeps a finished Bulk job and its results. */
+export const BULK_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
 export interface BulkJobStoreOptions {
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number
@@ -79,6 +82,19 @@ export class BulkJobStore {
           .execute()
       },
     }
+  }
+
+  /**
+   * Forgets calls not touched for `olderThanMs` (default 7 days: Salesforce deletes a Bulk job
+   * and its results 7 days after it finished, so an older entry can no longer be resumed).
+   * Returns how many were removed.
+   */
+  async prune(olderThanMs = BULK_JOB_RETENTION_MS): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('bulk_jobs')
+      .where('updated_at', '<', this.#now() - olderThanMs)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   /** Tracked calls, newest first. */
