@@ -62,6 +62,8 @@ export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmis
         },
         'credential refused',
       )
+      // A 503 (keys not fetched, too many checks waiting) passes soon: say when to come back.
+      if (verdict.status === 503) reply.header('Retry-After', 1)
       reply
         .code(verdict.status)
         .header('WWW-Authenticate', verdict.challenge)

@@ -15,6 +15,38 @@ const MAX_ENTRIES = 1000
 
 const PROCESS_KEY = randomBytes(32)
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file access, DNS and other
+ * crypto share. A flood of wrong Basic passwords would otherwise fill it and stall everything:
+ * at most this many checks run at once, process-wide, and at most QUEUE_LIMIT wait.
+ */
+const CONCURRENT_CHECKS = 2
+const QUEUE_LIMIT = 64
+
+/** Thrown when too many Basic checks are already waiting; the caller answers 503. */
+export class BasicCheckBusyError extends Error {
+  constructor() {
+    super('too many HTTP Basic checks are waiting; try again shortly')
+  }
+}
+
+let running = 0
+const waiting: (() => void)[] = []
+
+async function gated<T>(work: () => Promise<T>): Promise<T> {
+  if (running < CONCURRENT_CHECKS) running++
+  else if (waiting.length >= QUEUE_LIMIT) throw new BasicCheckBusyError()
+  // A finishing check hands its slot straight to the first waiter, so none is taken twice.
+  else await new Promise<void>((resolve) => waiting.push(resolve))
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else running--
+  }
+}
+
 export class BasicCredentialCache {
   readonly #id: string
   /** HMAC → when the success stops counting (ms since epoch); Map order is insertion order. */
@@ -45,7 +77,7 @@ export class BasicCredentialCache {
     }
     let pending = this.#pending.get(key)
     if (!pending) {
-      pending = verify(user, pass)
+      pending = gated(() => verify(user, pass))
         .then((ok) => {
           if (ok) this.#remember(key)
           return ok

@@ -22,7 +22,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose'
 import { verifyPassword, type SecurityMaterial, type SecurityKind } from '../store/index.js'
-import { BasicCredentialCache } from './channel-basic-cache.js'
+import { BasicCheckBusyError, BasicCredentialCache } from './channel-basic-cache.js'
 
 /** Why a credential was refused, for the log (never sent to the caller). */
 export type RefusalReason =
@@ -33,6 +33,7 @@ export type RefusalReason =
   | 'claims'
   | 'algorithm'
   | 'keys_unavailable'
+  | 'busy'
   | 'missing_definition'
 
 export type SecurityVerdict =
@@ -126,8 +127,13 @@ function basicSecurity(m: Extract<SecurityMaterial, { kind: 'basic' }>): Channel
       const decoded = Buffer.from(encoded, 'base64').toString('utf8')
       const colon = decoded.indexOf(':')
       if (colon < 0) return refuse('malformed', challenge)
-      const ok = await cache.verify(decoded.slice(0, colon), decoded.slice(colon + 1), verify)
-      return ok ? OK : refuse('wrong', challenge)
+      try {
+        const ok = await cache.verify(decoded.slice(0, colon), decoded.slice(colon + 1), verify)
+        return ok ? OK : refuse('wrong', challenge)
+      } catch (err) {
+        if (err instanceof BasicCheckBusyError) return refuse('busy', challenge, 503)
+        throw err
+      }
     },
   }
 }

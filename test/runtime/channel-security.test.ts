@@ -208,6 +208,22 @@ describe('HTTP Basic channel', () => {
     expect((await call('/api/basic', basicAuth('ada', 'a brand new password'))).status).toBe(200)
     await store.security.update(basicId, { password: PASSWORD })
   })
+
+  it('sheds a flood of wrong passwords with 503 instead of queueing scrypt without end', async () => {
+    // Distinct wrong passwords: none shares a check; at most 2 run and 64 wait at once.
+    const flood = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => call('/api/basic', basicAuth('ada', `guess-${i}`))),
+    )
+    const statuses = flood.map((r) => r.status)
+    const shed = flood.filter((r) => r.status === 503)
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(66)
+    expect(shed.length).toBeGreaterThan(0)
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true)
+    expect(await shed[0]?.json()).toEqual({ error: 'AUTH_UNAVAILABLE' })
+    expect(shed[0]?.headers.get('retry-after')).toBe('1')
+    // The flood over, the right password is checked as before.
+    expect((await call('/api/basic', basicAuth('ada', PASSWORD))).status).toBe(200)
+  })
 })
 
 describe('JWT channel, HS256', () => {
