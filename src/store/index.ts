@@ -22,8 +22,8 @@ export {
   type ChannelMethod,
   type RateLimit,
 } from './channel-repository.js'
+export { SecurityRepository } from './security-repository.js'
 export {
-  SecurityRepository,
   SECURITY_KINDS,
   JWT_ALGORITHMS,
   securityDefinitionInput,
@@ -36,7 +36,7 @@ export {
   type SecurityDefinitionChanges,
   type SecurityMaterial,
   type SecurityWriteResult,
-} from './security-repository.js'
+} from './security-definition.js'
 export { StoreRevision } from './store-revision.js'
 export { SettingRepository } from './setting-repository.js'
 export { SecretBox, masterKey, type MasterKey } from './secret-box.js'
