@@ -110,8 +110,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     metricsPlugin(metrics, {
       ready: readinessChecks({
         store: () => store.connections.list(),
+        // Not ready while a file serves nothing because it never loaded. A broken new version
+        // of a file whose previous version keeps serving is reported (log, dashboard) but does
+        // not take the whole server out of rotation.
         services: () => {
-          const failed = catalog.failed.map((f) => f.file)
+          const failed = catalog
+            .status()
+            .filter((f) => f.error !== null && f.loadedAt === null)
+            .map((f) => f.file)
           if (failed.length > 0)
             throw new Error(`service files failed to load: ${failed.join(', ')}`)
         },
