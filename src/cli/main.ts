@@ -2,12 +2,14 @@
 // line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander'
 import { bulkCommand } from './bulk-command.js'
+import { channelCommand } from './channel-command.js'
 import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
 import { deployCommand } from './deploy-command.js'
 import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
+import { securityCommand } from './security-command.js'
 import { serverCommands } from './server-command.js'
 import { serviceCommand } from './service-command.js'
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   bulkCommand(program)
   invokeCommand(program)
   serviceCommand(program)
+  channelCommand(program)
+  securityCommand(program)
   deployCommand(program)
   jobsCommand(program)
   scheduleCommand(program)
