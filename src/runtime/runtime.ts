@@ -88,6 +88,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onAttempt: (event) => metrics.onJobAttempt(event),
   })
   metrics.observeQueue(jobs.queue)
+  metrics.observeServiceFiles(() => catalog.status())
   const settings = new ServiceSettings(store.settings, () => store.revision())
   const invoker = new Invoker(
     registry,

@@ -140,6 +140,9 @@ describe('hot deploy of service files', () => {
     expect(await greet('Ada')).toMatchObject({ status: 200, body: { greeting: 'hey Ada' } })
     // The old version serves, so the server stays in rotation.
     expect((await fetch(`${base}/readyz`)).status).toBe(200)
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    expect(metrics).toContain('forcebridge_service_files{state="stale"} 1')
+    expect(metrics).toContain('forcebridge_service_files{state="failed"} 0')
     const logged = logLines.find((l) => l.includes('service file failed'))
     expect(logged).toContain('greet.ts')
     expect(logged).toContain('the previous version keeps serving')

@@ -19,6 +19,14 @@ export interface Metrics {
   observeQueue(queue: JobQueue): void
   /** Counts one job attempt's outcome; give it to the worker's `onAttempt`. */
   onJobAttempt(event: AttemptEvent): void
+  /** Reports the service files by state at each scrape (the runtime's service catalog). */
+  observeServiceFiles(files: () => readonly ServiceFileState[]): void
+}
+
+/** What the service files gauge needs of a file's status. */
+export interface ServiceFileState {
+  error: Error | null
+  loadedAt: Date | null
 }
 
 const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
@@ -66,6 +74,23 @@ export function createMetrics(): Metrics {
       }
     },
   })
+  let serviceFiles: (() => readonly ServiceFileState[]) | undefined
+  new Gauge({
+    name: 'forcebridge_service_files',
+    help: 'Service files by state: loaded, stale (the latest version failed; the previous one serves), failed (serves nothing).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      if (!serviceFiles) return
+      const counts = { loaded: 0, stale: 0, failed: 0 }
+      for (const f of serviceFiles()) {
+        if (!f.error) counts.loaded++
+        else if (f.loadedAt) counts.stale++
+        else counts.failed++
+      }
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count)
+    },
+  })
   const jobAttempts = new Counter({
     name: 'forcebridge_job_attempts_total',
     help: 'Job attempts recorded by the worker, by service and outcome (succeeded, retry, dead).',
@@ -93,6 +118,9 @@ export function createMetrics(): Metrics {
     onJobAttempt(event) {
       jobAttempts.inc({ service: event.job.service, outcome: event.outcome })
       jobLatency.observe({ service: event.job.service }, event.durationMs / 1000)
+    },
+    observeServiceFiles(files) {
+      serviceFiles = files
     },
   }
 }
