@@ -5,6 +5,7 @@ import { defineService, z } from 'forcebridge'
 
 export default defineService({
   name: 'campaign.create',
+  description: 'Creates a Campaign with a segment in the org of My Salesforce Connection',
   input: z.object({ name: z.string().min(1), segment: z.string() }),
   output: z.object({ id: z.string() }),
   async handle({ input, salesforce, log }) {
