@@ -1,9 +1,13 @@
 // Per-channel rate limits (`rateLimit: { requests, perSeconds }`), counted in this process's
 // memory: with several processes behind a load balancer each allows the full rate.
-// A sliding window estimated from two fixed windows (the previous one's count weighted by how
-// much of it still overlaps the last `perSeconds`), so a burst at a window's edge cannot pass
-// twice the rate, at O(1) memory per channel. Only calls that passed security are counted (the
-// server asks after checking credentials), so strangers cannot spend real callers' allowance.
+//
+// Exact sliding windows: the times of the last `requests` calls let through are kept in a ring,
+// so a call passes when fewer than `requests` passed in the `perSeconds` before it. That is the
+// limit as an operator reads it ("at most 100 in any 60 s"), a burst of `requests` passes at once,
+// and `Retry-After` is exact: when the oldest of those calls leaves the window, never later.
+// Memory is 8 bytes per allowed request of the limit, taken on the channel's first call. Only
+// calls that passed security are counted (the server asks after checking credentials), so
+// strangers cannot spend real callers' allowance.
 import type { RateLimit } from '../store/index.js'
 
 export interface RateDecision {
@@ -11,77 +15,105 @@ export interface RateDecision {
   limit: number
   /** Calls still allowed now (after this one, when allowed). */
   remaining: number
-  /** Seconds until the current window ends (RateLimit-Reset). */
+  /** Seconds until the whole allowance is back (RateLimit-Reset). */
   resetSeconds: number
   /** When refused: whole seconds (at least 1) after which a call would be allowed. */
   retryAfterSeconds: number
 }
 
-interface Window {
+/** The last `requests` allowed calls of one channel, oldest first from `head`. */
+interface Log {
   requests: number
   windowMs: number
-  start: number
-  current: number
-  previous: number
+  times: Float64Array
+  head: number
+  size: number
 }
 
 export class ChannelRateLimiter {
-  readonly #windows = new Map<string, Window>()
+  readonly #logs = new Map<string, Log>()
 
-  /** Counts one call on `channelId` when `limit` allows it. */
-  take(channelId: string, limit: RateLimit, now: number = Date.now()): RateDecision {
-    const w = this.#window(channelId, limit, now)
-    const elapsed = now - w.start
-    const estimate = w.previous * (1 - elapsed / w.windowMs) + w.current
-    const resetSeconds = Math.max(1, Math.ceil((w.windowMs - elapsed) / 1000))
-    if (estimate + 1 <= w.requests) {
-      w.current++
-      const remaining = Math.max(0, Math.floor(w.requests - estimate - 1))
-      return { allowed: true, limit: w.requests, remaining, resetSeconds, retryAfterSeconds: 0 }
+  /**
+   * Counts one call on `channelId` when `limit` allows it. `now` is in ms from a clock that
+   * does not jump back (default: the monotonic clock).
+   */
+  take(channelId: string, limit: RateLimit, now: number = performance.now()): RateDecision {
+    const log = this.#log(channelId, limit)
+    const since = now - log.windowMs
+    const inWindow = log.size - firstAfter(log, since)
+    if (inWindow >= log.requests) {
+      // Full: the oldest of the last `requests` calls must leave the window first.
+      const oldest = at(log, 0)
+      return {
+        allowed: false,
+        limit: log.requests,
+        remaining: 0,
+        resetSeconds: seconds(at(log, log.size - 1) + log.windowMs - now),
+        retryAfterSeconds: seconds(oldest + log.windowMs - now),
+      }
     }
+    push(log, now)
     return {
-      allowed: false,
-      limit: w.requests,
-      remaining: 0,
-      resetSeconds,
-      retryAfterSeconds: Math.max(1, Math.ceil(waitMs(w, elapsed) / 1000)),
+      allowed: true,
+      limit: log.requests,
+      remaining: log.requests - inWindow - 1,
+      resetSeconds: seconds(log.windowMs),
+      retryAfterSeconds: 0,
     }
   }
 
   /** Forgets channels that are gone (called when the channels change). */
   retain(channelIds: Set<string>): void {
-    for (const id of this.#windows.keys()) if (!channelIds.has(id)) this.#windows.delete(id)
+    for (const id of this.#logs.keys()) if (!channelIds.has(id)) this.#logs.delete(id)
   }
 
-  #window(channelId: string, limit: RateLimit, now: number): Window {
+  #log(channelId: string, limit: RateLimit): Log {
     const windowMs = limit.perSeconds * 1000
-    let w = this.#windows.get(channelId)
-    if (!w || w.requests !== limit.requests || w.windowMs !== windowMs) {
+    let log = this.#logs.get(channelId)
+    if (!log || log.requests !== limit.requests || log.windowMs !== windowMs) {
       // New channel or edited limit: start counting afresh.
-      w = { requests: limit.requests, windowMs, start: now, current: 0, previous: 0 }
-      this.#windows.set(channelId, w)
-      return w
+      log = {
+        requests: limit.requests,
+        windowMs,
+        times: new Float64Array(limit.requests),
+        head: 0,
+        size: 0,
+      }
+      this.#logs.set(channelId, log)
     }
-    const passed = Math.floor((now - w.start) / windowMs)
-    if (passed >= 1) {
-      w.previous = passed === 1 ? w.current : 0
-      w.current = 0
-      w.start += passed * windowMs
-    }
-    return w
+    return log
   }
 }
 
-/** Milliseconds from now until `previous·(1 − elapsed/window) + current + 1 ≤ requests`. */
-function waitMs(w: Window, elapsed: number): number {
-  const room = w.requests - 1 - w.current
-  const left = w.windowMs - elapsed
-  if (room >= 0 && w.previous > 0) {
-    // Still in this window: wait for enough of the previous window to slide out.
-    const t = w.windowMs * (1 - room / w.previous) - elapsed
-    if (t < left) return Math.max(0, t)
+/** Whole seconds, at least 1, for Retry-After and RateLimit-Reset. */
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000))
+}
+
+/** The i-th oldest kept time. */
+function at(log: Log, i: number): number {
+  return log.times[(log.head + i) % log.requests] ?? 0
+}
+
+/** Keeps `time`, dropping the oldest when the ring is full. */
+function push(log: Log, time: number): void {
+  if (log.size < log.requests) {
+    log.times[(log.head + log.size) % log.requests] = time
+    log.size++
+  } else {
+    log.times[log.head] = time
+    log.head = (log.head + 1) % log.requests
   }
-  // In the next window this one's count becomes the weighted previous one.
-  const into = w.current > 0 ? w.windowMs * Math.max(0, 1 - (w.requests - 1) / w.current) : 0
-  return left + into
+}
+
+/** Index (0 = oldest) of the first kept time after `since`; binary search, times ascend. */
+function firstAfter(log: Log, since: number): number {
+  let lo = 0
+  let hi = log.size
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (at(log, mid) > since) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
