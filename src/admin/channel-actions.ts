@@ -1,7 +1,7 @@
 // Channels for the admin API and the dashboard: list (with the security definition's name),
 // create, edit in place (the id stays) and delete, each audited.
 import { z } from 'zod'
-import type { ChannelInfo } from '../store/index.js'
+import { channelAuditDetail, type ChannelInfo } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { AdminContext } from './admin-context.js'
 
@@ -61,18 +61,6 @@ async function checkDefinition(ctx: AdminContext, id: string | null | undefined)
   }
 }
 
-/** What an audit entry says of a channel: its route and settings, nothing secret. */
-function settings(c: ChannelInfo) {
-  return {
-    id: c.id,
-    service: c.service,
-    securityDefinitionId: c.securityDefinitionId,
-    rateLimit: c.rateLimit,
-    timeoutMs: c.timeoutMs,
-    maxBodyBytes: c.maxBodyBytes,
-  }
-}
-
 export async function createChannel(
   ctx: AdminContext,
   actor: string,
@@ -85,7 +73,7 @@ export async function createChannel(
     actor,
     action: 'channel.create',
     target: `${created.method} ${created.path}`,
-    detail: settings(created),
+    detail: channelAuditDetail(created),
   })
   return created
 }
@@ -111,7 +99,7 @@ export async function updateChannel(
     target: `${before.method} ${before.path}`,
     detail: {
       fields: Object.keys(changes).sort(),
-      ...settings(updated),
+      ...channelAuditDetail(updated),
       ...(updated.method !== before.method || updated.path !== before.path
         ? { movedTo: `${updated.method} ${updated.path}` }
         : {}),

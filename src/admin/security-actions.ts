@@ -2,10 +2,11 @@
 // edit, rotate and delete, each audited with field names only. A key made here is answered once;
 // a password or JWT secret is never answered, and one left out or blank on an edit is kept.
 import { z } from 'zod'
-import type {
-  SecurityDefinitionInfo,
-  SecurityDefinitionInput,
-  SecurityWriteResult,
+import {
+  securityAuditDetail,
+  type SecurityDefinitionInfo,
+  type SecurityDefinitionInput,
+  type SecurityWriteResult,
 } from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import type { AdminContext } from './admin-context.js'
@@ -69,11 +70,7 @@ export async function createSecurity(
     actor,
     action: 'security.create',
     target: def.name,
-    detail: {
-      id: def.id,
-      kind: def.kind,
-      ...(def.kind === 'jwt' ? { algorithm: def.algorithm } : {}),
-    },
+    detail: securityAuditDetail(def),
   })
   return created
 }

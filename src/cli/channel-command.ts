@@ -2,7 +2,12 @@
 // by method and path as a caller sees them, with the security definition by name and the limits
 // in operator units. Every change is audited (actor 'cli'), as the admin API does.
 import type { Command } from 'commander'
-import type { ChannelInfo, ChannelInput, Store } from '../store/index.js'
+import {
+  channelAuditDetail,
+  type ChannelInfo,
+  type ChannelInput,
+  type Store,
+} from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { formatLimits, parseRate, parseSize, parseTimeout } from './channel-limits.js'
@@ -42,18 +47,6 @@ function limitChanges(flags: LimitFlags): Partial<ChannelInput> {
   if (flags.maxBody !== undefined)
     changes.maxBodyBytes = flags.maxBody ? parseSize(flags.maxBody) : null
   return changes
-}
-
-/** What an audit entry says of a channel (as the admin API writes it): nothing secret. */
-function auditSettings(c: ChannelInfo) {
-  return {
-    id: c.id,
-    service: c.service,
-    securityDefinitionId: c.securityDefinitionId,
-    rateLimit: c.rateLimit,
-    timeoutMs: c.timeoutMs,
-    maxBodyBytes: c.maxBodyBytes,
-  }
 }
 
 function limitOptions(cmd: Command, clearable: boolean): Command {
@@ -132,7 +125,7 @@ export function channelCommand(program: Command): void {
           actor: 'cli',
           action: 'channel.create',
           target: `${created.method} ${created.path}`,
-          detail: auditSettings(created),
+          detail: channelAuditDetail(created),
         })
         console.log(
           `✓ channel ${created.method} ${created.path} → ${created.service} added (${
@@ -179,7 +172,7 @@ export function channelCommand(program: Command): void {
         target: `${before.method} ${before.path}`,
         detail: {
           fields: Object.keys(changes).sort(),
-          ...auditSettings(updated),
+          ...channelAuditDetail(updated),
           ...(moved ? { movedTo: `${updated.method} ${updated.path}` } : {}),
         },
       })

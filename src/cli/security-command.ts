@@ -2,7 +2,12 @@
 // key, HTTP Basic, JWT). Secrets come from environment variables or a hidden prompt; none is ever
 // printed, except a made API key, once, at add and rotate. Every change is audited (actor 'cli').
 import type { Command } from 'commander'
-import type { SecurityDefinitionInfo, SecurityWriteResult, Store } from '../store/index.js'
+import {
+  securityAuditDetail,
+  type SecurityDefinitionInfo,
+  type SecurityWriteResult,
+  type Store,
+} from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { createInput, editChanges, type SecurityFlags } from './security-input.js'
@@ -96,11 +101,7 @@ export function securityCommand(program: Command): void {
           actor: 'cli',
           action: 'security.create',
           target: def.name,
-          detail: {
-            id: def.id,
-            kind: def.kind,
-            ...(def.kind === 'jwt' ? { algorithm: def.algorithm } : {}),
-          },
+          detail: securityAuditDetail(def),
         })
         // A key the operator gave is already theirs: it is not echoed back.
         const shown = input.kind === 'api_key' && input.key ? { definition: def } : created

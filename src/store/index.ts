@@ -38,6 +38,7 @@ export {
   type SecurityWriteResult,
 } from './security-definition.js'
 export { StoreRevision } from './store-revision.js'
+export { channelAuditDetail, securityAuditDetail } from './audit-details.js'
 export { SettingRepository } from './setting-repository.js'
 export { SecretBox, masterKey, type MasterKey } from './secret-box.js'
 export { loadMasterKey, parseMasterKey, SECRET_KEY_FILE } from './master-key-source.js'
