@@ -1,6 +1,7 @@
 // The error answers of Bulk API 2.0: the standard `[{errorCode, message}]` array, which
 // jsforce's Bulk 2.0 client detects through `body[0].errorCode` (salesforce-api.md §6).
 
+import type { FastifyReply } from 'fastify'
 import { ApiError } from '../model/index.js'
 
 export const jobNotFound = (id: string) =>
@@ -9,6 +10,20 @@ export const jobNotFound = (id: string) =>
     'NOT_FOUND',
     `The requested resource does not exist: no Bulk API 2.0 job ${id} in this org`,
   )
+
+/** Looks a job up by id; the 404 Salesforce gives for an unknown one otherwise. */
+export function jobFinder<J>(jobs: Map<string, J>): (id: string) => J {
+  return (id) => {
+    const job = jobs.get(id)
+    if (job === undefined) throw jobNotFound(id)
+    return job
+  }
+}
+
+/** A JSON answer with the content type Bulk API 2.0 sends. */
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json;charset=UTF-8').send(body)
+}
 
 export const invalidJobState = (message: string) => new ApiError(400, 'INVALIDJOBSTATE', message)
 

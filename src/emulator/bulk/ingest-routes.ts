@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import { readJsonBody } from '../server/read-json-body.js'
-import { invalidJob, invalidJobState, jobNotFound, listPage } from './bulk-errors.js'
+import { invalidJob, invalidJobState, jobFinder, listPage, sendJson } from './bulk-errors.js'
 import { COLUMN_DELIMITERS, LINE_ENDINGS, parseCsv, writeCsv } from './csv-format.js'
 import { INGEST_OPERATIONS, ingestJobInfo, sfDateTime, type IngestJob } from './ingest-job.js'
 import type { IngestProcessor } from './ingest-processor.js'
@@ -53,13 +53,8 @@ export function registerIngestRoutes(
   jobs: Map<string, IngestJob>,
   processor: IngestProcessor,
 ): void {
-  const find = (id: string): IngestJob => {
-    const job = jobs.get(id)
-    if (job === undefined) throw jobNotFound(id)
-    return job
-  }
-  const json = (reply: FastifyReply, status: number, body: unknown) =>
-    reply.code(status).type('application/json;charset=UTF-8').send(body)
+  const find = jobFinder(jobs)
+  const json = sendJson
 
   app.post(BASE, async (request, reply) => {
     const parsed = createSchema.safeParse(readJsonBody(request.body))

@@ -1,12 +1,12 @@
 // The query half of Bulk API 2.0 under `/services/data/vNN.N/jobs/query`: create, job info,
 // list, abort, delete, and results paged with Sforce-Locator and maxRecords (§6.2).
 
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ApiError } from '../model/index.js'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import { readJsonBody } from '../server/read-json-body.js'
-import { invalidJob, invalidJobState, jobNotFound, listPage } from './bulk-errors.js'
+import { invalidJob, invalidJobState, jobFinder, listPage, sendJson } from './bulk-errors.js'
 import { COLUMN_DELIMITERS, LINE_ENDINGS, writeCsv } from './csv-format.js'
 import { sfDateTime } from './ingest-job.js'
 import { queryColumns, queryJobInfo, toRows, type QueryJob } from './query-job.js'
@@ -58,13 +58,8 @@ export function registerQueryRoutes(
   jobs: Map<string, QueryJob>,
   timers: Timers,
 ): void {
-  const find = (id: string): QueryJob => {
-    const job = jobs.get(id)
-    if (job === undefined) throw jobNotFound(id)
-    return job
-  }
-  const json = (reply: FastifyReply, status: number, body: unknown) =>
-    reply.code(status).type('application/json;charset=UTF-8').send(body)
+  const find = jobFinder(jobs)
+  const json = sendJson
   const stamp = (job: QueryJob) => {
     job.systemModstamp = sfDateTime(ctx.now())
   }
