@@ -86,6 +86,20 @@ export class Invoker {
     this.#settings = settings
   }
 
+  /** The service and its parsed input; SERVICE_NOT_FOUND or INVALID_INPUT otherwise. */
+  #checked(name: string, rawInput: unknown) {
+    const service = this.#registry.get(name)
+    if (!service) {
+      throw new ForcebridgeError(
+        'SERVICE_NOT_FOUND',
+        `service '${name}' is not loaded; check the services folder and the server log`,
+      )
+    }
+    const parsed = service.input.safeParse(rawInput)
+    if (!parsed.success) throw new InvalidInputError(name, parsed.error)
+    return { service, parsed }
+  }
+
   /** Queues `name` to run later through the durable queue; the input is checked now. */
   async invokeAsync(
     name: string,
@@ -103,15 +117,8 @@ export class Invoker {
         `cannot queue '${name}': this process runs without a job queue`,
       )
     }
-    const service = this.#registry.get(name)
-    if (!service) {
-      throw new ForcebridgeError(
-        'SERVICE_NOT_FOUND',
-        `service '${name}' is not loaded; check the services folder and the server log`,
-      )
-    }
-    const parsed = service.input.safeParse(rawInput)
-    if (!parsed.success) throw new InvalidInputError(name, parsed.error)
+    // Checked now, so a bad call fails for its caller instead of later in the queue.
+    this.#checked(name, rawInput)
     const job = await this.#enqueue({ service: name, input: rawInput, ...options })
     return { jobId: job.id }
   }
@@ -121,15 +128,7 @@ export class Invoker {
    * INVALID_OUTPUT, or whatever the service threw.
    */
   async invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
-    const service = this.#registry.get(name)
-    if (!service) {
-      throw new ForcebridgeError(
-        'SERVICE_NOT_FOUND',
-        `service '${name}' is not loaded; check the services folder and the server log`,
-      )
-    }
-    const parsed = service.input.safeParse(rawInput)
-    if (!parsed.success) throw new InvalidInputError(name, parsed.error)
+    const { service, parsed } = this.#checked(name, rawInput)
 
     const correlationId = options.correlationId ?? randomUUID()
     // Made only when the service logs: a pino child with redaction costs more than the invocation.
