@@ -5,6 +5,8 @@
 //   502 Salesforce refused (its errorCode) or login failed · 503 connection missing/inactive,
 //   service not loaded, keys to check a token unreachable, or the server shutting down ·
 //   504 the channel's (or service's) timeout · 500 a bug (only the correlation id).
+// With `Prefer: respond-async` (and a queue) a call is queued instead and answered 202 with a
+// status URL, served here too at GET /jobs/:id (channel-async.ts, job-status-route.ts).
 // Channels and security checkers are cached per store revision (channel-table.ts), so a request
 // reads nothing from the store. close() drains: see ChannelDrain.
 import { randomUUID } from 'node:crypto'
@@ -21,11 +23,15 @@ import type { Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
 import { channelAdmission, pathOf } from './channel-admission.js'
+import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
 import { lazyChildLoggerFactory } from './lazy-child-logger.js'
 import { ChannelTable } from './channel-table.js'
 import { InvalidInputError, type Invoker } from './invoker.js'
+import { registerJobStatusRoute } from './job-status-route.js'
+import { JobStatusTokens } from './job-status-tokens.js'
+import type { JobQueue } from './queue/index.js'
 
 export interface HttpServerOptions {
   store: Store
@@ -38,6 +44,12 @@ export interface HttpServerOptions {
    * requests get 503 meanwhile. Default 30 s (FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS).
    */
   drainTimeoutMs?: number
+  /**
+   * The durable queue behind `invoker.invokeAsync`. With it, a channel call carrying
+   * `Prefer: respond-async` is queued and answered 202, and GET /jobs/:id serves its status;
+   * without it that preference is ignored (the call runs synchronously). Default: none.
+   */
+  queue?: JobQueue
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -55,6 +67,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   })
   const drain = new ChannelDrain()
   const admission = channelAdmission({ table, limiter, defaultBodyLimit })
+  const asyncCalls: AsyncCallOptions | undefined = options.queue
+    ? { invoker, queue: options.queue, tokens: new JobStatusTokens(store.settings) }
+    : undefined
   const app = Fastify({
     loggerInstance: options.log,
     bodyLimit: defaultBodyLimit,
@@ -114,6 +129,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const input = inputOf(req, params)
       const abort = new AbortController()
       const release = drain.track(abort)
+      if (asyncCalls && prefersAsync(req.headers.prefer)) {
+        // Tracked too, so that a close() waits for the job to be written before the store goes.
+        try {
+          return await respondAsync(asyncCalls, req, reply, channel, input)
+        } finally {
+          release()
+        }
+      }
       // The response's 'close' ends the call for the drain. Before it finished, it means the
       // caller went away (the request's own 'close' fires as soon as its body has been read).
       reply.raw.once('close', () => {
@@ -130,6 +153,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return reply.code(200).send(result ?? null)
     },
   })
+
+  if (asyncCalls) {
+    registerJobStatusRoute(app, {
+      queue: asyncCalls.queue,
+      tokens: asyncCalls.tokens,
+      closing: () => drain.draining,
+    })
+  }
 
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply))
   return app

@@ -102,6 +102,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     invoker,
     log,
+    queue: jobs.queue,
     ...(options.shutdownTimeoutMs !== undefined
       ? { drainTimeoutMs: options.shutdownTimeoutMs }
       : {}),

@@ -52,8 +52,8 @@ const channelSchema = z.object({
     .string()
     .regex(/^\/[A-Za-z0-9._~:/-]*$/, 'must start with / and hold only URL path characters')
     .refine(
-      (p) => !RESERVED.includes(p) && !/^\/admin(\/|$)/.test(p),
-      'is reserved (the server answers /healthz, /readyz, /metrics, /openapi.json and /admin itself)',
+      (p) => !RESERVED.includes(p) && !/^\/(admin|jobs)(\/|$)/.test(p),
+      'is reserved (the server answers /healthz, /readyz, /metrics, /openapi.json, /admin and /jobs itself)',
     ),
   service: z.string().min(1, 'must name a service'),
   securityDefinitionId: z.string().nullable(),
