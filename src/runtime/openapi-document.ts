@@ -1,9 +1,19 @@
 // The OpenAPI 3.1 document of the channels in the store: one path item per channel path, the
 // request from the service's input schema (a JSON body for POST/PUT/PATCH, query parameters for
 // GET/DELETE, path parameters from `:name` segments), the 200 answer from its output schema, the
-// shared error answers, and the security schemes of the definitions the channels use.
+// shared error answers, and the security schemes of the definitions the channels use. Every
+// operation may also be called asynchronously (202, openapi-async.ts); GET /jobs/{id} follows it.
 import type { ChannelInfo, SecurityDefinitionInfo } from '../store/index.js'
 import type { AnyService } from './define-service.js'
+import {
+  ASYNC_HEADERS,
+  ASYNC_PARAMETER_REFS,
+  ASYNC_PARAMETERS,
+  ASYNC_RESPONSES,
+  ASYNC_SCHEMAS,
+  JOB_STATUS_OPERATION_ID,
+  jobStatusPathItem,
+} from './openapi-async.js'
 import {
   ERROR_RESPONSES,
   ERROR_SCHEMAS,
@@ -55,12 +65,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
  * buildOpenApiDocument({ channels, definitions, service: (n) => registry.get(n), version: '0.1.0' })
  */
 export function buildOpenApiDocument(sources: OpenApiSources): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { ...ERROR_SCHEMAS }
+  const schemas: Record<string, JsonSchema> = { ...ERROR_SCHEMAS, ...ASYNC_SCHEMAS }
   const securitySchemes: Record<string, Record<string, unknown>> = {}
   const definitionsById = new Map(sources.definitions.map((d) => [d.id, d]))
   const schemeName = schemeNames(sources.definitions)
   const serviceSchemas = new Map<string, { input: JsonSchema; output?: JsonSchema }>()
-  const operationIds = new Set<string>()
+  const operationIds = new Set<string>([JOB_STATUS_OPERATION_ID])
   const paths: OpenApiDocument['paths'] = {}
 
   // Sorted, so the same configuration gives the same document whatever the store's order.
@@ -107,6 +117,9 @@ export function buildOpenApiDocument(sources: OpenApiSources): OpenApiDocument {
     })
   }
 
+  // Reserved for the server (the store refuses channels under /jobs/), so no channel clashes.
+  paths['/jobs/{id}'] = jobStatusPathItem() as OpenApiDocument['paths'][string]
+
   const document: OpenApiDocument = {
     openapi: '3.1.0',
     info: {
@@ -120,8 +133,9 @@ export function buildOpenApiDocument(sources: OpenApiSources): OpenApiDocument {
     paths,
     components: {
       schemas,
-      responses: ERROR_RESPONSES,
-      headers: HEADERS,
+      responses: { ...ERROR_RESPONSES, ...ASYNC_RESPONSES },
+      parameters: ASYNC_PARAMETERS,
+      headers: { ...HEADERS, ...ASYNC_HEADERS },
       securitySchemes,
     },
   }
@@ -207,13 +221,14 @@ function operation(channel: ChannelInfo, parts: OperationParts): Operation {
   const ok = parts.hasOutput
     ? { $ref: `#/components/schemas/${base}.output` }
     : { description: 'Whatever the service returns, as JSON.' }
+  parameters.push(...ASYNC_PARAMETER_REFS)
   return {
     operationId: parts.operationId,
     summary: `${channel.method} ${channel.path} → ${channel.service}`,
     description: notes.join('\n\n'),
     tags: [channel.service],
     ...(parts.service ? {} : { 'x-forcebridge-service-loaded': false }),
-    ...(parameters.length > 0 ? { parameters } : {}),
+    parameters,
     ...(requestBody ? { requestBody } : {}),
     responses: {
       '200': {
@@ -221,6 +236,7 @@ function operation(channel: ChannelInfo, parts: OperationParts): Operation {
         headers: { 'X-Correlation-Id': { $ref: '#/components/headers/CorrelationId' } },
         content: { 'application/json': { schema: ok } },
       },
+      '202': { $ref: '#/components/responses/Accepted' },
       ...Object.fromEntries(
         errors.map(([status, key]) => [status, { $ref: `#/components/responses/${key}` }]),
       ),

@@ -37,7 +37,7 @@ interface Doc {
 interface Op {
   operationId: string
   description: string
-  parameters?: { name: string; in: string; required: boolean; schema: unknown }[]
+  parameters?: { name: string; in: string; required: boolean; schema: unknown; $ref?: string }[]
   requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } }
   responses: Record<string, unknown>
   security: Record<string, string[]>[]
@@ -208,6 +208,7 @@ describe('GET /openapi.json', () => {
     expect(doc.servers).toEqual([{ url: base }])
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/ghost',
+      '/jobs/{id}',
       '/orders',
       '/orders/{id}',
       '/trees/{treeId}',
@@ -247,7 +248,7 @@ describe('GET /openapi.json', () => {
     })
     // Limits show as answers and in the description.
     expect(Object.keys(post.responses).sort()).toEqual(
-      ['200', '400', '401', '413', '429', '500', '502', '503', '504'].sort(),
+      ['200', '202', '400', '401', '413', '429', '500', '502', '503', '504'].sort(),
     )
     const tooMany = resolvePointer(doc, '#/components/responses/RateLimited') as {
       headers: Record<string, unknown>
@@ -261,7 +262,7 @@ describe('GET /openapi.json', () => {
     const { doc } = await fetchDoc()
     const get = doc.paths['/orders']?.get as Op
     expect(get.requestBody).toBeUndefined()
-    expect(get.parameters).toEqual([
+    expect(get.parameters?.filter((p) => p.in === 'query')).toEqual([
       {
         name: 'status',
         in: 'query',
@@ -311,6 +312,55 @@ describe('GET /openapi.json', () => {
       $ref: '#/components/schemas/weird.input',
     })
     expect(weird.security).toEqual([])
+  })
+
+  it('documents asynchronous calls on every channel, and the job status path', async () => {
+    const { doc } = await fetchDoc()
+    for (const [template, item] of Object.entries(doc.paths)) {
+      if (template === '/jobs/{id}') continue
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${template}`
+        expect(op.responses['202'], where).toEqual({ $ref: '#/components/responses/Accepted' })
+        expect(op.parameters?.map((p) => p.$ref).filter(Boolean), where).toEqual([
+          '#/components/parameters/Prefer',
+          '#/components/parameters/IdempotencyKey',
+        ])
+      }
+    }
+    const prefer = resolvePointer(doc, '#/components/parameters/Prefer')
+    expect(prefer).toMatchObject({ name: 'Prefer', in: 'header' })
+    expect(resolvePointer(doc, '#/components/parameters/IdempotencyKey')).toMatchObject({
+      name: 'Idempotency-Key',
+      in: 'header',
+      schema: { maxLength: 200 },
+    })
+    const accepted = resolvePointer(doc, '#/components/responses/Accepted') as {
+      headers: Record<string, unknown>
+      content: { 'application/json': { schema: { $ref: string } } }
+    }
+    expect(Object.keys(accepted.headers).sort()).toEqual(
+      ['Location', 'Preference-Applied', 'X-Correlation-Id'].sort(),
+    )
+    expect(resolvePointer(doc, accepted.content['application/json'].schema.$ref)).toMatchObject({
+      required: ['jobId', 'state', 'statusUrl'],
+    })
+
+    const status = doc.paths['/jobs/{id}']?.get as Op
+    expect(status.security).toEqual([])
+    expect(status.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['id', 'path', true],
+      ['token', 'query', true],
+      ['wait', 'query', false],
+    ])
+    expect(Object.keys(status.responses).sort()).toEqual(['200', '400', '404'])
+    const job = resolvePointer(doc, '#/components/schemas/JobStatus') as {
+      properties: Record<string, unknown>
+    }
+    // The status never carries the input.
+    expect(Object.keys(job.properties)).not.toContain('input')
+    expect(Object.keys(job.properties)).toEqual(
+      expect.arrayContaining(['state', 'attempts', 'output', 'error']),
+    )
   })
 
   it('lists a channel whose service is not loaded, marked as such', async () => {
