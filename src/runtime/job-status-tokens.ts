@@ -41,14 +41,13 @@ export class JobStatusTokens {
   }
 
   async #readOrCreate(): Promise<Buffer> {
-    const stored = await this.#settings.get(STATUS_KEY_SETTING)
-    if (stored) return Buffer.from(stored, 'base64url')
-    const made = randomBytes(32).toString('base64url')
-    await this.#settings.set(STATUS_KEY_SETTING, made, { secret: true })
-    // Read back, so that of two processes creating the key at once, the one that wrote first
-    // uses what the store holds in most interleavings.
-    const written = await this.#settings.get(STATUS_KEY_SETTING)
-    return Buffer.from(written ?? made, 'base64url')
+    // Of two processes creating the key at once, both end up with the one written first.
+    const key = await this.#settings.getOrCreate(
+      STATUS_KEY_SETTING,
+      randomBytes(32).toString('base64url'),
+      { secret: true },
+    )
+    return Buffer.from(key, 'base64url')
   }
 }
 

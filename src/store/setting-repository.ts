@@ -46,6 +46,33 @@ export class SettingRepository {
     this.#revision.bump()
   }
 
+  /**
+   * Stores `value` unless the key already has one, and returns what the store holds afterwards:
+   * of several processes creating the same value at once, all end up with the first one written.
+   */
+  async getOrCreate(
+    key: string,
+    value: string,
+    options: { secret?: boolean } = {},
+  ): Promise<string> {
+    const secret = options.secret ?? false
+    const result = await this.#db
+      .insertInto('settings')
+      .values({
+        key,
+        value: secret ? this.#box.seal(value, `setting:${key}`) : value,
+        encrypted: secret ? 1 : 0,
+        updated_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst()
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) {
+      this.#revision.bump()
+      return value
+    }
+    return (await this.get(key)) ?? value
+  }
+
   /** Forgets a setting; true when there was one. */
   async delete(key: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('settings').where('key', '=', key).executeTakeFirst()

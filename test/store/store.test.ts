@@ -168,3 +168,18 @@ describe('store', () => {
     expect(row.key_hash).not.toContain(key)
   })
 })
+
+describe('settings.getOrCreate', () => {
+  it('keeps the first value written, across two processes sharing the store', async () => {
+    const home = tempHome()
+    const a = await open(home)
+    const b = await open(home)
+    const [fromA, fromB] = await Promise.all([
+      a.settings.getOrCreate('shared-key', 'value-from-a', { secret: true }),
+      b.settings.getOrCreate('shared-key', 'value-from-b', { secret: true }),
+    ])
+    expect(fromA).toBe(fromB)
+    expect(await a.settings.getOrCreate('shared-key', 'a-later-value')).toBe(fromA)
+    expect(await b.settings.get('shared-key')).toBe(fromA)
+  })
+})
