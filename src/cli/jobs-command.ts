@@ -91,14 +91,16 @@ export function jobsCommand(program: Command): void {
     .description('one job with every attempt')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      await withJobs(async ({ queue }) => {
+      await withJobs(async ({ queue, bulkJobs }) => {
         const job = await queue.get(id)
         if (!job)
           throw new ForcebridgeError(
             'JOB_NOT_FOUND',
             `no job with id ${id}; see 'forcebridge jobs list'`,
           )
-        if (flags.json) return print(JSON.stringify(job, null, 2))
+        // The Bulk API calls the job made, tracked so that a restart resumes them.
+        const bulkCalls = (await bulkJobs.list({ invocationId: id, limit: 1000 })).reverse()
+        if (flags.json) return print(JSON.stringify({ ...job, bulkCalls }, null, 2))
         print(`job ${job.id}\n  service   ${job.service}\n  state     ${job.state}`)
         print(
           `  attempts  ${job.attempts} of ${job.attemptLimit}\n  created   ${iso(job.createdAt)}`,
@@ -109,6 +111,12 @@ export function jobsCommand(program: Command): void {
         for (const a of job.attemptHistory) {
           const error = a.errorMessage ? `  ${a.errorCode ?? ''} ${a.errorMessage}` : ''
           print(`  #${a.attempt} ${iso(a.startedAt)} ${a.outcome}${error}`)
+        }
+        for (const b of bulkCalls) {
+          print(
+            `  bulk ${b.key.slice(b.key.lastIndexOf('#'))} ${b.object} ${b.operation} ${b.state}: ` +
+              `${b.recordsProcessed} processed, ${b.recordsFailed} failed (jobs ${b.jobIds.join(', ') || 'none yet'})`,
+          )
         }
       })
     })

@@ -17,6 +17,7 @@ import {
 import { createClient, type JobInfo, type RecordResult } from '../../src/salesforce/index.js'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { runCli } from '../cli/fixtures/run-cli.js'
 import { addDemoConnection } from './fixtures/invoice-services.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -150,6 +151,21 @@ describe('bulk jobs of async invocations across a restart', () => {
       recordsProcessed: COUNT,
       recordsFailed: 10,
     })
+
+    // An operator sees the job's Bulk call beside its attempts.
+    const saved = process.env.FORCEBRIDGE_HOME
+    process.env.FORCEBRIDGE_HOME = home
+    try {
+      const shown = await runCli('jobs', 'show', id)
+      expect(shown.out).toMatch(
+        new RegExp(
+          `bulk #1 Account insert JobComplete: ${COUNT} processed, 10 failed \\(jobs ${atKill?.jobIds[0]}\\)`,
+        ),
+      )
+    } finally {
+      if (saved === undefined) delete process.env.FORCEBRIDGE_HOME
+      else process.env.FORCEBRIDGE_HOME = saved
+    }
 
     // Every good row exists once; each result sits at its input row's index.
     const byId = new Map<string, string>()
