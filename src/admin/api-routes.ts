@@ -2,7 +2,6 @@
 // the dashboard uses too. Errors answer `{ error: { code, message } }` (admin-errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { BulkJobStore } from '../runtime/index.js'
 import { authenticate } from './admin-auth.js'
 import type { AdminContext } from './admin-context.js'
 import type { AdminState } from './admin-state.js'
@@ -24,6 +23,7 @@ import {
   createSchedule,
   deleteSchedule,
   getJob,
+  listBulkCalls,
   listJobs,
   listSchedules,
   purgeJobs,
@@ -129,9 +129,7 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
   route('DELETE', '/schedules/:name', (ctx, actor, req) => deleteSchedule(ctx, actor, name(req)))
 
   // Bulk calls of async jobs, tracked so that a restart resumes them (docs/bulk.md).
-  route('GET', '/bulk-jobs', (ctx, _a, req) =>
-    new BulkJobStore(ctx.store.db).list(bulkJobsQuery.parse(req.query)),
-  )
+  route('GET', '/bulk-jobs', (ctx, _a, req) => listBulkCalls(ctx, bulkJobsQuery.parse(req.query)))
 
   route('GET', '/audit', (ctx, _a, req) => ctx.store.audit.list(auditQuery.parse(req.query)))
 }

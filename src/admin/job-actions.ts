@@ -1,6 +1,7 @@
 // Jobs of the durable queue and schedules, for the admin API and the dashboard: list with
 // filters, details with every attempt's error, retry, purge; schedules with their next run.
 import { z } from 'zod'
+import { BulkJobStore, type TrackedBulkJob } from '../runtime/bulk/index.js'
 import type { Job, JobDetail, JobPage, JobQueue } from '../runtime/queue/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { AdminContext } from './admin-context.js'
@@ -54,6 +55,14 @@ export async function getJob(ctx: AdminContext, id: string): Promise<JobDetail> 
   if (!job)
     throw new ForcebridgeError('JOB_NOT_FOUND', `job ${id} does not exist; it may have been purged`)
   return job
+}
+
+/** The Bulk API calls tracked for async jobs (all, or one job's), newest first. */
+export function listBulkCalls(
+  ctx: AdminContext,
+  query: { invocationId?: string; limit?: number } = {},
+): Promise<TrackedBulkJob[]> {
+  return new BulkJobStore(ctx.store.db).list(query)
 }
 
 export async function retryJob(ctx: AdminContext, actor: string, id: string): Promise<Job> {

@@ -1,5 +1,6 @@
 // Dashboard pages for jobs (filters, details with each attempt's error, retry, purge, dead
 // letters), schedules (with their next run) and the audit log.
+import type { TrackedBulkJob } from '../runtime/bulk/index.js'
 import type { Job, JobDetail, JobPage } from '../runtime/queue/index.js'
 import type { AuditEntry } from '../store/index.js'
 import { html, pretty, seg, type Html } from './html.js'
@@ -76,7 +77,7 @@ export function jobList(page: JobPage, filter: { state?: string; service?: strin
     ${page.nextCursor ? html`<p><a href="/admin/jobs?${new URLSearchParams({ ...filter, cursor: page.nextCursor }).toString()}">Older jobs</a></p>` : ''}`
 }
 
-export function jobDetail(job: JobDetail): Html {
+export function jobDetail(job: JobDetail, bulkCalls: TrackedBulkJob[] = []): Html {
   return html`<section class="card">
       <dl class="facts">
         <dt>Id</dt>
@@ -123,6 +124,29 @@ export function jobDetail(job: JobDetail): Html {
         },
       ],
       'No attempt yet.',
+    )}
+    ${bulkCalls.length === 0 ? '' : bulkCallTable(bulkCalls)}`
+}
+
+/** The Bulk API calls a job made, tracked so that a restart resumes them (docs/bulk.md). */
+function bulkCallTable(calls: TrackedBulkJob[]): Html {
+  return html`<h2>Bulk API calls</h2>
+    ${dataTable(
+      calls,
+      [
+        { label: '#', cell: (b) => b.key.slice(b.key.lastIndexOf('#') + 1) },
+        { label: 'Object', cell: (b) => b.object },
+        { label: 'Operation', cell: (b) => b.operation },
+        { label: 'State', cell: (b) => html`<span class="badge">${b.state}</span>` },
+        { label: 'Processed', cell: (b) => b.recordsProcessed.toLocaleString('en') },
+        { label: 'Failed', cell: (b) => b.recordsFailed.toLocaleString('en') },
+        {
+          label: 'Salesforce jobs',
+          cell: (b) => html`${b.jobIds.map((id) => html`<code>${id}</code> `)}`,
+        },
+        { label: 'Updated', cell: (b) => when(b.updatedAt) },
+      ],
+      'None.',
     )}`
 }
 

@@ -12,7 +12,7 @@ import { channelForm, channelPage } from './channel-pages.js'
 import { connectionDetail, connectionForm, connectionList, usagePanel } from './connection-pages.js'
 import { getConnection, listConnections } from './connection-actions.js'
 import type { Html } from './html.js'
-import { getJob, listJobs, listSchedules } from './job-actions.js'
+import { getJob, listBulkCalls, listJobs, listSchedules } from './job-actions.js'
 import {
   auditPage,
   jobDetail,
@@ -178,7 +178,8 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   })
   page('/jobs/:id', async (req) => {
     const job = await getJob(ctx, idParam.parse(req.params).id)
-    return { title: `Job ${job.id.slice(0, 8)}`, nav: 'jobs', body: jobDetail(job) }
+    const bulkCalls = (await listBulkCalls(ctx, { invocationId: job.id, limit: 1000 })).reverse()
+    return { title: `Job ${job.id.slice(0, 8)}`, nav: 'jobs', body: jobDetail(job, bulkCalls) }
   })
   page('/schedules', async () => ({
     title: 'Schedules',

@@ -37,7 +37,8 @@ export interface AdminServer {
  * folder beside the campaign service.
  */
 export async function startAdminServer(
-  extra: Partial<AdminPluginOptions> = {},
+  /** Plugin options; `runtimeQueue` hands the admin the runtime's own queue and scheduler. */
+  extra: Partial<AdminPluginOptions> & { runtimeQueue?: boolean } = {},
   fixtures: string[] = [],
 ): Promise<AdminServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fb-admin-'))
@@ -59,7 +60,14 @@ export async function startAdminServer(
   })
   const runtime = await createRuntime({ store, log, serviceFolders: [services] })
   await ensureAdminUser(store, ADMIN.name, ADMIN.password)
-  await runtime.http.register(adminPlugin, { store, runtime, log, ...extra })
+  const { runtimeQueue, ...options } = extra
+  await runtime.http.register(adminPlugin, {
+    store,
+    runtime,
+    log,
+    ...(runtimeQueue ? { queue: runtime.queue, schedules: runtime.scheduler } : {}),
+    ...options,
+  })
   const url = await runtime.listen('127.0.0.1', 0)
   return {
     url,

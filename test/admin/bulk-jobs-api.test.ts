@@ -9,7 +9,7 @@ let server: AdminServer
 let asAdmin: AdminCaller
 
 beforeAll(async () => {
-  server = await startAdminServer()
+  server = await startAdminServer({ runtimeQueue: true })
   asAdmin = await signedIn(server.url)
   const bulkJobs = new BulkJobStore(server.store.db)
   await bulkJobs.scopeFor('job-a').journal.record('job-a#1', {
@@ -65,6 +65,32 @@ describe('GET /admin/api/bulk-jobs', () => {
     expect(b.body).toMatchObject([{ key: 'job-b#1', state: 'Open', connection: null }])
     const bad = await asAdmin('GET', '/admin/api/bulk-jobs?limit=0')
     expect(bad.status).toBe(400)
+  })
+
+  it("shows a job's Bulk calls on its dashboard page", async () => {
+    const { id } = await server.runtime.queue.enqueue({ service: 'accounts.load', input: {} })
+    await new BulkJobStore(server.store.db).scopeFor(id).journal.record(`${id}#1`, {
+      object: 'Account',
+      operation: 'upsert',
+      uploaded: true,
+      jobs: [
+        {
+          id: '750000000000009AAA',
+          rows: 12000,
+          closed: true,
+          state: 'JobComplete',
+          numberRecordsProcessed: 12000,
+          numberRecordsFailed: 7,
+        },
+      ],
+    })
+    const page = await asAdmin('GET', `/admin/jobs/${id}`)
+    expect(page.status).toBe(200)
+    const text = String(page.body)
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+    expect(text).toContain('Bulk API calls')
+    expect(text).toMatch(/1 Account upsert JobComplete 12,000 7 750000000000009AAA/)
   })
 
   it('refuses a caller without a session', async () => {
