@@ -80,6 +80,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // where they are handled, and /metrics counts every request.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,
+    // A URL Fastify cannot decode (e.g. a broken %-escape) is refused before any route runs;
+    // answer it in the same shape as every other refusal.
+    frameworkErrors: (err, req, reply: FastifyReply) => {
+      void reply
+        .code(400)
+        .header('X-Correlation-Id', req.id)
+        .send({ error: 'BAD_REQUEST', message: err.message })
+    },
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER]
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID()

@@ -173,6 +173,16 @@ describe('runtime HTTP channels', () => {
       body: '{"name": ',
     })
     expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'BAD_REQUEST' })
+  })
+
+  it('answers a URL it cannot decode with 400 in the same shape', async () => {
+    const res = await fetch(base + '/api/%E0%A4%A')
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as Record<string, unknown>
+    expect(body.error).toBe('BAD_REQUEST')
+    expect(body.message).toMatch(/not a valid url/)
+    expect(res.headers.get('x-correlation-id')).toBeTruthy()
   })
 
   it('passes path parameters as input', async () => {
