@@ -32,6 +32,8 @@ export interface RuntimeOptions {
    * resolve the public entry. Default: the store's home.
    */
   home?: string
+  /** How long one service file's top-level code may take to load. Default 10 s. */
+  serviceLoadTimeoutMs?: number
   /** Timeout of every Salesforce call, in milliseconds (client default when left out). */
   salesforceTimeoutMs?: number
   /**
@@ -69,7 +71,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, log } = options
   const registry = new ServiceRegistry()
   linkPublicEntry(options.home ?? store.home)
-  const catalog = new ServiceCatalog(registry, log)
+  const catalog = new ServiceCatalog(registry, log, {
+    ...(options.serviceLoadTimeoutMs ? { loadTimeoutMs: options.serviceLoadTimeoutMs } : {}),
+  })
   const folders = options.serviceFolders ?? []
   const watcher =
     options.watch === false ? undefined : await ServiceWatcher.start({ folders, catalog, log })

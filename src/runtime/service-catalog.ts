@@ -41,9 +41,13 @@ export class ServiceCatalog implements LoadReport {
   // One change at a time: a reload that overtook an older one could leave stale code serving.
   #queue: Promise<void> = Promise.resolve()
 
-  constructor(registry: ServiceRegistry, log: Logger) {
+  readonly #loadTimeoutMs: number | undefined
+
+  /** `loadTimeoutMs`: how long one file's top-level code may take (default 10 s). */
+  constructor(registry: ServiceRegistry, log: Logger, options: { loadTimeoutMs?: number } = {}) {
     this.#registry = registry
     this.#log = log
+    this.#loadTimeoutMs = options.loadTimeoutMs
   }
 
   /** Files whose services are in the registry (LoadReport). */
@@ -116,7 +120,7 @@ export class ServiceCatalog implements LoadReport {
   async #load(file: string): Promise<void> {
     const before = this.#files.get(file)
     try {
-      const services = await importServiceFile(file)
+      const services = await importServiceFile(file, this.#loadTimeoutMs)
       // Throws before changing anything when a name belongs to another file.
       this.#registry.replaceSource(file, services)
       const names = services.map((s) => s.name).sort()

@@ -72,11 +72,39 @@ export async function resolve(specifier, context, next) {
   return importer
 }
 
-/** Imports one file, fresh (never from the module cache), and returns the services it exports. */
-export async function importServiceFile(file: string): Promise<ReturnType<typeof collect>> {
+/** How long a service file may take to load (its top-level code) by default. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 10_000
+
+/**
+ * Imports one file, fresh (never from the module cache), and returns the services it exports.
+ * A file whose top-level code does not finish within `timeoutMs` fails with
+ * SERVICE_LOAD_TIMEOUT, so one stuck file cannot hold up the loads after it (nor the start).
+ */
+export async function importServiceFile(
+  file: string,
+  timeoutMs: number = DEFAULT_LOAD_TIMEOUT_MS,
+): Promise<ReturnType<typeof collect>> {
   const url = new URL(pathToFileURL(file).href)
   url.searchParams.set(LOAD_PARAM, String(++loads))
-  const mod = (await serviceImporter().import(url.href, import.meta.url)) as Record<string, unknown>
+  const loading = serviceImporter().import(url.href, import.meta.url) as Promise<
+    Record<string, unknown>
+  >
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ForcebridgeError(
+            'SERVICE_LOAD_TIMEOUT',
+            `${file} did not finish loading within ${timeoutMs} ms (top-level code that waits forever, e.g. an await that never settles or a connection made at import); do such work inside handle() and save the file again`,
+          ),
+        ),
+      timeoutMs,
+    )
+  })
+  // The import cannot be cancelled; if it ever settles after the timeout, it is ignored.
+  loading.catch(() => {})
+  const mod = await Promise.race([loading, timedOut]).finally(() => clearTimeout(timer))
   const services = collect(mod)
   if (services.length === 0) {
     throw new ForcebridgeError(

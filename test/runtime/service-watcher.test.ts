@@ -262,4 +262,30 @@ export default defineService({ name: 'ping', input: z.unknown(), handle: () => '
       await watcher.close()
     }
   })
+
+  it('fails a file whose top-level code never finishes, and goes on with the others', async () => {
+    linkPublicEntry(home)
+    const folder = join(home, 'stuck')
+    mkdirSync(folder)
+    writeFileSync(
+      join(folder, 'a-hangs.ts'),
+      `await new Promise(() => {})
+export {}`,
+    )
+    writeFileSync(
+      join(folder, 'b-fine.ts'),
+      `import { defineService, z } from 'forcebridge'
+export default defineService({ name: 'fine', input: z.unknown(), handle: () => 'ok' })`,
+    )
+    const registry = new ServiceRegistry()
+    const catalog = new ServiceCatalog(registry, createLogger({ level: 'silent' }), {
+      loadTimeoutMs: 300,
+    })
+    await catalog.scan(folder)
+    const [hangs, fine] = catalog.status()
+    expect(hangs?.error).toMatchObject({ code: 'SERVICE_LOAD_TIMEOUT' })
+    expect(hangs?.error?.message).toMatch(/a-hangs\.ts did not finish loading within 300 ms/)
+    expect(fine).toMatchObject({ services: ['fine'], error: null })
+    expect(registry.get('fine')).toBeDefined()
+  })
 })
