@@ -143,9 +143,23 @@ export function serverCommands(program: Command): void {
       const config = loadConfig()
       const closers: Closer[] = []
       const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
-      const { url, log } = await startServer(config, folders, closers)
+      const { url, log, store, runtime } = await startServer(config, folders, closers)
       closeOnSignal(closers, (m) => log.info(m), config.shutdownTimeoutMs)
-      log.info({ url }, 'forcebridge is listening')
+      // One line that says what this server serves, for whoever reads the start of the log.
+      const files = runtime.serviceCatalog.status()
+      log.info(
+        {
+          url,
+          admin: `${url}/admin`,
+          servicesFolders: folders,
+          services: runtime.registry.list().length,
+          serviceFilesFailed: files.filter((f) => f.error).map((f) => f.file),
+          channels: (await store.channels.list()).length,
+          connections: (await store.connections.list()).length,
+          workerConcurrency: config.workerConcurrency,
+        },
+        'forcebridge is listening',
+      )
     })
 
   program
