@@ -1,6 +1,7 @@
 // The `forcebridge` command: parses argv with commander and turns any failure into one clear
 // line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander'
+import { packageVersion } from '../runtime/index.js'
 import { bulkCommand } from './bulk-command.js'
 import { channelCommand } from './channel-command.js'
 import { configCommands } from './config-command.js'
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .description(
       'Server-side Salesforce integration: connections, services on REST channels, and a local Salesforce emulator',
     )
+    .version(packageVersion(), '-V, --version', 'print the version of forcebridge')
     .showHelpAfterError()
     .exitOverride()
   connectionCommand(program)

@@ -22,6 +22,7 @@ export { ServiceCatalog, type ServiceFileStatus, type ServiceFileEvent } from '.
 export { ServiceWatcher, type ServiceWatcherOptions } from './service-watcher.js'
 export {
   packageRoot,
+  packageVersion,
   registerPublicEntryResolver,
   linkPublicEntry,
 } from './public-entry-resolver.js'

@@ -1,12 +1,10 @@
 // A Fastify plugin serving GET /openapi.json: the OpenAPI document of the stored channels and the
 // loaded services, rebuilt only when the store's configuration or the set of services changed.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyPluginCallback } from 'fastify'
 import type { Store } from '../store/index.js'
 import type { AnyService } from './define-service.js'
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js'
-import { packageRoot } from './public-entry-resolver.js'
+import { packageVersion } from './public-entry-resolver.js'
 import type { ServiceRegistry } from './service-registry.js'
 
 /** `public`: served to anyone (it shows channel paths and schemas, never a secret); `off`: 404. */
@@ -77,15 +75,4 @@ function servicesFingerprint(registry: ServiceRegistry): string {
       return id
     })
     .join(',')
-}
-
-function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-      version?: unknown
-    }
-    return typeof manifest.version === 'string' ? manifest.version : '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
 }

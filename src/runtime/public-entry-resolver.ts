@@ -89,3 +89,15 @@ export function linkPublicEntry(home: string): void {
   mkdirSync(dirname(link), { recursive: true })
   symlinkSync(target, link, 'dir')
 }
+
+/** forcebridge's version, from its package.json ('0.0.0' if it cannot be read). */
+export function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version?: unknown
+    }
+    return typeof manifest.version === 'string' ? manifest.version : '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
