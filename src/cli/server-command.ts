@@ -227,6 +227,10 @@ export function serverCommands(program: Command): void {
       '--spend-daily-limit',
       'start with the daily API requests spent (403 REQUEST_LIMIT_EXCEEDED)',
     )
+    .option(
+      '--bulk-rows-per-second <n>',
+      'process Bulk API 2.0 ingest jobs at this pace, to watch them sit InProgress (default: at once)',
+    )
     .action(async (flags: EmulatorFlags) => {
       const config = loadConfig()
       const port = flags.port === undefined ? config.emulatorPort : Number(flags.port)
@@ -238,6 +242,7 @@ export function serverCommands(program: Command): void {
       }
       // Bad fault flags are refused before anything listens.
       const faults = faultsOf(flags)
+      const bulk = bulkPaceOf(flags.bulkRowsPerSecond)
       const { startEmulator } = await loadEmulator()
       const emulator = await listening(
         'emulator',
@@ -250,12 +255,14 @@ export function serverCommands(program: Command): void {
             ...(flags.org ? { org: resolve(flags.org) } : demoOrg()),
             ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
+            ...(bulk ? { bulk } : {}),
           }),
       )
       if (faults) emulator.faults.set(faults)
       if (flags.spendDailyLimit) emulator.limits.spend()
       closeOnSignal([() => emulator.close()], (m) => console.error(m))
       console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
+      if (bulk) console.log(`bulk ingest pace: ${flags.bulkRowsPerSecond} rows a second`)
       if (faults || flags.spendDailyLimit) {
         console.log(
           `fault injection: ${JSON.stringify({ ...faults, spendDailyLimit: flags.spendDailyLimit === true })}`,
@@ -274,6 +281,23 @@ interface EmulatorFlags {
   expireSessionsEvery?: string
   blockPasswordFlow?: boolean
   spendDailyLimit?: boolean
+  bulkRowsPerSecond?: string
+}
+
+/** `--bulk-rows-per-second n` as the emulator's pace: a chunk of rows every tick. */
+function bulkPaceOf(text: string | undefined): { chunkSize: number; tickMs: number } | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
+    throw new ForcebridgeError(
+      'INVALID_ARGUMENTS',
+      `--bulk-rows-per-second ${text}: must be a whole number of rows, 1 or more`,
+    )
+  }
+  // Twenty ticks a second; below 20 rows a second, one row per tick, ticks further apart.
+  return n >= 20
+    ? { chunkSize: Math.round(n / 20), tickMs: 50 }
+    : { chunkSize: 1, tickMs: 1000 / n }
 }
 
 const FAULT_KINDS = [

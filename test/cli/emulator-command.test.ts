@@ -27,8 +27,9 @@ async function startCli(...flags: string[]): Promise<{ url: string; lines: strin
   for await (const line of createInterface({ input: child.stdout! })) {
     lines.push(line)
     url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
-    // With flags, the fault summary follows the address.
-    if (url && (flags.length === 0 || line.startsWith('fault injection:'))) return { url, lines }
+    // With flags, a summary line (the faults, or the Bulk pace) follows the address.
+    if (url && (flags.length === 0 || /^(fault injection|bulk ingest pace):/.test(line)))
+      return { url, lines }
   }
   throw new Error(`the emulator did not start: ${lines.join('\n')}`)
 }
@@ -81,6 +82,49 @@ describe('forcebridge emulator fault flags', () => {
     expect(((await limited.json()) as { errorCode: string }[])[0]?.errorCode).toBe(
       'REQUEST_LIMIT_EXCEEDED',
     )
+  })
+
+  it('processes Bulk ingest jobs at the given pace', async () => {
+    const { url } = await startCli('--bulk-rows-per-second', '200')
+    const token = ((await (await passwordLogin(url)).json()) as { access_token: string })
+      .access_token
+    const api = `${url}/services/data/v66.0/jobs/ingest`
+    const auth = { Authorization: `Bearer ${token}` }
+    const job = (await (
+      await fetch(api, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ object: 'Account', operation: 'insert' }),
+      })
+    ).json()) as { id: string }
+    const csv = ['Name', ...Array.from({ length: 400 }, (_, i) => `Paced ${i}`)].join('\n')
+    await fetch(`${api}/${job.id}/batches`, {
+      method: 'PUT',
+      headers: { ...auth, 'Content-Type': 'text/csv' },
+      body: csv,
+    })
+    await fetch(`${api}/${job.id}`, {
+      method: 'PATCH',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ state: 'UploadComplete' }),
+    })
+    // 400 rows at 200 a second: about two seconds of InProgress, then complete.
+    const states = new Set<string>()
+    const until = Date.now() + 15_000
+    for (;;) {
+      const info = (await (await fetch(`${api}/${job.id}`, { headers: auth })).json()) as {
+        state: string
+        numberRecordsProcessed: number
+      }
+      states.add(info.state)
+      if (info.state === 'JobComplete') {
+        expect(info.numberRecordsProcessed).toBe(400)
+        break
+      }
+      if (Date.now() > until) throw new Error(`job still ${info.state}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(states.has('InProgress')).toBe(true)
   })
 
   it('refuses a bad flag with a clear line', async () => {
