@@ -7,6 +7,7 @@ import { channelCommand } from './channel-command.js'
 import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
 import { deployCommand } from './deploy-command.js'
+import { emulatorCommand } from './emulator-command.js'
 import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   scheduleCommand(program)
   configCommands(program)
   serverCommands(program)
+  emulatorCommand(program)
   return program
 }
 
