@@ -3,7 +3,7 @@
 // the job whose upload is closed and tracked in the store, then restarted: the re-run resumes
 // polling the same Salesforce job instead of loading the rows again.
 // Inserts are not idempotent, so any repeated row would show up as a second Account.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -17,6 +17,7 @@ import {
 import { createClient, type JobInfo, type RecordResult } from '../../src/salesforce/index.js'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { killHard, startServerProcess, waitUntil } from './fixtures/server-process.js'
 import { runCli } from '../cli/fixtures/run-cli.js'
 import { addDemoConnection } from './fixtures/invoice-services.js'
 
@@ -30,34 +31,11 @@ let jobs: AsyncInvocations
 let child: ChildProcess | undefined
 
 function startServer(): ChildProcess {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'forcebridge.js'), 'start'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      FORCEBRIDGE_HOME: home,
-      FORCEBRIDGE_PORT: '0',
-      FORCEBRIDGE_LOG_LEVEL: 'error',
-      FORCEBRIDGE_JOB_LEASE_MS: '1500',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  proc.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`))
-  return proc
+  return startServerProcess(home, dir, { FORCEBRIDGE_JOB_LEASE_MS: '1500' })
 }
 
-async function killHard(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r))
-  proc.kill('SIGKILL')
-  await exited
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    if (child?.exitCode !== null) throw new Error(`the server exited while waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
+function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  return waitUntil(check, what, { everyMs: 25, server: () => child })
 }
 
 beforeAll(async () => {

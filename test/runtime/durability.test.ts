@@ -1,7 +1,7 @@
 // The server as a child process, killed with SIGKILL twice while it works through 1,000 queued
 // upserts into the emulator, then restarted: every record ends up in the org exactly once and
 // every job succeeds. (An upsert by external id may run twice after a kill; it still writes once.)
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -13,6 +13,7 @@ import {
   type AsyncInvocations,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { killHard, startServerProcess, waitUntil } from './fixtures/server-process.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const JOBS = 1000
@@ -24,34 +25,14 @@ let jobs: AsyncInvocations
 let child: ChildProcess | undefined
 
 function startServer(): ChildProcess {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'forcebridge.js'), 'start'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      FORCEBRIDGE_HOME: home,
-      FORCEBRIDGE_PORT: '0',
-      FORCEBRIDGE_LOG_LEVEL: 'error',
-      FORCEBRIDGE_WORKER_CONCURRENCY: '8',
-      FORCEBRIDGE_JOB_LEASE_MS: '1500',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  return startServerProcess(home, dir, {
+    FORCEBRIDGE_WORKER_CONCURRENCY: '8',
+    FORCEBRIDGE_JOB_LEASE_MS: '1500',
   })
-  proc.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server] ${d.toString()}`))
-  return proc
 }
 
-async function killHard(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r))
-  proc.kill('SIGKILL')
-  await exited
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  return waitUntil(check, what, { everyMs: 100 })
 }
 
 beforeAll(async () => {
