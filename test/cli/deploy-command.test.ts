@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
@@ -19,17 +19,9 @@ let store: Store
 let runtime: Runtime
 let base: string
 
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, 25))
-    }
-  }
-}
+/** Retries `check` until it stops throwing (vitest's vi.waitFor), up to `timeout` ms. */
+const waitFor = <T>(check: () => T | Promise<T>, timeout = 10_000): Promise<T> =>
+  vi.waitFor(check, { timeout, interval: 25 })
 
 async function hello(): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}/api/hello`, {

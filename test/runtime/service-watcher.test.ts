@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createLogger,
   createRuntime,
@@ -25,18 +25,9 @@ let store: Store
 let runtime: Runtime
 let base: string
 
-/** Polls `check` until it returns without throwing; its last error if `timeoutMs` passes. */
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, 25))
-    }
-  }
-}
+/** Retries `check` until it stops throwing (vitest's vi.waitFor), up to `timeout` ms. */
+const waitFor = <T>(check: () => T | Promise<T>, timeout = 10_000): Promise<T> =>
+  vi.waitFor(check, { timeout, interval: 25 })
 
 async function greet(name: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}/api/greet`, {
