@@ -9,7 +9,7 @@ import { openBrowserPage, overflowOf } from './browser-fixture.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
 const DEF = 'Πύλη Βασική'
-// Service names are ASCII (defineService refuses others); the names around them are not.
+// The demo's campaign service; the names around it (definition, connection) are not Latin.
 const SERVICE = 'campaign.create'
 const CONNECTION = 'Σύνδεση 연결'
 const PASSWORD = 'gate-password-1'
