@@ -1,7 +1,7 @@
 // The public entry, `forcebridge`: what a service file imports. It takes defineService from its
 // own module rather than the runtime's index, so a service file does not load the HTTP server,
 // the store and the client just to declare itself.
-export { defineService, isService } from './runtime/define-service.js'
-export type { Service, ServiceContext, ServiceOptions } from './runtime/define-service.js'
+export { defineService, isService } from './runtime/services/define-service.js'
+export type { Service, ServiceContext, ServiceOptions } from './runtime/services/define-service.js'
 export { z } from 'zod'
 export { ForcebridgeError, hasCode } from './util/index.js'

@@ -1,8 +1,13 @@
 // The services a one-shot CLI command works with: loaded from the services folders (default
 // FORCEBRIDGE_HOME/services) the same way the server loads them.
 import { join, resolve } from 'node:path'
-import { linkPublicEntry, loadServices, ServiceRegistry, type Config } from '../runtime/index.js'
-import type { AnyService } from '../runtime/define-service.js'
+import {
+  linkPublicEntry,
+  loadServices,
+  ServiceRegistry,
+  type AnyService,
+  type Config,
+} from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 
 export interface CliServices {

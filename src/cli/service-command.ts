@@ -3,8 +3,7 @@
 // from environment variables so secret values never pass through argv).
 import type { Command } from 'commander'
 import type { z } from 'zod'
-import type { AnyService } from '../runtime/define-service.js'
-import { ServiceSettings, type SettingValues } from '../runtime/index.js'
+import { ServiceSettings, type AnyService, type SettingValues } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { loadCliServices } from './cli-services.js'

@@ -5,7 +5,7 @@ import { Migrator, type Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { ForcebridgeError } from '../util/index.js'
 import { bulkJobMigrations, BulkJobStore } from './bulk/index.js'
-import type { Invoker } from './invoker.js'
+import type { Invoker } from './services/index.js'
 import {
   createKyselyJobQueue,
   queueMigrations,

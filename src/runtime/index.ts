@@ -1,6 +1,7 @@
-// The runtime: services, channels and invocation, served over HTTP.
+// The runtime: services, channels and invocation, served over HTTP. One folder per role, each
+// with an index.ts face; this file gathers what other folders use.
 export { loadConfig, type Config } from './config.js'
-export { createLogger, REDACT_PATHS, type LoggerOptions } from './create-logger.js'
+export { createLogger, REDACT_PATHS, type LoggerOptions } from './logging/index.js'
 export {
   defineService,
   isService,
@@ -9,27 +10,37 @@ export {
   type AnyService,
   type ServiceContext,
   type ServiceOptions,
-} from './define-service.js'
-export { ServiceRegistry, type RegisteredService } from './service-registry.js'
-export {
+  ServiceRegistry,
+  type RegisteredService,
   loadServices,
   importServiceFile,
   isServiceFileName,
   listServiceFiles,
   type LoadReport,
-} from './service-loader.js'
-export { ServiceCatalog, type ServiceFileStatus, type ServiceFileEvent } from './service-catalog.js'
-export { ServiceWatcher, type ServiceWatcherOptions } from './service-watcher.js'
-export {
+  ServiceCatalog,
+  type ServiceFileStatus,
+  type ServiceFileEvent,
+  ServiceWatcher,
+  type ServiceWatcherOptions,
   packageRoot,
   packageVersion,
   registerPublicEntryResolver,
   linkPublicEntry,
-} from './public-entry-resolver.js'
-export { ConnectionClients, clientFor } from './connection-clients.js'
-export { ServiceSettings, type SettingValues, type SettingView } from './service-settings.js'
-export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'
-export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
+  ServiceSettings,
+  type SettingValues,
+  type SettingView,
+  Invoker,
+  InvalidInputError,
+  type InputIssue,
+  type InvokeOptions,
+} from './services/index.js'
+export {
+  ConnectionClients,
+  clientFor,
+  storedTokens,
+  forgetStoredToken,
+} from './connections/index.js'
+export { createHttpServer, type HttpServer, type HttpServerOptions } from './channels/index.js'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js'
 export {
   openAsyncInvocations,
@@ -40,4 +51,3 @@ export * from './queue/index.js'
 export * from './scheduler/index.js'
 export * from './bulk/index.js'
 export * from './metrics/index.js'
-export { storedTokens, forgetStoredToken } from './stored-tokens.js'

@@ -2,18 +2,20 @@
 // connection, the invoker, and the HTTP server. `close()` stops it all in order.
 import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
-import { ConnectionClients } from './connection-clients.js'
+import { ConnectionClients } from './connections/index.js'
 import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
-import { createHttpServer, type HttpServer } from './http-server.js'
-import { Invoker } from './invoker.js'
+import { createHttpServer, type HttpServer } from './channels/index.js'
+import {
+  Invoker,
+  linkPublicEntry,
+  ServiceCatalog,
+  ServiceRegistry,
+  ServiceSettings,
+  ServiceWatcher,
+  type LoadReport,
+} from './services/index.js'
 import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './metrics/index.js'
-import { openApiPlugin, type OpenApiMode } from './openapi-plugin.js'
-import { linkPublicEntry } from './public-entry-resolver.js'
-import { ServiceCatalog } from './service-catalog.js'
-import type { LoadReport } from './service-loader.js'
-import { ServiceRegistry } from './service-registry.js'
-import { ServiceSettings } from './service-settings.js'
-import { ServiceWatcher } from './service-watcher.js'
+import { openApiPlugin, type OpenApiMode } from './openapi/index.js'
 import type { JobQueue } from './queue/index.js'
 import type { Scheduler } from './scheduler/index.js'
 

@@ -12,7 +12,7 @@ import {
   defineService,
   type Runtime,
 } from '../../src/runtime/index.js'
-import { preferenceNames, prefersAsync } from '../../src/runtime/channel-async.js'
+import { preferenceNames, prefersAsync } from '../../src/runtime/channels/channel-async.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { ForcebridgeError } from '../../src/util/index.js'
 

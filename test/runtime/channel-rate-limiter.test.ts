@@ -1,7 +1,7 @@
 // The per-channel rate limit as a caller experiences it, on a clock the test drives: at most
 // `requests` calls in any `perSeconds`, a burst passes at once, and Retry-After says exactly when.
 import { describe, expect, it } from 'vitest'
-import { ChannelRateLimiter } from '../../src/runtime/channel-rate-limiter.js'
+import { ChannelRateLimiter } from '../../src/runtime/channels/channel-rate-limiter.js'
 
 const T0 = 1_800_000_000_000
 

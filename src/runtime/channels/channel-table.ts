@@ -2,7 +2,7 @@
 // read: both are read again only when `store.revision()` moves (a change made by this process or
 // by another one sharing the store, such as a CLI command).
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
-import type { ChannelInfo, Store } from '../store/index.js'
+import type { ChannelInfo, Store } from '../../store/index.js'
 import { ChannelRouter } from './channel-router.js'
 import { channelSecurity, type ChannelSecurity } from './channel-security.js'
 

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Logger } from 'pino'
-import { hasCode } from '../util/index.js'
+import { hasCode } from '../../util/index.js'
 import { importServiceFile, listServiceFiles, type LoadReport } from './service-loader.js'
 import type { ServiceRegistry } from './service-registry.js'
 

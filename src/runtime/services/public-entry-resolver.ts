@@ -13,7 +13,7 @@ import {
 import { register } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 
 let registered = false
 

@@ -1,7 +1,7 @@
 // The OpenAPI parts of asynchronous channel calls (channel-async.ts, job-status-route.ts): the
 // `Prefer` and `Idempotency-Key` request headers and the 202 answer every channel operation
 // shares, and the GET /jobs/{id} status path.
-import { MAX_WAIT_SECONDS } from './job-status-route.js'
+import { MAX_WAIT_SECONDS } from '../channels/index.js'
 import type { JsonSchema } from './openapi-schemas.js'
 
 const text = { type: 'string' }

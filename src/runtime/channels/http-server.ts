@@ -18,20 +18,20 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify'
 import type { Logger } from 'pino'
-import { LoginError, SalesforceApiError, SalesforceError } from '../salesforce/index.js'
-import type { Store } from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { LoginError, SalesforceApiError, SalesforceError } from '../../salesforce/index.js'
+import type { Store } from '../../store/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
 import { channelAdmission, pathOf } from './channel-admission.js'
 import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
-import { lazyChildLoggerFactory } from './lazy-child-logger.js'
+import { lazyChildLoggerFactory } from '../logging/index.js'
 import { ChannelTable } from './channel-table.js'
-import { InvalidInputError, type Invoker } from './invoker.js'
+import { InvalidInputError, type Invoker } from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
 import { JobStatusTokens } from './job-status-tokens.js'
-import type { JobQueue } from './queue/index.js'
+import type { JobQueue } from '../queue/index.js'
 
 export interface HttpServerOptions {
   store: Store

@@ -1,7 +1,7 @@
 // Matches a request's method and path against the stored channels. Kept apart from Fastify's
 // router so channels can change while the server runs (they live in the store, not in code).
 // Built once per store revision: fixed paths are one map lookup, parameterised ones a short scan.
-import type { ChannelInfo } from '../store/index.js'
+import type { ChannelInfo } from '../../store/index.js'
 
 export interface ChannelMatch {
   channel: ChannelInfo

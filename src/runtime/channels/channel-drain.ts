@@ -1,6 +1,6 @@
 // Graceful shutdown of the channels' invocations: while the server closes, running ones get up to
 // a drain timeout to finish (their callers get real answers), then the rest are aborted.
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 
 /** Default of FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000

@@ -2,10 +2,10 @@
 // validated now, put on the durable queue, and answered 202 with a status URL that a caller (or a
 // partner it hands the URL to) polls at GET /jobs/<id>?token=<token>.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ChannelInfo } from '../store/index.js'
-import type { Invoker } from './invoker.js'
+import type { ChannelInfo } from '../../store/index.js'
+import type { Invoker } from '../services/index.js'
 import type { JobStatusTokens } from './job-status-tokens.js'
-import type { JobQueue } from './queue/index.js'
+import type { JobQueue } from '../queue/index.js'
 
 /** `Idempotency-Key`: 1 to 200 printable ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/

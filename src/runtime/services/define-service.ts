@@ -3,8 +3,8 @@
 // (a service file loading dist/ while the runtime runs from src/) is still recognised.
 import type { Logger } from 'pino'
 import type { z } from 'zod'
-import { ForcebridgeError } from '../util/index.js'
-import type { SalesforceClient } from '../salesforce/index.js'
+import { ForcebridgeError } from '../../util/index.js'
+import type { SalesforceClient } from '../../salesforce/index.js'
 
 export const SERVICE_BRAND = Symbol.for('forcebridge.service')
 

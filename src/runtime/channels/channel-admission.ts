@@ -8,7 +8,7 @@ import type { ChannelRateLimiter } from './channel-rate-limiter.js'
 import type { ChannelMatch } from './channel-router.js'
 import type { SecurityVerdict } from './channel-security.js'
 import type { ChannelSnapshot, ChannelTable } from './channel-table.js'
-import { setRouteLabel } from './metrics/index.js'
+import { setRouteLabel } from '../metrics/index.js'
 
 /** What admission found out about a request, for the route's handler. */
 export interface AdmittedCall {

@@ -2,14 +2,14 @@
 // invocations. `refresh()` re-reads the store cheaply (no secrets unless a row changed), so
 // edits made by the CLI in another process reach the running server.
 import type { Logger } from 'pino'
-import { createClient, type ClientAuth, type SalesforceClient } from '../salesforce/index.js'
+import { createClient, type ClientAuth, type SalesforceClient } from '../../salesforce/index.js'
 import type {
   ConnectionCredentials,
   ConnectionInfo,
   ConnectionRepository,
   SettingRepository,
-} from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
+} from '../../store/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import { storedTokens } from './stored-tokens.js'
 
 interface Entry {

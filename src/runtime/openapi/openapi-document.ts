@@ -3,8 +3,8 @@
 // GET/DELETE, path parameters from `:name` segments), the 200 answer from its output schema, the
 // shared error answers, and the security schemes of the definitions the channels use. Every
 // operation may also be called asynchronously (202, openapi-async.ts); GET /jobs/{id} follows it.
-import type { ChannelInfo, SecurityDefinitionInfo } from '../store/index.js'
-import type { AnyService } from './define-service.js'
+import type { ChannelInfo, SecurityDefinitionInfo } from '../../store/index.js'
+import type { AnyService } from '../services/index.js'
 import {
   ASYNC_HEADERS,
   ASYNC_PARAMETER_REFS,

@@ -8,7 +8,7 @@
 // Memory is 8 bytes per allowed request of the limit, taken on the channel's first call. Only
 // calls that passed security are counted (the server asks after checking credentials), so
 // strangers cannot spend real callers' allowance.
-import type { RateLimit } from '../store/index.js'
+import type { RateLimit } from '../../store/index.js'
 
 export interface RateDecision {
   allowed: boolean

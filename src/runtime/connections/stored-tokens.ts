@@ -3,8 +3,8 @@
 // (login URL, flow, consumer key, user, and a digest of the credentials): after an edit of any of
 // them the stored token is ignored and the next call logs in, so a bad edit shows at once.
 import { createHash } from 'node:crypto'
-import type { TokenInfo, TokenStore } from '../salesforce/index.js'
-import type { ConnectionCredentials, SettingRepository } from '../store/index.js'
+import type { TokenInfo, TokenStore } from '../../salesforce/index.js'
+import type { ConnectionCredentials, SettingRepository } from '../../store/index.js'
 
 const PREFIX = 'token:'
 

@@ -6,9 +6,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { setRouteLabel } from './metrics/index.js'
+import { setRouteLabel } from '../metrics/index.js'
 import type { JobStatusTokens } from './job-status-tokens.js'
-import type { JobDetail, JobQueue } from './queue/index.js'
+import type { JobDetail, JobQueue } from '../queue/index.js'
 
 /** Longest long poll a caller may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 30

@@ -1,11 +1,9 @@
 // A Fastify plugin serving GET /openapi.json: the OpenAPI document of the stored channels and the
 // loaded services, rebuilt only when the store's configuration or the set of services changed.
 import type { FastifyPluginCallback } from 'fastify'
-import type { Store } from '../store/index.js'
-import type { AnyService } from './define-service.js'
+import type { Store } from '../../store/index.js'
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js'
-import { packageVersion } from './public-entry-resolver.js'
-import type { ServiceRegistry } from './service-registry.js'
+import { packageVersion, type AnyService, type ServiceRegistry } from '../services/index.js'
 
 /** `public`: served to anyone (it shows channel paths and schemas, never a secret); `off`: 404. */
 export type OpenApiMode = 'public' | 'off'

@@ -21,7 +21,7 @@ import {
   type CryptoKey,
   type JWTVerifyGetKey,
 } from 'jose'
-import { verifyPassword, type SecurityMaterial, type SecurityKind } from '../store/index.js'
+import { verifyPassword, type SecurityMaterial, type SecurityKind } from '../../store/index.js'
 import { BasicCheckBusyError, BasicCredentialCache } from './channel-basic-cache.js'
 
 /** Why a credential was refused, for the log (never sent to the caller). */

@@ -4,7 +4,7 @@
 // refused from Content-Length before a byte is read, or counted as a chunked body streams in.
 import type { IncomingHttpHeaders } from 'node:http'
 import { Transform, type Readable } from 'node:stream'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 
 /** The body limit of a channel that sets none. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024

@@ -4,7 +4,7 @@
 // credential: a job does not record its channel, and a partner handed the status URL should not
 // need the API key that started the work.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Store } from '../store/index.js'
+import type { Store } from '../../store/index.js'
 
 /** Setting that holds the key (sealed, like every secret setting). */
 export const STATUS_KEY_SETTING = 'async-status-key'

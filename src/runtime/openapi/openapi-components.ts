@@ -1,7 +1,7 @@
 // The parts of the OpenAPI document every channel shares: the bodies of the error answers (one
 // per status, as http-server.ts sends them), their headers, and the security schemes made from
 // the security definitions channels use. Never a secret: only kinds, names and JWT settings.
-import type { SecurityDefinitionInfo } from '../store/index.js'
+import type { SecurityDefinitionInfo } from '../../store/index.js'
 import { componentName, type JsonSchema } from './openapi-schemas.js'
 
 const text = { type: 'string' }

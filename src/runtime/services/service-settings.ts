@@ -3,8 +3,8 @@
 // a zod schema (`settings` in defineService); the values live in the store, sealed as a whole
 // because any of them may be a secret, and reach `handle` as `ctx.settings`, validated.
 import { toJSONSchema, type z } from 'zod'
-import type { SettingRepository } from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import type { SettingRepository } from '../../store/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import type { AnyService } from './define-service.js'
 
 const KEY_PREFIX = 'service-settings:'

@@ -1,5 +1,5 @@
 // The services the runtime knows, by name, with the file each came from.
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import type { AnyService } from './define-service.js'
 
 export interface RegisteredService {
