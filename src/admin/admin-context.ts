@@ -7,7 +7,7 @@ import type { Runtime, ServiceSettings } from '../runtime/index.js'
 import type { JobQueue } from '../runtime/queue/index.js'
 import type { Store } from '../store/index.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
-import type { UsageTracker } from './usage-tracker.js'
+import type { UsageTracker } from './usage/index.js'
 
 /** The parts of the runtime the admin uses. */
 export type AdminRuntime = Pick<Runtime, 'registry' | 'invoker' | 'clients' | 'serviceCatalog'>

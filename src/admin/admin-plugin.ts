@@ -10,13 +10,17 @@ import type { AdminContext, AdminRuntime } from './admin-context.js'
 import { adminErrorOf } from './admin-errors.js'
 import type { AdminState } from './admin-state.js'
 import { apiRoutes } from './api-routes.js'
-import { sampleUsage } from './connection-actions.js'
+import { sampleUsage } from './connections/index.js'
 import { pageRoutes } from './page-routes.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
-import { sessionRoutes } from './session-routes.js'
-import { SessionStore, type SessionStoreOptions } from './session-store.js'
-import { SignInLimiter, type SignInLimiterOptions } from './sign-in-limiter.js'
-import { UsageTracker } from './usage-tracker.js'
+import {
+  sessionRoutes,
+  SessionStore,
+  SignInLimiter,
+  type SessionStoreOptions,
+  type SignInLimiterOptions,
+} from './session/index.js'
+import { UsageTracker } from './usage/index.js'
 
 export interface AdminPluginOptions {
   store: Store

@@ -2,7 +2,7 @@
 // the dashboard uses too. Errors answer `{ error: { code, message } }` (admin-errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { authenticate } from './admin-auth.js'
+import { authenticate } from './session/index.js'
 import type { AdminContext } from './admin-context.js'
 import type { AdminState } from './admin-state.js'
 import {
@@ -11,14 +11,15 @@ import {
   getChannel,
   listChannels,
   updateChannel,
-} from './channel-actions.js'
+} from './channels/index.js'
 import {
   createConnection,
   deleteConnection,
   getConnection,
   listConnections,
+  pingConnection,
   updateConnection,
-} from './connection-actions.js'
+} from './connections/index.js'
 import {
   createSchedule,
   deleteSchedule,
@@ -28,17 +29,22 @@ import {
   listSchedules,
   purgeJobs,
   retryJob,
-} from './job-actions.js'
-import { pingConnection } from './ping-connection.js'
+} from './jobs/index.js'
 import {
   createSecurity,
   deleteSecurity,
   getSecurity,
   listSecurity,
   updateSecurity,
-} from './security-actions.js'
-import { getService, invokeService, listServiceFiles, listServices } from './service-actions.js'
-import { getServiceSettings, updateServiceSettings } from './service-settings-actions.js'
+} from './security/index.js'
+import {
+  getService,
+  getServiceSettings,
+  invokeService,
+  listServiceFiles,
+  listServices,
+  updateServiceSettings,
+} from './services/index.js'
 
 type Handler = (ctx: AdminContext, actor: string, req: FastifyRequest) => unknown
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'

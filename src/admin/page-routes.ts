@@ -3,31 +3,39 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { hasCode } from '../util/index.js'
-import { sessionOf } from './admin-auth.js'
+import { sessionOf, signInForm, type AdminSession } from './session/index.js'
 import type { AdminState } from './admin-state.js'
 import { ADMIN_SCRIPT } from './admin-script.js'
 import { ADMIN_STYLES } from './admin-styles.js'
-import { getChannel, listChannels } from './channel-actions.js'
-import { channelForm, channelPage } from './channel-pages.js'
-import { connectionDetail, connectionForm, connectionList, usagePanel } from './connection-pages.js'
-import { getConnection, listConnections } from './connection-actions.js'
-import type { Html } from './html.js'
-import { getJob, listBulkCalls, listJobs, listSchedules } from './job-actions.js'
+import { channelForm, channelPage, getChannel, listChannels } from './channels/index.js'
 import {
-  auditPage,
+  connectionDetail,
+  connectionForm,
+  connectionList,
+  getConnection,
+  listConnections,
+  usagePanel,
+} from './connections/index.js'
+import { html, layout, type Html } from './html/index.js'
+import { auditPage } from './audit/index.js'
+import {
+  getJob,
   jobDetail,
   jobList,
+  listBulkCalls,
+  listJobs,
+  listSchedules,
   schedulePage,
-  signInForm,
-  unavailable,
-} from './job-pages.js'
-import { layout } from './layout.js'
-import { getService, listServiceFiles, listServices } from './service-actions.js'
-import { getServiceSettings } from './service-settings-actions.js'
-import { getSecurity } from './security-actions.js'
-import { securityEdit } from './security-pages.js'
-import { serviceDetail, serviceList } from './service-pages.js'
-import type { AdminSession } from './session-store.js'
+} from './jobs/index.js'
+import {
+  getService,
+  getServiceSettings,
+  listServiceFiles,
+  listServices,
+  serviceDetail,
+  serviceList,
+} from './services/index.js'
+import { getSecurity, securityEdit } from './security/index.js'
 
 // The pages load only their own CSS and script, so everything else is refused; no inline
 // script or style can run even if some text escaped the escaping.
@@ -191,4 +199,9 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     nav: 'audit',
     body: auditPage(await ctx.store.audit.list(auditQuery.parse(req.query))),
   }))
+}
+
+/** A page body saying that a part of the dashboard is not available here, and why. */
+export function unavailable(message: string): Html {
+  return html`<p class="muted">${message}</p>`
 }

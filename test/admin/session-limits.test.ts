@@ -1,9 +1,9 @@
 // Sessions expire on the server (absolute and idle), the sign-in limiter counts failures in a
 // sliding window, and page templates escape every value.
 import { describe, expect, it } from 'vitest'
-import { html } from '../../src/admin/html.js'
-import { SessionStore } from '../../src/admin/session-store.js'
-import { SignInLimiter } from '../../src/admin/sign-in-limiter.js'
+import { html } from '../../src/admin/html/html.js'
+import { SessionStore } from '../../src/admin/session/session-store.js'
+import { SignInLimiter } from '../../src/admin/session/sign-in-limiter.js'
 
 function clock(start = 1_000_000) {
   let now = start

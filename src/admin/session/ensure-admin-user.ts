@@ -1,5 +1,5 @@
 // For the demo and first start: makes sure an admin user exists with the given password.
-import type { Store } from '../store/index.js'
+import type { Store } from '../../store/index.js'
 
 /**
  * Creates admin user `name` with `password`, or resets the password of the existing one, and

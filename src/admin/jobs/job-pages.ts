@@ -1,12 +1,20 @@
 // Dashboard pages for jobs (filters, details with each attempt's error, retry, purge, dead
-// letters), schedules (with their next run) and the audit log.
-import type { TrackedBulkJob } from '../runtime/bulk/index.js'
-import type { Job, JobDetail, JobPage } from '../runtime/queue/index.js'
-import type { AuditEntry } from '../store/index.js'
-import { html, pretty, seg, type Html } from './html.js'
-import { apiForm, field, options } from './html-form.js'
-import { actionButton, dataTable, deleteButton } from './html-table.js'
-import type { Schedule } from '../runtime/scheduler/index.js'
+// letters) and schedules (with their next run).
+import type { TrackedBulkJob } from '../../runtime/bulk/index.js'
+import type { Job, JobDetail, JobPage } from '../../runtime/queue/index.js'
+import {
+  actionButton,
+  apiForm,
+  dataTable,
+  deleteButton,
+  field,
+  html,
+  options,
+  pretty,
+  seg,
+  type Html,
+} from '../html/index.js'
+import type { Schedule } from '../../runtime/scheduler/index.js'
 
 const FILTERS = ['', 'queued', 'retrying', 'running', 'succeeded', 'dead'] as const
 
@@ -192,38 +200,4 @@ export function schedulePage(list: Schedule[], services: string[]): Html {
           </select>`,
         )}`,
     )}`
-}
-
-export function auditPage(entries: AuditEntry[]): Html {
-  const last = entries.at(-1)
-  return html`${dataTable(
-    entries,
-    [
-      { label: 'When (UTC)', cell: (e) => e.at.replace('T', ' ').slice(0, 19) },
-      { label: 'Who', cell: (e) => e.actor },
-      { label: 'What', cell: (e) => e.action },
-      { label: 'Target', cell: (e) => e.target },
-      {
-        label: 'Details',
-        cell: (e) => (e.detail ? html`<code>${JSON.stringify(e.detail)}</code>` : ''),
-      },
-    ],
-    'Nothing recorded yet.',
-  )}
-  ${entries.length >= 100 && last ? html`<p><a href="/admin/audit?before=${last.id}">Older entries</a></p>` : ''}`
-}
-
-export function signInForm(): Html {
-  return apiForm(
-    { action: '/admin/api/session', redirect: '/admin/connections', submit: 'Sign in' },
-    html`${field('User', html`<input name="name" required autocomplete="username" autofocus />`)}
-    ${field(
-      'Password',
-      html`<input name="password" type="password" required autocomplete="current-password" />`,
-    )}`,
-  )
-}
-
-export function unavailable(message: string): Html {
-  return html`<p class="muted">${message}</p>`
 }

@@ -1,6 +1,6 @@
 // API usage as inline SVG: a gauge of the latest `api-usage=used/max` and a line of `used` over
 // time. Drawn on the server with SVG attributes only (no inline styles: the page's CSP forbids them).
-import { html, type Html } from './html.js'
+import { html, type Html } from '../html/index.js'
 import type { UsagePoint } from './usage-tracker.js'
 
 export function usageGauge(points: UsagePoint[]): Html {

@@ -1,11 +1,19 @@
 // Dashboard pages for connections: the list with API usage, one connection with Ping and its
 // usage chart, and the create/edit form. Secret inputs are never prefilled.
-import type { AuthFlow, ConnectionInfo, SecretField } from '../store/index.js'
+import type { AuthFlow, ConnectionInfo, SecretField } from '../../store/index.js'
 import type { ConnectionView } from './connection-actions.js'
-import { html, seg, type Html } from './html.js'
-import { apiForm, field, options, shownWhen } from './html-form.js'
-import { dataTable, deleteButton } from './html-table.js'
-import { usageChart, usageGauge } from './usage-chart.js'
+import {
+  apiForm,
+  dataTable,
+  deleteButton,
+  field,
+  html,
+  options,
+  seg,
+  shownWhen,
+  type Html,
+} from '../html/index.js'
+import { usageChart, usageGauge } from '../usage/index.js'
 
 const FLOW_LABEL: Record<AuthFlow, string> = {
   password: 'Username + password (+ security token)',

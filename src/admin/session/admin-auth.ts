@@ -2,7 +2,7 @@
 // the bearer admin token for the CLI and automation. Everything under /admin/api but sign-in
 // needs one of the two.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import { sameToken, type AdminSession, type SessionStore } from './session-store.js'
 
 export const SESSION_COOKIE = 'fb_admin_session'

@@ -1,8 +1,7 @@
 // The settings form on a service's page: one input per declared field, sent as
 // `PATCH /admin/api/services/:name/settings { set, unset }` (admin-script.ts, settingsBody).
 // Only changed inputs are sent; a secret is write-only (blank keeps it, "clear" unsets it).
-import { html, pretty, seg, type Html } from './html.js'
-import { apiForm, field } from './html-form.js'
+import { apiForm, field, html, pretty, seg, type Html } from '../html/index.js'
 import type { AdminSettingView, ServiceSettingsView } from './service-settings-actions.js'
 
 /** The text an input starts with: a string as it is, anything else as JSON. */

@@ -2,9 +2,9 @@
 // field's kind for the dashboard's form, and changes checked against the service's schema and
 // audited with key names only, as `forcebridge service settings` does (src/cli/service-command.ts).
 import { z } from 'zod'
-import type { AnyService, SettingView } from '../runtime/index.js'
-import { ForcebridgeError } from '../util/index.js'
-import type { AdminContext } from './admin-context.js'
+import type { AnyService, SettingView } from '../../runtime/index.js'
+import { ForcebridgeError } from '../../util/index.js'
+import type { AdminContext } from '../admin-context.js'
 
 /** One setting as the admin shows it: the runtime's view plus how the form reads its text. */
 export interface AdminSettingView extends SettingView {

@@ -2,9 +2,9 @@
 // limited per user name and per address) and sets the session cookie; DELETE ends it.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError } from '../../util/index.js'
 import { authenticate, sessionOf, setSessionCookie } from './admin-auth.js'
-import type { AdminState } from './admin-state.js'
+import type { AdminState } from '../admin-state.js'
 
 const signInBody = z
   .object({ name: z.string().trim().min(1).max(120), password: z.string().min(1).max(1024) })

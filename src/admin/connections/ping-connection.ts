@@ -1,8 +1,8 @@
 // Ping: each step of reaching Salesforce through a stored connection, reported separately so an
 // operator sees which one fails: login, the API version offered, one authenticated call.
 // A fresh client is used, so the ping proves the stored credentials log in now.
-import { clientFor } from '../runtime/index.js'
-import type { AdminContext } from './admin-context.js'
+import { clientFor } from '../../runtime/index.js'
+import type { AdminContext } from '../admin-context.js'
 
 export interface PingStep {
   name: 'login' | 'version' | 'call'

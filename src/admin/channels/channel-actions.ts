@@ -1,9 +1,9 @@
 // Channels for the admin API and the dashboard: list (with the security definition's name),
 // create, edit in place (the id stays) and delete, each audited.
 import { z } from 'zod'
-import { channelAuditDetail, type ChannelInfo } from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
-import type { AdminContext } from './admin-context.js'
+import { channelAuditDetail, type ChannelInfo } from '../../store/index.js'
+import { ForcebridgeError } from '../../util/index.js'
+import type { AdminContext } from '../admin-context.js'
 
 const count = z.number().int()
 // The edge checks the shape (so a misspelt field is refused, not ignored); the store checks the

@@ -2,9 +2,9 @@
 // create, update and delete, each audited. Secrets are write-only: a blank or missing secret
 // keeps the stored one, and no answer ever holds one.
 import { z } from 'zod'
-import { SECRET_FIELDS, type ConnectionInfo, type SecretField } from '../store/index.js'
-import type { AdminContext } from './admin-context.js'
-import type { UsagePoint } from './usage-tracker.js'
+import { SECRET_FIELDS, type ConnectionInfo, type SecretField } from '../../store/index.js'
+import type { AdminContext } from '../admin-context.js'
+import type { UsagePoint } from '../usage/index.js'
 
 export interface ConnectionView extends ConnectionInfo {
   usage: UsagePoint[]

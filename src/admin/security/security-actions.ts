@@ -7,9 +7,9 @@ import {
   type SecurityDefinitionInfo,
   type SecurityDefinitionInput,
   type SecurityWriteResult,
-} from '../store/index.js'
-import { ForcebridgeError, hasCode } from '../util/index.js'
-import type { AdminContext } from './admin-context.js'
+} from '../../store/index.js'
+import { ForcebridgeError, hasCode } from '../../util/index.js'
+import type { AdminContext } from '../admin-context.js'
 
 /** Fields whose value is a secret: write-only, blank means "keep" (or "generate" for a key). */
 const SECRETS = ['key', 'password', 'secret'] as const

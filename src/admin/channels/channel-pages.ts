@@ -1,11 +1,22 @@
 // Dashboard pages for channels: the list with each channel's security and limits, the create
 // form and the edit form (the same form, sent as PATCH so the channel keeps its id).
-import { CHANNEL_METHODS, type ChannelInfo, type SecurityDefinitionInfo } from '../store/index.js'
+import {
+  CHANNEL_METHODS,
+  type ChannelInfo,
+  type SecurityDefinitionInfo,
+} from '../../store/index.js'
 import type { ChannelView } from './channel-actions.js'
-import { html, seg, type Html } from './html.js'
-import { apiForm, field, options } from './html-form.js'
-import { dataTable, deleteButton } from './html-table.js'
-import { securityForm, securityTable } from './security-pages.js'
+import {
+  apiForm,
+  dataTable,
+  deleteButton,
+  field,
+  html,
+  options,
+  seg,
+  type Html,
+} from '../html/index.js'
+import { securityForm, securityTable } from '../security/index.js'
 
 const KIB = 1024
 

@@ -1,10 +1,24 @@
 // Dashboard pages for security definitions: the list, a create form whose fields follow the kind
 // (API key, HTTP Basic, JWT), and an edit form for one definition, with Rotate for an API key.
 // Secrets are write-only: never prefilled, blank on an edit keeps the stored one.
-import { JWT_ALGORITHMS, type SecurityDefinitionInfo, type SecurityKind } from '../store/index.js'
-import { html, seg, type Html } from './html.js'
-import { apiForm, field, options, secretInput, shownWhen } from './html-form.js'
-import { actionButton, dataTable, deleteButton } from './html-table.js'
+import {
+  JWT_ALGORITHMS,
+  type SecurityDefinitionInfo,
+  type SecurityKind,
+} from '../../store/index.js'
+import {
+  actionButton,
+  apiForm,
+  dataTable,
+  deleteButton,
+  field,
+  html,
+  options,
+  secretInput,
+  seg,
+  shownWhen,
+  type Html,
+} from '../html/index.js'
 
 export const KIND_LABEL: Record<SecurityKind, string> = {
   api_key: 'API key',

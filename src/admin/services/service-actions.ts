@@ -3,8 +3,8 @@
 // audited like any change: it may write to Salesforce.
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { ForcebridgeError } from '../util/index.js'
-import type { AdminContext } from './admin-context.js'
+import { ForcebridgeError } from '../../util/index.js'
+import type { AdminContext } from '../admin-context.js'
 
 export interface ServiceView {
   name: string

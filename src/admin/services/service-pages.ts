@@ -1,8 +1,6 @@
 // Dashboard pages for services: the list with the service files and their load state, and one
 // service with its description, schemas, settings form and a form to invoke it with JSON input.
-import { html, pretty, seg, type Html } from './html.js'
-import { apiForm, field } from './html-form.js'
-import { dataTable } from './html-table.js'
+import { apiForm, dataTable, field, html, pretty, seg, type Html } from '../html/index.js'
 import type { ServiceFileView, ServiceView } from './service-actions.js'
 import { settingsForm } from './service-settings-form.js'
 import type { ServiceSettingsView } from './service-settings-actions.js'

@@ -1,0 +1,2 @@
+// The audit log, as a dashboard page.
+export { auditPage } from './audit-page.js'
