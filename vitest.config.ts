@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: run files in parallel, but not so many that servers starve each other.
     maxWorkers: 2,
     pool: 'forks',
+    // Finds Chromium for the browser tests (or installs it, or stops the run saying how).
+    globalSetup: ['scripts/ensure-chromium.mjs'],
   },
 })

@@ -1,9 +1,10 @@
-// Chromium for the dashboard tests: Debian's /usr/bin/chromium driven by playwright-core, one
+// Chromium for the dashboard tests: the one chromiumPath() found, driven by playwright-core, one
 // page at 1280 px that collects console errors, accepts confirm dialogs and saves screenshots
 // under test-results/dashboard.
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromiumPath } from '../browser/chromium-path.js'
 
 /** Where the screenshots go: test-results/dashboard. */
 export const SHOTS = resolve(import.meta.dirname, '../../test-results/dashboard')
@@ -20,7 +21,7 @@ export interface BrowserPage {
 export async function openBrowserPage(): Promise<BrowserPage> {
   mkdirSync(SHOTS, { recursive: true })
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   })
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })

@@ -1,5 +1,5 @@
-// Security definitions, channel limits and the usage panel in Chromium (playwright-core, Debian's
-// /usr/bin/chromium) against a real server and the emulator: a Basic definition named in Greek
+// Security definitions, channel limits and the usage panel in Chromium (playwright-core, the
+// chromiumPath() one) against a real server and the emulator: a Basic definition named in Greek
 // created and edited with its password left blank, an API key shown once and rotated, a channel
 // created and its rate limit edited in place, a ping that refreshes the usage panel without a reload,
 // screenshots of each page, a phone-width check, and no console errors.

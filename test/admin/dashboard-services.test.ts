@@ -1,4 +1,4 @@
-// The services pages in Chromium (playwright-core, Debian's /usr/bin/chromium) against a real
+// The services pages in Chromium (playwright-core, chromiumPath()'s Chromium) against a real
 // server and the emulator: the Files section with a broken file's error while its previous
 // version serves, a service's settings set through its form (a secret write-only, cleared with its
 // checkbox, a refused value named) and seen in its output, a service named in Korean invoked with

@@ -1,4 +1,4 @@
-// The dashboard in Chromium (playwright-core, Debian's /usr/bin/chromium) against a real server
+// The dashboard in Chromium (playwright-core, chromiumPath()'s Chromium) against a real server
 // and the emulator: sign-in, a connection named in Korean created, pinged, edited without its
 // secrets and pinged again, the campaign service invoked, a job failed by fault injection and
 // retried, each page screenshotted, a phone-width check, and no console errors.

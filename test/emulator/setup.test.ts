@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import { chromiumPath } from '../browser/chromium-path.js'
 
 const SHOTS = 'test-results/setup'
 // A browser drives many pages per test; on a busy two-core machine that takes a while.
@@ -46,7 +47,7 @@ beforeAll(async () => {
   emu = await startEmulator({ org: 'examples/demo-org.yaml' })
   mkdirSync(SHOTS, { recursive: true })
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   })
   page = await browser.newPage()
