@@ -2,7 +2,7 @@
 // license, the built entries package.json names, the docs and examples, source maps that carry
 // their sources, no tests or TypeScript sources, and every file a doc links to.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { headingAnchors, linksOf, REPO, userDocs } from '../docs/markdown-parts.js'
@@ -59,6 +59,15 @@ describe('the packed package', () => {
         /\.test\.[jt]s$/.test(f),
     )
     expect(stray).toEqual([])
+  })
+
+  it('ships no compiled module whose source is gone (npm run build removes them)', () => {
+    const stale = [...packed].filter(
+      (f) =>
+        /^dist\/.*\.js$/.test(f) &&
+        !existsSync(join(REPO, 'src', f.slice('dist/'.length).replace(/\.js$/, '.ts'))),
+    )
+    expect(stale).toEqual([])
   })
 
   it('ships source maps whose sources are inside them', () => {
