@@ -26,6 +26,12 @@ export class AuthorizationCodes {
     return code
   }
 
+  /** The code's grant, left in place (a refused client must not use it up). */
+  peek(code: string): AuthorizationCode | undefined {
+    const entry = this.codes.get(code)
+    return entry && entry.expiresAt >= this.now().getTime() ? entry : undefined
+  }
+
   /** The code's grant, removed so it cannot be used twice; undefined when unknown or expired. */
   take(code: string): AuthorizationCode | undefined {
     const entry = this.codes.get(code)

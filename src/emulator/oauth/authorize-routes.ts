@@ -113,19 +113,29 @@ function checkClient(
   return app
 }
 
+/**
+ * A request the app's callback must hear about (redirected with `error`), or undefined. RFC 7636
+ * knows the methods S256 and plain; [B] Salesforce's words for another one.
+ */
+function requestProblem(params: AuthorizeParams): Record<string, string> | undefined {
+  if (params.response_type !== 'code') {
+    return { error: 'unsupported_response_type', error_description: 'response type not supported' }
+  }
+  const method = params.code_challenge_method
+  if (method !== undefined && method !== 'S256' && method !== 'plain') {
+    return { error: 'invalid_request', error_description: 'invalid code_challenge_method' }
+  }
+  return undefined
+}
+
 export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorState): void {
   const pending = new Map<string, PendingConsent>()
   app.get('/services/oauth2/authorize', (request, reply) => {
     const params = request.query as AuthorizeParams
     const client = checkClient(state, params, reply)
     if (!('consumerKey' in client)) return client
-    if (params.response_type !== 'code') {
-      return redirect(reply, params.redirect_uri!, {
-        error: 'unsupported_response_type',
-        error_description: 'response type not supported',
-        state: params.state,
-      })
-    }
+    const problem = requestProblem(params)
+    if (problem) return redirect(reply, params.redirect_uri!, { ...problem, state: params.state })
     return loginForm(reply, client, params)
   })
 
@@ -137,6 +147,9 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
     const params = form
     const client = checkClient(state, params, reply)
     if (!('consumerKey' in client)) return client
+    // The login form is posted with the hidden parameters of the GET: check them again.
+    const problem = requestProblem(params)
+    if (problem) return redirect(reply, params.redirect_uri!, { ...problem, state: params.state })
     const user = state.users.get((params.username ?? '').trim().toLowerCase())
     if (!user || user.password !== params.password) {
       return loginForm(
@@ -182,6 +195,8 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: EmulatorSta
         state: params.state,
       })
     }
+    // [B] Without a method the challenge is read as S256: Salesforce documents code_challenge
+    // as "the SHA256 hash value of the code_verifier" (RFC 7636's default would be plain).
     const method = params.code_challenge_method === 'plain' ? 'plain' : 'S256'
     const code = state.authCodes.issue({
       appId: client.consumerKey,

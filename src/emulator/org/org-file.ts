@@ -138,6 +138,11 @@ export const orgFileSchema = z
             refreshTokenRotation: z.boolean().default(false),
             /** Redirect URIs the web-server flow accepts; when empty, any http(s) URI. */
             callbackUrls: z.array(z.string().url()).optional(),
+            /**
+             * "Require Secret for Web Server Flow": the code exchange needs the consumer secret
+             * even with PKCE. Off by default here; on by default for a new app in Salesforce.
+             */
+            requireSecretForWebServerFlow: z.boolean().default(false),
             scopes: z.array(z.string()).default(['api', 'refresh_token']),
           })
           .strict(),

@@ -37,6 +37,8 @@ export function setupBackendFromState(state: EmulatorState): SetupBackend {
         flows: [...app.flows],
         scopes: [...app.scopes],
         refreshTokenRotation: false,
+        // As in Salesforce, a new app requires the secret in the web-server flow.
+        requireSecretForWebServerFlow: true,
         ...(app.runAs === undefined ? {} : { runAs: app.runAs }),
       })
     },
