@@ -28,6 +28,12 @@ export type {
 export { SalesforceError, SalesforceApiError } from './salesforce-error.js'
 export type { SalesforceErrorEntry } from './salesforce-error.js'
 export { LoginError } from './login-error.js'
+export { authorizeUrl, createPkcePair, exchangeAuthorizationCode } from './authorization-code.js'
+export type {
+  AuthorizationCodeExchange,
+  AuthorizeUrlOptions,
+  PkcePair,
+} from './authorization-code.js'
 export type { AuthFlow } from './login-error.js'
 export { computeTokenSignature, isTokenSignatureValid } from './token-signature.js'
 export type {

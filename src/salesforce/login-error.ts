@@ -2,7 +2,9 @@
 
 import { SalesforceError } from './salesforce-error.js'
 
-export type AuthFlow = 'password' | 'client_credentials' | 'jwt_bearer' | 'refresh_token'
+/** The grant a token request used; `authorization_code` is the web-server flow's code exchange. */
+export type AuthFlow =
+  'password' | 'client_credentials' | 'jwt_bearer' | 'refresh_token' | 'authorization_code'
 
 export interface LoginErrorDetails {
   connection: string
@@ -53,7 +55,11 @@ function loginHint(code: string, d: LoginErrorDetails): string {
     case 'invalid_client_id':
       return 'check the consumer key (client id) of the connected app'
     case 'invalid_client':
-      return 'check the consumer secret (client secret) of the connected app'
+      return d.flow === 'authorization_code'
+        ? 'check the consumer secret (client secret); an app that requires the secret for the web-server flow refuses a code exchange without it'
+        : 'check the consumer secret (client secret) of the connected app'
+    case 'redirect_uri_mismatch':
+      return 'the redirect URI must be exactly the one sent to /services/oauth2/authorize and one of the callback URLs of the connected app'
     case 'unsupported_grant_type':
       return d.flow === 'client_credentials'
         ? 'enable the client credentials flow on the app and use the My Domain login URL, not login.salesforce.com or test.salesforce.com'
@@ -68,6 +74,12 @@ function loginHint(code: string, d: LoginErrorDetails): string {
       break
     default:
       return 'check the connection settings'
+  }
+  if (d.flow === 'authorization_code') {
+    // [B] Salesforce's words: `invalid code verifier`, `invalid authorization code`.
+    return description.includes('verifier')
+      ? 'the PKCE code_verifier does not match the code_challenge sent to /services/oauth2/authorize'
+      : 'the authorization code is unknown, expired or already used (a code is short-lived and single-use); authorise again'
   }
   if (description.includes('hasn') && description.includes('approved')) {
     return 'the user has not approved this app: pre-authorise the user on the connected app (Admin approved users are pre-authorized) or approve it once interactively'
