@@ -10,7 +10,8 @@ const fail = (text: string) => console.log(`✗ ${text}`)
 
 async function openClient(ctx: CliContext, name: string): Promise<SalesforceClient> {
   const creds = await ctx.store.connections.credentials(name)
-  return clientFor(creds, ctx.log)
+  // With refresh token rotation a login revokes the stored refresh token: keep the new one.
+  return clientFor(creds, ctx.log, { repo: ctx.store.connections })
 }
 
 /** Why a login failed and what to check, in the operator's words. */

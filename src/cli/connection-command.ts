@@ -7,6 +7,7 @@ import { clientFor, forgetStoredToken, storedTokens } from '../runtime/index.js'
 import type { ConnectionInfo, SecretField, Store } from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
+import { authorizeCommand } from './connection-authorize.js'
 import { pingConnection, printToken } from './connection-check.js'
 import { canPrompt, promptSecret, secretFromEnv } from './secret-input.js'
 import { formatTable } from './text-table.js'
@@ -220,6 +221,8 @@ export function connectionCommand(program: Command): void {
         console.log(`✓ connection '${name}' removed`)
       })
     })
+
+  authorizeCommand(connection)
 
   connection
     .command('ping <name>')
