@@ -193,6 +193,7 @@ describe('forcebridge connection authorize', { timeout: 90_000 }, () => {
       authFlow: 'refresh_token',
       loginUrl: emu.url,
       clientId: 'cli-app',
+      username: USER.username,
     })
     expect(info.secrets).toMatchObject({ refreshToken: true, clientSecret: false })
     // Refresh tokens rotate on this app: the ping's login kept the new one, so a second works.
