@@ -210,8 +210,13 @@ async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
       `Authorize connection '${p.name}' at ${p.loginUrl}: open this URL in a browser, log in and click Allow:\n\n  ${url}\n`,
     )
     const opened = flags.browser && openBrowser(url)
+    const how = !flags.browser
+      ? ''
+      : opened
+        ? 'A browser was asked to open it. '
+        : `No browser can be opened here (no display): open the URL in a browser on this machine, or on yours through an SSH tunnel to this port (ssh -L ${listener.port}:localhost:${listener.port} …). `
     console.log(
-      `${opened ? 'A browser was asked to open it. ' : ''}Salesforce redirects to ${listener.redirectUri}, which must be a callback URL of the connected app.\nWaiting up to ${flags.timeout} s (Ctrl-C to cancel)...`,
+      `${how}Salesforce redirects to ${listener.redirectUri}, which must be a callback URL of the connected app.\nWaiting up to ${flags.timeout} s (Ctrl-C to cancel)...`,
     )
     const callback = await waitForCallback(listener, flags.timeout)
     const code = codeOf(callback, state, p)
