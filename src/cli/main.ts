@@ -8,6 +8,7 @@ import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
 import { deployCommand } from './deploy-command.js'
 import { emulatorCommand } from './emulator-command.js'
+import { initCommand } from './init-command.js'
 import { invokeCommand } from './invoke-command.js'
 import { jobsCommand, scheduleCommand } from './jobs-command.js'
 import { queryCommand } from './query-command.js'
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   configCommands(program)
   serverCommands(program)
   emulatorCommand(program)
+  initCommand(program)
   return program
 }
 

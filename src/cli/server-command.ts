@@ -90,7 +90,11 @@ export function serverCommands(program: Command): void {
   program
     .command('dev')
     .description('the demo: emulator, demo connection and channel, example services, and a banner')
-    .action(async () => {
+    .option(
+      '--services <folder...>',
+      'service folders to load instead of examples/services and FORCEBRIDGE_HOME/services',
+    )
+    .action(async (flags: { services?: string[] }) => {
       const config = loadConfig()
       const closers: Closer[] = []
       try {
@@ -108,7 +112,10 @@ export function serverCommands(program: Command): void {
             }),
         )
         closers.push(() => emulator.close())
-        const folders = [join(packageRoot(), 'examples', 'services'), join(config.home, 'services')]
+        const folders = flags.services?.map((f) => resolve(f)) ?? [
+          join(packageRoot(), 'examples', 'services'),
+          join(config.home, 'services'),
+        ]
         const { store, url, log } = await startServer(config, folders, closers)
         const { apiKey, admin } = await ensureDemoSetup(store, emulator.url)
         closeOnSignal(closers, (m) => log.info(m), config.shutdownTimeoutMs)
