@@ -11,7 +11,6 @@ import {
   createRuntime,
   ServiceSettings,
   type AnyService,
-  type InvokeOptions,
   type Runtime,
 } from '../runtime/index.js'
 import { createClient, type SalesforceClient } from '../salesforce/index.js'
@@ -20,6 +19,16 @@ import { ForcebridgeError } from '../util/index.js'
 import { emulatorLogin } from './emulator-login.js'
 import { DEFAULT_CONNECTION, parseTestbedOptions, type TestbedOptions } from './testbed-options.js'
 import { testbedRequest, type TestbedRequestOptions } from './testbed-request.js'
+
+/** Options of `bed.invoke`. */
+export interface TestbedInvokeOptions {
+  /** Time budget in ms; overrides the service's own (default 30 s): SERVICE_TIMEOUT past it. */
+  timeoutMs?: number
+  /** Aborts the call (the service's `ctx.signal`). */
+  signal?: AbortSignal
+  /** The invocation's correlation id (`ctx.correlationId`). Default: a new UUID. */
+  correlationId?: string
+}
 
 /** A running testbed: see startTestbed. */
 export interface Testbed {
@@ -42,7 +51,7 @@ export interface Testbed {
    * Runs a service directly (no channel): its output, or the error it failed with
    * (`ForcebridgeError` with a `code` such as `INVALID_INPUT`, or a `SalesforceApiError`).
    */
-  invoke<T = unknown>(service: string, input: unknown, options?: InvokeOptions): Promise<T>
+  invoke<T = unknown>(service: string, input: unknown, options?: TestbedInvokeOptions): Promise<T>
   /** Stops the server, the runtime and the emulator, and removes the temporary home. */
   close(): Promise<void>
 }
@@ -137,8 +146,8 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
       home,
       request: (method, path, requestOptions) =>
         testbedRequest(url, apiKey, method, path, requestOptions),
-      invoke: async <T>(service: string, input: unknown, invokeOptions?: InvokeOptions) =>
-        (await runtime.invoker.invoke(service, input, invokeOptions)) as T,
+      invoke: async <T>(service: string, input: unknown, invokeOptions?: TestbedInvokeOptions) =>
+        (await runtime.invoker.invoke(service, input, { ...invokeOptions })) as T,
       close: closeAll,
     }
   } catch (err) {
