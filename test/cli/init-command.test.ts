@@ -10,9 +10,9 @@ import {
   readFileSync,
   readdirSync,
   realpathSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -55,7 +55,8 @@ async function inProject(cmd: string, args: string[], timeoutMs: number) {
   }
 }
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+// The project's node_modules is large: removing it can take long on a busy machine.
+afterAll(() => rm(dir, { recursive: true, force: true }), 180_000)
 
 describe('forcebridge init, then the project as a user runs it', () => {
   const times: Record<string, number> = {}
