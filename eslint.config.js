@@ -32,4 +32,18 @@ export default tseslint.config(
     files: ['bin/**/*.js', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  // The dashboard's script (src/admin/assets/admin.js): a classic browser script, with the
+  // browser globals it uses and no others.
+  {
+    files: ['src/**/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+      },
+    },
+  },
 )

@@ -16,8 +16,10 @@ function clean(dir) {
       continue
     }
     if (!OUTPUT.test(entry.name)) continue
-    const source = join('src', relative(DIST, path)).replace(OUTPUT, '.ts')
-    if (!existsSync(source)) {
+    const copied = join('src', relative(DIST, path))
+    const source = copied.replace(OUTPUT, '.ts')
+    // A file copied as is (an asset, scripts/copy-assets.mjs) is stale only when its copy is gone.
+    if (!existsSync(source) && !existsSync(copied)) {
       rmSync(path)
       removed++
     }

@@ -1,12 +1,11 @@
 // The dashboard's pages under /admin: server-rendered HTML that reads through the same actions
-// as the API; every change on a page is a fetch to the admin API (admin-script.ts).
+// as the API; every change on a page is a fetch to the admin API (src/admin/assets/admin.js).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { hasCode } from '../util/index.js'
 import { sessionOf, signInForm, type AdminSession } from './session/index.js'
 import type { AdminState } from './admin-state.js'
-import { ADMIN_SCRIPT } from './admin-script.js'
-import { ADMIN_STYLES } from './admin-styles.js'
+import { readDashboardAssets } from './dashboard-assets.js'
 import { channelForm, channelPage, getChannel, listChannels } from './channels/index.js'
 import {
   connectionDetail,
@@ -67,6 +66,7 @@ const auditQuery = z.object({ before: z.coerce.number().int().optional() })
 
 export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   const { ctx } = state
+  const assets = readDashboardAssets()
   const page = (url: string, render: Page) =>
     app.get(url, async (req, reply) => {
       const session = sessionOf(req, state.sessions)
@@ -100,13 +100,13 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     })
 
   app.get('/assets/admin.css', (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(ADMIN_STYLES),
+    reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(assets.styles),
   )
   app.get('/assets/admin.js', (_req, reply) =>
     reply
       .type('text/javascript; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .send(ADMIN_SCRIPT),
+      .send(assets.script),
   )
   app.get('/', (_req, reply) => reply.redirect('/admin/connections', 303))
   app.get('/sign-in', (_req, reply) =>
@@ -131,7 +131,7 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     const c = await getConnection(ctx, nameParam.parse(req.params).name)
     return { title: c.name, nav: 'connections', body: connectionDetail(c) }
   })
-  // The usage panel alone, fetched again by the page after a Ping (admin-script.ts, refresh).
+  // The usage panel alone, fetched again by the page after a Ping (src/admin/assets/admin.js, refresh).
   app.get('/connections/:name/usage-panel', async (req, reply) => {
     if (!sessionOf(req, state.sessions)) {
       return secure(reply).code(401).type('text/html; charset=utf-8').send('sign in first')

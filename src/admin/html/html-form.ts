@@ -1,5 +1,6 @@
-// The dashboard's form pieces: a form the script sends to the admin API as JSON (admin-script.ts),
-// labelled fields with hints, selects, write-only secret inputs, and blocks shown for one choice.
+// The dashboard's form pieces: a form the script (src/admin/assets/admin.js) sends to the admin
+// API as JSON, labelled fields with hints, selects, write-only secret inputs, and blocks shown
+// for one choice.
 import { html, type Html, type Value } from './html.js'
 
 export interface ApiFormOptions {
@@ -64,7 +65,7 @@ export function options(
 /**
  * A block shown only while the form's other fields hold the given values, e.g.
  * `shownWhen('kind:jwt algorithm:HS256', …)`; its inputs are disabled while hidden, so they are
- * not sent (admin-script.ts, syncShown). An empty condition shows the block always.
+ * not sent (src/admin/assets/admin.js, syncShown). An empty condition shows the block always.
  */
 export function shownWhen(condition: string, body: Value): Html {
   if (!condition) return html`${body}`

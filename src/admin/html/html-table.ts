@@ -1,5 +1,6 @@
 // The dashboard's one table shape: scrollable, with `data-label`s so each row stacks into a card
-// on a phone-width screen (admin-styles.ts), or a muted line when there is nothing to show.
+// on a phone-width screen (src/admin/assets/admin.css), or a muted line when there is nothing to
+// show.
 import { html, type Html, type Value } from './html.js'
 
 export interface Column<T> {
@@ -63,7 +64,7 @@ export interface ActionButtonOptions {
   className?: 'secondary' | 'danger'
 }
 
-/** A button whose click is one admin API request (admin-script.ts). */
+/** A button whose click is one admin API request (src/admin/assets/admin.js). */
 export function actionButton(label: string, o: ActionButtonOptions): Html {
   return html`<button
     type="button"

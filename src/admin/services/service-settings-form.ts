@@ -1,5 +1,5 @@
 // The settings form on a service's page: one input per declared field, sent as
-// `PATCH /admin/api/services/:name/settings { set, unset }` (admin-script.ts, settingsBody).
+// `PATCH /admin/api/services/:name/settings { set, unset }` (src/admin/assets/admin.js, settingsBody).
 // Only changed inputs are sent; a secret is write-only (blank keeps it, "clear" unsets it).
 import { apiForm, field, html, pretty, seg, type Html } from '../html/index.js'
 import type { AdminSettingView, ServiceSettingsView } from './service-settings-actions.js'

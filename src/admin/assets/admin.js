@@ -1,7 +1,7 @@
 // The dashboard's only script, served as /admin/assets/admin.js: it sends forms and buttons to
 // the admin API (JSON, with the CSRF token) and shows the answer. Every action is therefore a
 // real admin API request; there is no second implementation for the pages.
-export const ADMIN_SCRIPT = String.raw`'use strict'
+'use strict'
 function csrf() {
   const meta = document.querySelector('meta[name="csrf-token"]')
   return meta ? meta.getAttribute('content') : ''
@@ -18,8 +18,12 @@ async function call(method, url, body) {
     init.body = JSON.stringify(body || {})
   }
   const res = await fetch(url, init)
-  let data = null
-  try { data = await res.json() } catch (e) { data = null }
+  let data
+  try {
+    data = await res.json()
+  } catch {
+    data = null
+  }
   if (!res.ok) {
     const err = new Error(data && data.error ? data.error.message : 'HTTP ' + res.status)
     err.status = res.status
@@ -53,7 +57,11 @@ function setField(body, name, value) {
 // A text as the CLI's --set reads it for a field that takes no string: its JSON reading, else
 // the text, which the server then refuses naming the field.
 function jsonOrText(text) {
-  try { return JSON.parse(text) } catch (e) { return text }
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
 }
 
 // A settings form: only inputs whose text changed are sent. A ticked "clear" (data-unset) or a
@@ -99,7 +107,7 @@ async function formBody(form) {
       try {
         body[el.name] = el.value.trim() ? JSON.parse(el.value) : {}
       } catch (e) {
-        throw new Error(el.name + ' is not valid JSON: ' + e.message)
+        throw new Error(el.name + ' is not valid JSON: ' + e.message, { cause: e })
       }
     } else if (el.dataset.number !== undefined) {
       setField(body, el.name, numberValue(form, el))
@@ -153,7 +161,9 @@ function show(target, data, kind) {
   if (kind === 'key') {
     // A definition with no new key to show (Basic, JWT, an edit): the page shows the change.
     if (!data.key) return location.reload()
-    target.appendChild(el('p', '', 'Saved. The API key, shown this once: copy it now, it cannot be read again.'))
+    target.appendChild(
+      el('p', '', 'Saved. The API key, shown this once: copy it now, it cannot be read again.'),
+    )
     target.appendChild(el('code', 'secret-once', data.key))
     const done = el('a', '', 'Done, I copied it')
     done.href = location.pathname + location.search
@@ -169,13 +179,18 @@ function showError(target, err) {
   target.replaceChildren()
   target.hidden = false
   target.classList.add('error')
-  target.appendChild(el('p', '', err.message + (err.retryAfter ? ' (retry after ' + err.retryAfter + ' s)' : '')))
+  target.appendChild(
+    el('p', '', err.message + (err.retryAfter ? ' (retry after ' + err.retryAfter + ' s)' : '')),
+  )
 }
 
 // Fetches a panel's server-rendered HTML again (its data-src), e.g. the usage after a ping.
 async function refresh(panel) {
   if (!panel || !panel.dataset.src) return
-  const res = await fetch(panel.dataset.src, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+  const res = await fetch(panel.dataset.src, {
+    credentials: 'same-origin',
+    headers: { Accept: 'text/html' },
+  })
   if (!res.ok) throw new Error('could not refresh the panel: HTTP ' + res.status)
   const fresh = document.createElement('template')
   fresh.innerHTML = await res.text()
@@ -241,4 +256,3 @@ document.addEventListener('change', (event) => {
 document.addEventListener('DOMContentLoaded', () => {
   for (const form of document.querySelectorAll('form')) syncShown(form)
 })
-`
