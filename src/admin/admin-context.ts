@@ -2,9 +2,7 @@
 // the optional queue and schedules, and the usage series. Built once by the plugin and shared by
 // the API and pages.
 import type { Logger } from 'pino'
-import type { Runtime, ServiceSettings } from '../runtime/index.js'
-// The queue's own index: runtime/index.ts does not re-export it (yet).
-import type { JobQueue } from '../runtime/queue/index.js'
+import type { JobQueue, Runtime, ServiceSettings } from '../runtime/index.js'
 import type { Store } from '../store/index.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
 import type { UsageTracker } from './usage/index.js'

@@ -3,8 +3,7 @@
 //   await runtime.http.register(adminPlugin, { store, runtime, log })
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { ServiceSettings } from '../runtime/index.js'
-import type { JobQueue } from '../runtime/queue/index.js'
+import { ServiceSettings, type JobQueue } from '../runtime/index.js'
 import type { Store } from '../store/index.js'
 import type { AdminContext, AdminRuntime } from './admin-context.js'
 import { adminErrorOf } from './admin-errors.js'

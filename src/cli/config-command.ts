@@ -2,16 +2,16 @@
 // connections, security definitions, channels and schedules as a YAML file, secrets by reference.
 import { readFile, writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { openAsyncInvocations } from '../runtime/index.js'
 import {
   applyConfig,
   ConfigFileError,
   exportConfig,
   formatIssue,
+  openAsyncInvocations,
   readConfig,
   type ApplySummary,
   type KindSummary,
-} from '../runtime/config-file/index.js'
+} from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 

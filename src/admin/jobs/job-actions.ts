@@ -1,11 +1,17 @@
 // Jobs of the durable queue and schedules, for the admin API and the dashboard: list with
 // filters, details with every attempt's error, retry, purge; schedules with their next run.
 import { z } from 'zod'
-import { BulkJobStore, type TrackedBulkJob } from '../../runtime/bulk/index.js'
-import type { Job, JobDetail, JobPage, JobQueue } from '../../runtime/queue/index.js'
+import {
+  BulkJobStore,
+  type Job,
+  type JobDetail,
+  type JobPage,
+  type JobQueue,
+  type Schedule,
+  type TrackedBulkJob,
+} from '../../runtime/index.js'
 import { ForcebridgeError } from '../../util/index.js'
 import type { AdminContext } from '../admin-context.js'
-import type { Schedule } from '../../runtime/scheduler/index.js'
 import type { ScheduleAdmin } from '../schedule-admin.js'
 
 const STATE = z.enum(['queued', 'running', 'succeeded', 'dead', 'retrying'])

@@ -1,7 +1,6 @@
 // Dashboard pages for jobs (filters, details with each attempt's error, retry, purge, dead
 // letters) and schedules (with their next run).
-import type { TrackedBulkJob } from '../../runtime/bulk/index.js'
-import type { Job, JobDetail, JobPage } from '../../runtime/queue/index.js'
+import type { Job, JobDetail, JobPage, Schedule, TrackedBulkJob } from '../../runtime/index.js'
 import {
   actionButton,
   apiForm,
@@ -14,7 +13,6 @@ import {
   seg,
   type Html,
 } from '../html/index.js'
-import type { Schedule } from '../../runtime/scheduler/index.js'
 
 const FILTERS = ['', 'queued', 'retrying', 'running', 'succeeded', 'dead'] as const
 
