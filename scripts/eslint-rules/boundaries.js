@@ -15,6 +15,8 @@ export const MAY_IMPORT = {
   store: ['util'],
   runtime: ['salesforce', 'store', 'util'],
   admin: ['runtime', 'store', 'util'],
+  // forcebridge/testing: an emulator and a runtime in one process, for users' own tests.
+  testing: ['emulator', 'runtime', 'salesforce', 'store', 'util'],
   cli: '*',
 }
 
