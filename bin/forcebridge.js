@@ -3,3 +3,6 @@
 import { main } from '../dist/cli/main.js'
 
 await main(process.argv)
+// A failed command exits now, even if something it opened would keep the process alive: a
+// supervisor must see a server that could not start as stopped.
+if (process.exitCode) process.exit()

@@ -1,5 +1,5 @@
 // What most commands need: settings parsed once, the store opened, and a logger for clients
-// that stays quiet on the terminal unless FORCEBRIDGE_LOG_LEVEL asks for more.
+// that stays silent on the terminal unless --verbose or FORCEBRIDGE_LOG_LEVEL asks for it.
 import { createLogger, loadConfig, type Config } from '../runtime/index.js'
 import { openStore, type Store } from '../store/index.js'
 import type { Logger } from 'pino'
@@ -10,6 +10,24 @@ export interface CliContext {
   log: Logger
 }
 
+// Set from the global --verbose flag before each command runs (see main.ts).
+let verbose = false
+
+/** Records the global --verbose flag of the command about to run. */
+export function setVerbose(on: boolean): void {
+  verbose = on
+}
+
+/**
+ * The log level of a command: --verbose shows everything down to debug; otherwise
+ * FORCEBRIDGE_LOG_LEVEL when set; otherwise `fallback` (silent for one-shot commands, whose
+ * output is for people; info for the servers, whose log is their output).
+ */
+export function logLevelOf(config: Config, fallback: string): string {
+  if (verbose) return 'debug'
+  return config.logLevelGiven ? config.logLevel : fallback
+}
+
 /** Runs `fn` with the store open, closing it afterwards. */
 export async function withStore<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig()
@@ -17,12 +35,8 @@ export async function withStore<T>(fn: (ctx: CliContext) => Promise<T>): Promise
     home: config.home,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   })
-  // Command output goes to stdout; client logs (JSON) go to stderr. A one-shot command
-  // shows warnings and worse by default, so its own output stays readable.
-  const log = createLogger({
-    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
-    destination: process.stderr,
-  })
+  // Command output goes to stdout; log lines (JSON), when asked for, go to stderr.
+  const log = createLogger({ level: logLevelOf(config, 'silent'), destination: process.stderr })
   try {
     return await fn({ config, store, log })
   } finally {

@@ -56,6 +56,7 @@ export function emulatorCommand(program: Command): void {
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
             ...(bulk ? { bulk } : {}),
           }),
+        config.host,
       )
       if (faults) emulator.faults.set(faults)
       if (flags.spendDailyLimit) emulator.limits.spend()

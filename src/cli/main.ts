@@ -2,8 +2,10 @@
 // line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander'
 import { packageVersion } from '../runtime/index.js'
+import { adminCommand } from './admin-command.js'
 import { bulkCommand } from './bulk-command.js'
 import { channelCommand } from './channel-command.js'
+import { setVerbose } from './cli-context.js'
 import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
 import { deployCommand } from './deploy-command.js'
@@ -22,8 +24,10 @@ export function buildProgram(): Command {
       'Server-side Salesforce integration: connections, services on REST channels, and a local Salesforce emulator',
     )
     .version(packageVersion(), '-V, --version', 'print the version of forcebridge')
+    .option('--verbose', 'also print log lines (JSON on stderr), down to debug')
     .showHelpAfterError()
     .exitOverride()
+    .hook('preAction', (root) => setVerbose(root.opts<{ verbose?: boolean }>().verbose === true))
   connectionCommand(program)
   queryCommand(program)
   bulkCommand(program)
@@ -38,6 +42,7 @@ export function buildProgram(): Command {
   serverCommands(program)
   emulatorCommand(program)
   initCommand(program)
+  adminCommand(program)
   return program
 }
 

@@ -12,9 +12,11 @@ import {
 } from '../runtime/index.js'
 import { adminPlugin } from '../admin/index.js'
 import { openStore } from '../store/index.js'
+import { logLevelOf } from './cli-context.js'
 import { demoBanner } from './demo-banner.js'
 import { ensureDemoSetup } from './demo-setup.js'
 import { closeOnSignal, demoOrg, listening, loadEmulator, type Closer } from './server-lifecycle.js'
+import { adminUserAtStart, checkMasterKey, warnAboutServiceFolders } from './start-checks.js'
 
 /** How the user runs this CLI from the current folder. */
 export function cliInvocation(): string {
@@ -26,14 +28,26 @@ export function cliInvocation(): string {
   return `node ${rel.includes(' ') ? JSON.stringify(rel) : rel}`
 }
 
+/** Runs `start` with everything it opened closed again when it fails: the process can exit. */
+async function closingOnFailure<T>(closers: Closer[], start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (err) {
+    for (const close of [...closers].reverse()) await close().catch(() => undefined)
+    throw err
+  }
+}
+
 async function startServer(config: Config, folders: string[], closers: Closer[]) {
   // Logs go to stderr so stdout holds only what the command prints (the demo's banner).
-  const log = createLogger({ level: config.logLevel, destination: process.stderr })
+  const log = createLogger({ level: logLevelOf(config, 'info'), destination: process.stderr })
   const store = await openStore({
     home: config.home,
     ...(config.secretKey ? { secretKey: config.secretKey } : {}),
   })
   closers.push(() => store.close())
+  // A master key that cannot open the stored secrets is a configuration error: refuse to start.
+  await checkMasterKey(store)
   const runtime = await createRuntime({
     store,
     log,
@@ -51,8 +65,12 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     queue: runtime.queue,
     schedules: runtime.scheduler,
   })
-  const url = await listening('services server', 'FORCEBRIDGE_PORT', config.port, () =>
-    runtime.listen(config.host, config.port),
+  const url = await listening(
+    'services server',
+    'FORCEBRIDGE_PORT',
+    config.port,
+    () => runtime.listen(config.host, config.port),
+    config.host,
   )
   return { store, runtime, url, log }
 }
@@ -68,7 +86,12 @@ export function serverCommands(program: Command): void {
       const config = loadConfig()
       const closers: Closer[] = []
       const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
-      const { url, log, store, runtime } = await startServer(config, folders, closers)
+      const { url, log, store, runtime } = await closingOnFailure(closers, async () => {
+        const started = await startServer(config, folders, closers)
+        await adminUserAtStart(started.store, started.log, config.firstAdmin)
+        return started
+      })
+      warnAboutServiceFolders(folders, log)
       closeOnSignal(closers, (m) => log.info(m), config.shutdownTimeoutMs)
       // One line that says what this server serves, for whoever reads the start of the log.
       const files = runtime.serviceCatalog.status()
@@ -97,7 +120,7 @@ export function serverCommands(program: Command): void {
     .action(async (flags: { services?: string[] }) => {
       const config = loadConfig()
       const closers: Closer[] = []
-      try {
+      await closingOnFailure(closers, async () => {
         const { startEmulator } = await loadEmulator()
         const emulator = await listening(
           'emulator',
@@ -110,6 +133,7 @@ export function serverCommands(program: Command): void {
               ...demoOrg(),
               dataDir: join(config.home, 'emulator'),
             }),
+          config.host,
         )
         closers.push(() => emulator.close())
         const folders = flags.services?.map((f) => resolve(f)) ?? [
@@ -134,9 +158,6 @@ export function serverCommands(program: Command): void {
             home: config.home,
           }),
         )
-      } catch (err) {
-        for (const close of closers.reverse()) await close().catch(() => undefined)
-        throw err
-      }
+      })
     })
 }

@@ -1,5 +1,5 @@
 // What the long-running commands share: closing everything on SIGINT/SIGTERM, a clear line when
-// a port is taken, and loading the emulator (big) only in the commands that run it.
+// they cannot listen, and loading the emulator (big) only in the commands that run it.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../runtime/index.js'
@@ -51,21 +51,44 @@ export function demoOrg(): { org?: string } {
   return existsSync(file) ? { org: file } : {}
 }
 
-/** Turns "address in use" into a line that names the setting to change. */
+/**
+ * Turns a failure to listen into one line that says why and names the setting to change:
+ * a port in use, a port that needs privileges, an address not on this machine, a host name
+ * that does not resolve.
+ */
 export async function listening<T>(
   what: string,
   variable: string,
   port: number,
   start: () => Promise<T>,
+  host = '127.0.0.1',
+  hostVariable = 'FORCEBRIDGE_HOST',
 ): Promise<T> {
   try {
     return await start()
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (err as NodeJS.ErrnoException).code
+    const fail = (message: string) => new ForcebridgeError('CANNOT_LISTEN', message, { cause: err })
+    if (code === 'EADDRINUSE') {
       throw new ForcebridgeError(
         'PORT_IN_USE',
         `port ${port} is already in use, so the ${what} cannot listen; stop what uses it or set ${variable} to another port`,
         { cause: err },
+      )
+    }
+    if (code === 'EACCES') {
+      throw fail(
+        `the ${what} is not allowed to listen on port ${port} (ports below 1024 need privileges); set ${variable} to a port above 1023, or give node the capability to bind it`,
+      )
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw fail(
+        `the ${what} cannot listen on ${host}: no network interface of this machine has that address; set ${hostVariable} to one of its addresses, e.g. 127.0.0.1 or 0.0.0.0`,
+      )
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+      throw fail(
+        `the ${what} cannot listen on ${host}: the host name does not resolve; set ${hostVariable} to an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`,
       )
     }
     throw err

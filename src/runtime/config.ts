@@ -2,6 +2,7 @@
 // and frozen; nothing deeper in the code reads process.env.
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { MIN_PASSWORD } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 
 const port = (fallback: number) =>
@@ -62,6 +63,21 @@ const envSchema = z.object({
   FORCEBRIDGE_OPENAPI: z
     .enum(['public', 'off'], { error: 'must be public or off' })
     .default('public'),
+  /** Name of the admin user FORCEBRIDGE_ADMIN_PASSWORD creates. Default admin. */
+  FORCEBRIDGE_ADMIN_USER: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(120, 'must be at most 120 characters')
+    .default('admin'),
+  /**
+   * `forcebridge start` creates the first admin user with this password when there is none
+   * (for containers); it never changes an existing user. Default: unset.
+   */
+  FORCEBRIDGE_ADMIN_PASSWORD: z
+    .string()
+    .min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`)
+    .optional(),
 })
 
 export interface Config {
@@ -71,12 +87,16 @@ export interface Config {
   readonly emulatorPort: number
   readonly host: string
   readonly logLevel: z.output<typeof envSchema>['FORCEBRIDGE_LOG_LEVEL']
+  /** Whether FORCEBRIDGE_LOG_LEVEL was set: one-shot commands log nothing unless it was. */
+  readonly logLevelGiven: boolean
   readonly workerConcurrency: number
   readonly jobLeaseMs: number
   /** How long a shutdown lets running HTTP invocations finish, in ms. */
   readonly shutdownTimeoutMs: number
   /** Whether GET /openapi.json is served (`public`) or not (`off`). */
   readonly openapi: 'public' | 'off'
+  /** The first admin user `start` creates when there is none, from FORCEBRIDGE_ADMIN_*. */
+  readonly firstAdmin: { readonly name: string; readonly password: string } | undefined
 }
 
 /** Parses the FORCEBRIDGE_* variables; INVALID_CONFIG names every bad one. */
@@ -96,9 +116,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emulatorPort: e.FORCEBRIDGE_EMULATOR_PORT,
     host: e.FORCEBRIDGE_HOST,
     logLevel: e.FORCEBRIDGE_LOG_LEVEL,
+    logLevelGiven: present.FORCEBRIDGE_LOG_LEVEL !== undefined,
     workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
     shutdownTimeoutMs: e.FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS,
     openapi: e.FORCEBRIDGE_OPENAPI,
+    firstAdmin:
+      e.FORCEBRIDGE_ADMIN_PASSWORD === undefined
+        ? undefined
+        : Object.freeze({ name: e.FORCEBRIDGE_ADMIN_USER, password: e.FORCEBRIDGE_ADMIN_PASSWORD }),
   })
 }
