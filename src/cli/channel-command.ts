@@ -25,6 +25,40 @@ interface EditFlags extends LimitFlags {
   path?: string
   service?: string
   security?: string | false
+  public?: boolean
+}
+
+/**
+ * The security a channel gets from --security and --public: a definition's name, or null
+ * (open) only when --public says so, since an open channel runs its service for anyone.
+ */
+function securityChoice(
+  channel: string,
+  security: string | false | undefined,
+  open: boolean | undefined,
+  adding: boolean,
+): string | null | undefined {
+  if (typeof security === 'string' && open) {
+    throw new ForcebridgeError(
+      'INVALID_ARGUMENTS',
+      `${channel}: give --security <definition> or --public, not both`,
+    )
+  }
+  if (typeof security === 'string') return security
+  if (open) return null
+  if (adding) {
+    throw new ForcebridgeError(
+      'SECURITY_REQUIRED',
+      `${channel} would be open to anyone: give --security <definition> (see: forcebridge security list), or --public if it is meant to be open`,
+    )
+  }
+  if (security === false) {
+    throw new ForcebridgeError(
+      'SECURITY_REQUIRED',
+      `removing the security of ${channel} opens it to anyone: add --public to say it is meant to be open`,
+    )
+  }
+  return undefined
 }
 
 async function findChannel(store: Store, method: string, path: string): Promise<ChannelInfo> {
@@ -103,17 +137,24 @@ export function channelCommand(program: Command): void {
       .command('add <METHOD> <path>')
       .description('add a channel, e.g. channel add POST /orders/:id --service orders.sync')
       .requiredOption('--service <name>', 'the service each call runs')
-      .option('--security <definition>', 'name of the security definition (default: open)'),
+      .option('--security <definition>', 'name of the security definition that guards it')
+      .option('--public', 'open to anyone, with no security definition (say so deliberately)'),
     false,
   ).action(
     async (
       method: string,
       path: string,
-      flags: LimitFlags & { service: string; security?: string },
+      flags: LimitFlags & { service: string; security?: string; public?: boolean },
     ) => {
+      const name = securityChoice(
+        `channel ${method.toUpperCase()} ${path}`,
+        flags.security,
+        flags.public,
+        true,
+      )
       const limits = limitChanges(flags)
       await withStore(async ({ store }) => {
-        const security = flags.security ? await securityByName(store, flags.security) : undefined
+        const security = name ? await securityByName(store, name) : undefined
         const created = await store.channels.add({
           method,
           path,
@@ -144,7 +185,8 @@ export function channelCommand(program: Command): void {
       .option('--path <path>', 'move it to another path')
       .option('--service <name>', 'run another service')
       .option('--security <definition>', 'guard it with this security definition')
-      .option('--no-security', 'open it to anyone'),
+      .option('--public', 'open it to anyone: remove its security definition')
+      .option('--no-security', 'remove its security definition (needs --public)'),
     true,
   ).action(async (method: string, path: string, flags: EditFlags) => {
     const changes: Partial<ChannelInput> = limitChanges(flags)
@@ -153,15 +195,19 @@ export function channelCommand(program: Command): void {
     if (flags.service !== undefined) changes.service = flags.service
     await withStore(async ({ store }) => {
       const before = await findChannel(store, method, path)
-      if (flags.security !== undefined) {
-        changes.securityDefinitionId = flags.security
-          ? (await securityByName(store, flags.security)).id
-          : null
+      const security = securityChoice(
+        `channel ${before.method} ${before.path}`,
+        flags.security,
+        flags.public,
+        false,
+      )
+      if (security !== undefined) {
+        changes.securityDefinitionId = security ? (await securityByName(store, security)).id : null
       }
       if (Object.keys(changes).length === 0) {
         throw new ForcebridgeError(
           'INVALID_ARGUMENTS',
-          `nothing to change on ${before.method} ${before.path}; give --service, --security, --rate, --timeout, --max-body, --method or --path (or their --no-… forms)`,
+          `nothing to change on ${before.method} ${before.path}; give --service, --security, --public, --rate, --timeout, --max-body, --method or --path (or their --no-… forms)`,
         )
       }
       const updated = await store.channels.update(before.id, changes)

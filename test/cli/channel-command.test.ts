@@ -336,8 +336,36 @@ describe('forcebridge channel', () => {
       '64KiB',
     )
     expect(added.code).toBe(0)
-    const open = await runCli('channel', 'add', 'GET', '/orders', '--service', 'orders.list')
+    const refused = await runCli('channel', 'add', 'GET', '/orders', '--service', 'orders.list')
+    expect(refused.code).toBe(1)
+    expect(refused.err.trim()).toBe(
+      'forcebridge: channel GET /orders would be open to anyone: give --security <definition> (see: forcebridge security list), or --public if it is meant to be open',
+    )
+    expect(await channels()).toHaveLength(1)
+    const both = await runCli(
+      'channel',
+      'add',
+      'GET',
+      '/orders',
+      '--service',
+      'orders.list',
+      '--security',
+      'partners',
+      '--public',
+    )
+    expect(both.code).toBe(1)
+    expect(both.err).toContain('give --security <definition> or --public, not both')
+    const open = await runCli(
+      'channel',
+      'add',
+      'GET',
+      '/orders',
+      '--service',
+      'orders.list',
+      '--public',
+    )
     expect(open.code).toBe(0)
+    expect(open.out).toContain('open to anyone')
 
     const listed = await runCli('channel', 'list')
     expect(listed.out).toMatch(
@@ -356,18 +384,56 @@ describe('forcebridge channel', () => {
 
   it('refuses a clash, bad limits and an unknown definition with the field named, and changes nothing', async () => {
     const before = await channels()
-    const clash = await runCli('channel', 'add', 'POST', '/orders/:id', '--service', 'x')
+    const clash = await runCli(
+      'channel',
+      'add',
+      'POST',
+      '/orders/:id',
+      '--service',
+      'x',
+      '--public',
+    )
     expect(clash.code).toBe(1)
     expect(clash.err).toContain('channel POST /orders/:id already exists')
-    const timeout = await runCli('channel', 'add', 'PUT', '/a', '--service', 'x', '--timeout', '50')
+    const timeout = await runCli(
+      'channel',
+      'add',
+      'PUT',
+      '/a',
+      '--service',
+      'x',
+      '--timeout',
+      '50',
+      '--public',
+    )
     expect(timeout.err).toMatch(/timeoutMs must be at least 100 ms/)
-    const rate = await runCli('channel', 'add', 'PUT', '/a', '--service', 'x', '--rate', '0/60s')
+    const rate = await runCli(
+      'channel',
+      'add',
+      'PUT',
+      '/a',
+      '--service',
+      'x',
+      '--rate',
+      '0/60s',
+      '--public',
+    )
     expect(rate.err).toMatch(/rateLimit\.requests must allow at least 1 request/)
-    const size = await runCli('channel', 'add', 'PUT', '/a', '--service', 'x', '--max-body', '2KB')
+    const size = await runCli(
+      'channel',
+      'add',
+      'PUT',
+      '/a',
+      '--service',
+      'x',
+      '--max-body',
+      '2KB',
+      '--public',
+    )
     expect(size.err).toContain('--max-body 2KB')
-    const reserved = await runCli('channel', 'add', 'GET', '/healthz', '--service', 'x')
+    const reserved = await runCli('channel', 'add', 'GET', '/healthz', '--service', 'x', '--public')
     expect(reserved.err).toMatch(/path is reserved/)
-    const method = await runCli('channel', 'add', 'HEAD', '/a', '--service', 'x')
+    const method = await runCli('channel', 'add', 'HEAD', '/a', '--service', 'x', '--public')
     expect(method.err).toMatch(/invalid channel: method/)
     const unknown = await runCli(
       'channel',
@@ -453,9 +519,23 @@ describe('forcebridge channel', () => {
     expect(refused.err).toContain('POST /v2/orders/:id')
     expect(await withTestStore((s) => s.security.find('tokens'))).toBeDefined()
 
-    expect((await runCli('channel', 'edit', 'POST', '/v2/orders/:id', '--no-security')).code).toBe(
-      0,
+    const unsaid = await runCli('channel', 'edit', 'POST', '/v2/orders/:id', '--no-security')
+    expect(unsaid.code).toBe(1)
+    expect(unsaid.err).toContain(
+      'removing the security of channel POST /v2/orders/:id opens it to anyone: add --public',
     )
+    expect((await channels()).find((c) => c.method === 'POST')?.securityDefinitionName).toBe(
+      'tokens',
+    )
+    const opened = await runCli(
+      'channel',
+      'edit',
+      'POST',
+      '/v2/orders/:id',
+      '--no-security',
+      '--public',
+    )
+    expect(opened.code).toBe(0)
     const [post] = (await channels()).filter((c) => c.method === 'POST')
     expect(post?.securityDefinitionName).toBeNull()
     const removed = await runCli('security', 'remove', 'tokens')
