@@ -1,7 +1,8 @@
-// `connection ping` and `connection token`: each step of reaching Salesforce, reported with
-// ✓/✗, and on failure what to check.
+// `connection ping` and `connection token`, and the check `connection add|edit` make before
+// storing: each step of reaching Salesforce, reported with ✓/✗, and on failure what to check.
 import { clientFor } from '../runtime/index.js'
 import { LoginError, SalesforceApiError, type SalesforceClient } from '../salesforce/index.js'
+import type { ConnectionCredentials } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import type { CliContext } from './cli-context.js'
 
@@ -14,8 +15,8 @@ async function openClient(ctx: CliContext, name: string): Promise<SalesforceClie
   return clientFor(creds, ctx.log, { repo: ctx.store.connections })
 }
 
-/** Why a login failed and what to check, in the operator's words. */
-function loginAdvice(err: unknown): string {
+/** Why a login failed and what to check, in the operator's words, without the name prefix. */
+function loginAdvice(err: unknown, name: string): string {
   if (err instanceof LoginError) {
     if (
       err.error === 'invalid_grant' &&
@@ -25,9 +26,59 @@ function loginAdvice(err: unknown): string {
       // security token, an IP outside the trusted ranges, and a blocked username-password flow.
       return `${err.error}: ${err.errorDescription}; check the username, the password and the security token, the IP restrictions of the user's profile and the connected app, and whether the org allows the username-password flow (Setup → OAuth and OpenID Connect Settings)`
     }
-    return err.message
+    const prefix = `connection '${name}': `
+    return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message
   }
   return err instanceof Error ? err.message : String(err)
+}
+
+/** Where each step's outcome goes, and how to tell the operator to fix the API version. */
+interface CheckOutput {
+  ok(text: string): void
+  fixVersion(newest: string): string
+}
+
+/**
+ * Logs in, checks the API version, makes one authenticated call; returns what failed (with
+ * what to check), or undefined when all passed.
+ */
+async function runChecks(
+  client: SalesforceClient,
+  c: { name: string; apiVersion: string; username?: string; clientId?: string },
+  out: CheckOutput,
+): Promise<string | undefined> {
+  let instanceUrl: string
+  try {
+    const token = await client.login()
+    instanceUrl = token.instanceUrl
+    out.ok(`login: got a token for ${c.username ?? c.clientId ?? ''} on ${token.instanceUrl}`)
+  } catch (err) {
+    return `login: ${loginAdvice(err, c.name)}`
+  }
+  try {
+    const versions = await client.get<{ version: string }[]>('/services/data/')
+    if (!versions.some((v) => v.version === c.apiVersion)) {
+      const newest = versions.at(-1)?.version ?? 'none'
+      return `API version ${c.apiVersion} is not offered by ${instanceUrl} (newest: ${newest}); ${out.fixVersion(newest)}`
+    }
+    out.ok(`API version ${c.apiVersion} is available`)
+  } catch (err) {
+    return `API versions: ${err instanceof Error ? err.message : String(err)}; check the login URL`
+  }
+  try {
+    const limits = await client.get<Record<string, { Max: number; Remaining: number }>>('/limits')
+    const daily = limits.DailyApiRequests
+    out.ok(
+      `authenticated call /limits answered${daily ? ` (daily API requests: ${daily.Remaining} of ${daily.Max} left)` : ''}`,
+    )
+  } catch (err) {
+    const hint =
+      err instanceof SalesforceApiError && err.status === 403
+        ? '; the user may lack the "API Enabled" permission, or the org its API limit'
+        : ''
+    return `authenticated call: ${err instanceof Error ? err.message : String(err)}${hint}`
+  }
+  return undefined
 }
 
 /** Runs the three checks; true when all pass. */
@@ -39,44 +90,36 @@ export async function pingConnection(ctx: CliContext, name: string): Promise<boo
   if (!info.active) fail('the connection is inactive; services cannot use it until it is activated')
   const client = await openClient(ctx, name)
   try {
-    let instanceUrl: string
-    try {
-      const token = await client.login()
-      instanceUrl = token.instanceUrl
-      ok(`login: got a token for ${info.username ?? info.clientId ?? ''} on ${token.instanceUrl}`)
-    } catch (err) {
-      fail(`login: ${loginAdvice(err)}`)
-      return false
-    }
-    try {
-      const versions = await client.get<{ version: string }[]>('/services/data/')
-      if (!versions.some((v) => v.version === info.apiVersion)) {
-        const newest = versions.at(-1)?.version ?? 'none'
-        fail(
-          `API version ${info.apiVersion} is not offered by ${instanceUrl} (newest: ${newest}); change it with \`forcebridge connection edit '${name}' --api-version ${newest}\``,
-        )
-        return false
-      }
-      ok(`API version ${info.apiVersion} is available`)
-    } catch (err) {
-      fail(`API versions: ${err instanceof Error ? err.message : String(err)}; check the login URL`)
-      return false
-    }
-    try {
-      const limits = await client.get<Record<string, { Max: number; Remaining: number }>>('/limits')
-      const daily = limits.DailyApiRequests
-      ok(
-        `authenticated call /limits answered${daily ? ` (daily API requests: ${daily.Remaining} of ${daily.Max} left)` : ''}`,
-      )
-    } catch (err) {
-      const hint =
-        err instanceof SalesforceApiError && err.status === 403
-          ? '; the user may lack the "API Enabled" permission, or the org its API limit'
-          : ''
-      fail(`authenticated call: ${err instanceof Error ? err.message : String(err)}${hint}`)
-      return false
-    }
-    return info.active
+    const failed = await runChecks(client, info, {
+      ok,
+      fixVersion: (newest) =>
+        `change it with \`forcebridge connection edit '${name}' --api-version ${newest}\``,
+    })
+    if (failed) fail(failed)
+    return failed === undefined && info.active
+  } finally {
+    await client.close()
+  }
+}
+
+/**
+ * Checks a connection that is not stored (yet, or in this version) with the same three steps,
+ * printing each step that passes; returns what failed, or undefined. Nothing is stored: not
+ * the connection, not its token.
+ */
+export async function checkUnsaved(
+  creds: ConnectionCredentials,
+  log: CliContext['log'],
+): Promise<string | undefined> {
+  console.log(
+    `Checking connection '${creds.name}' (${creds.authFlow} flow, ${creds.loginUrl}, API ${creds.apiVersion})`,
+  )
+  const client = clientFor(creds, log)
+  try {
+    return await runChecks(client, creds, {
+      ok,
+      fixVersion: (newest) => `give --api-version ${newest}`,
+    })
   } finally {
     await client.close()
   }
@@ -93,9 +136,13 @@ export async function printToken(ctx: CliContext, name: string): Promise<void> {
     try {
       token = await client.login()
     } catch (err) {
-      throw new ForcebridgeError('LOGIN_FAILED', `connection '${name}': ${loginAdvice(err)}`, {
-        cause: err,
-      })
+      throw new ForcebridgeError(
+        'LOGIN_FAILED',
+        `connection '${name}': ${loginAdvice(err, name)}`,
+        {
+          cause: err,
+        },
+      )
     }
     const answer: Record<string, string> = {
       access_token: token.accessToken,

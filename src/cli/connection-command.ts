@@ -1,14 +1,28 @@
 // `forcebridge connection add|list|show|edit|remove|ping|token`. Secrets come from a hidden
-// prompt or from environment variables named by flags; show and list never print them.
+// prompt or from environment variables named by flags; show and list never print them. add and
+// edit check the login host for the flow, then log in before storing (--no-check skips that).
 import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
 import { clientFor, forgetStoredToken, storedTokens } from '../runtime/index.js'
-import type { ConnectionInfo, SecretField, Store } from '../store/index.js'
+import {
+  parseConnectionInput,
+  type ConnectionInfo,
+  type ConnectionInput,
+  type SecretField,
+  type Store,
+} from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { authorizeCommand } from './connection-authorize.js'
 import { pingConnection, printToken } from './connection-check.js'
+import {
+  editedConnection,
+  editNeedsCheck,
+  unsavedCredentials,
+  verifyBeforeSaving,
+} from './connection-verify.js'
+import { checkLoginHost } from './login-host-rule.js'
 import { canPrompt, promptSecret, secretFromEnv } from './secret-input.js'
 import { formatTable } from './text-table.js'
 
@@ -51,6 +65,7 @@ interface ConnectionFlags {
   name?: string
   privateKeyFile?: string
   prompt?: boolean
+  check?: boolean
   [env: string]: unknown
 }
 
@@ -129,24 +144,42 @@ export function connectionCommand(program: Command): void {
 
   addConnectionFlags(connection.command('add <name>').description('add a connection'))
     .option('--inactive', 'add it switched off')
+    .option('--no-check', 'store it without logging in to Salesforce first')
     .action(async (name: string, flags: ConnectionFlags) => {
       const flow = flags.flow ?? 'password'
-      const secrets = await collectSecrets(flags, flow, true)
-      await withStore(async ({ store }) => {
-        const saved = await store.connections
-          .add({
-            name,
-            active: !flags.inactive,
-            loginUrl: flags.loginUrl ?? 'https://login.salesforce.com',
-            ...(flags.apiVersion ? { apiVersion: flags.apiVersion } : {}),
-            authFlow: flow,
-            username: flags.username,
-            clientId: flags.clientId,
-            ...secrets,
-          })
-          .catch(withSecretFlagsHint)
+      const loginUrl = flags.loginUrl ?? 'https://login.salesforce.com'
+      // Before a secret is asked for: a host the flow cannot use is refused at once.
+      checkLoginHost(name, flow, loginUrl)
+      await withStore(async ({ store, log }) => {
+        if (await store.connections.find(name)) {
+          throw new ForcebridgeError(
+            'CONNECTION_EXISTS',
+            `connection '${name}' already exists; use \`forcebridge connection edit\` to change it`,
+          )
+        }
+        const secrets = await collectSecrets(flags, flow, true)
+        const raw = {
+          name,
+          active: !flags.inactive,
+          loginUrl,
+          ...(flags.apiVersion ? { apiVersion: flags.apiVersion } : {}),
+          authFlow: flow,
+          username: flags.username,
+          clientId: flags.clientId,
+          ...secrets,
+        }
+        let input: ConnectionInput
+        try {
+          input = parseConnectionInput(raw)
+        } catch (err) {
+          withSecretFlagsHint(err)
+        }
+        if (flags.check !== false) await verifyBeforeSaving(unsavedCredentials(input), log, 'add')
+        const saved = await store.connections.add(input)
         console.log(
-          `✓ connection '${saved.name}' added; check it with: forcebridge connection ping '${saved.name}'`,
+          flags.check !== false
+            ? `✓ connection '${saved.name}' added`
+            : `✓ connection '${saved.name}' added without a check; check it with: forcebridge connection ping '${saved.name}'`,
         )
       })
     })
@@ -190,14 +223,15 @@ export function connectionCommand(program: Command): void {
     .option('--name <new-name>', 'rename it')
     .option('--active', 'switch it on')
     .option('--inactive', 'switch it off')
+    .option('--no-check', 'store the change without logging in to Salesforce first')
     .action(async (name: string, flags: ConnectionFlags) => {
       if (flags.active && flags.inactive) {
         throw new ForcebridgeError('INVALID_ARGUMENTS', 'give --active or --inactive, not both')
       }
       // Edit never prompts by itself: a secret changes only when its flag is given.
       const secrets = await collectSecrets(flags, flags.flow ?? '', false)
-      await withStore(async ({ store }) => {
-        const saved = await store.connections.update(name, {
+      await withStore(async ({ store, log }) => {
+        const changes: Record<string, unknown> = {
           name: flags.name,
           active: flags.active ? true : flags.inactive ? false : undefined,
           loginUrl: flags.loginUrl,
@@ -206,8 +240,22 @@ export function connectionCommand(program: Command): void {
           username: flags.username,
           clientId: flags.clientId,
           ...secrets,
-        })
-        console.log(`✓ connection '${saved.name}' updated`)
+        }
+        const current = await store.connections.credentials(name)
+        const next = editedConnection(current, changes)
+        const checked = editNeedsCheck(changes)
+        if (checked) {
+          checkLoginHost(next.name, next.authFlow, next.loginUrl)
+          if (flags.check !== false) {
+            await verifyBeforeSaving(unsavedCredentials(next, current.id), log, 'edit')
+          }
+        }
+        const saved = await store.connections.update(name, changes)
+        console.log(
+          checked && flags.check === false
+            ? `✓ connection '${saved.name}' updated without a check; check it with: forcebridge connection ping '${saved.name}'`
+            : `✓ connection '${saved.name}' updated`,
+        )
       })
     })
 

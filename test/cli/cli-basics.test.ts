@@ -35,6 +35,7 @@ describe('forcebridge', () => {
       'start',
       'dev',
       'emulator',
+      'admin',
     ]) {
       expect(r.out).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }

@@ -19,9 +19,11 @@ let emulator: EmulatorHandle
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 })
+  // FORCEBRIDGE_LOG_LEVEL stays unset: commands show log lines only when asked.
+  delete process.env.FORCEBRIDGE_LOG_LEVEL
   Object.assign(process.env, secrets, {
+    SF_WRONG: 'not-the-password',
     FORCEBRIDGE_HOME: join(dir, 'home'),
-    FORCEBRIDGE_LOG_LEVEL: 'warn',
   })
 })
 
@@ -30,11 +32,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const add = (name: string, passwordEnv = 'SF_PASSWORD') =>
+const add = (name: string, passwordEnv = 'SF_PASSWORD', ...more: string[]) =>
   runCli(
     'connection',
     'add',
     name,
+    ...more,
     '--login-url',
     emulator.url,
     '--username',
@@ -82,9 +85,23 @@ describe('forcebridge connection', () => {
     expect(ping.out).toMatch(/✓ authenticated call \/limits/)
   })
 
-  it('says what to check when the login fails', async () => {
-    process.env.SF_WRONG = 'not-the-password'
-    await add('Wrong', 'SF_WRONG')
+  it('adds nothing when Salesforce refuses the login, and says what it said and what to check', async () => {
+    const refused = await add('Wrong', 'SF_WRONG')
+    expect(refused.code).toBe(1)
+    expect(refused.err.trim().split('\n')).toHaveLength(1)
+    expect(refused.err).toMatch(
+      /^forcebridge: connection 'Wrong' was not added: login: invalid_grant: authentication failure; check the username, the password and the security token/,
+    )
+    expect(refused.err).toMatch(/nothing was stored \(to store it unchecked, add --no-check\)/)
+    expect((await runCli('connection', 'show', 'Wrong')).err).toMatch(/does not exist/)
+  })
+
+  it('stores an unchecked connection with --no-check; ping then says what to check', async () => {
+    const unchecked = await add('Wrong', 'SF_WRONG', '--no-check')
+    expect(unchecked.code).toBe(0)
+    expect(unchecked.out).toContain(
+      "added without a check; check it with: forcebridge connection ping 'Wrong'",
+    )
     const ping = await runCli('connection', 'ping', 'Wrong')
     expect(ping.code).toBe(1)
     expect(ping.out).toMatch(
@@ -94,8 +111,27 @@ describe('forcebridge connection', () => {
     expect(ping.out).toMatch(/username-password flow/)
   })
 
-  it('flags an API version the org does not offer', async () => {
-    expect((await runCli('connection', 'edit', 'CRM', '--api-version', '99.0')).code).toBe(0)
+  it('keeps the stored version when an edit is refused by Salesforce', async () => {
+    const edit = await runCli('connection', 'edit', 'CRM', '--password-env', 'SF_WRONG')
+    expect(edit.code).toBe(1)
+    expect(edit.err).toMatch(
+      /^forcebridge: connection 'CRM' was not changed: login: invalid_grant: .*; the stored version stays as it was/,
+    )
+    expect((await runCli('connection', 'ping', 'CRM')).code).toBe(0)
+    // Switching it off needs no login, so a broken org cannot keep a connection on.
+    expect((await runCli('connection', 'edit', 'CRM', '--inactive')).code).toBe(0)
+    const on = await runCli('connection', 'edit', 'CRM', '--active')
+    expect(on.code).toBe(0)
+    expect(on.out).toMatch(/✓ login/)
+  })
+
+  it('refuses an API version the org does not offer, or flags it when stored unchecked', async () => {
+    const refused = await runCli('connection', 'edit', 'CRM', '--api-version', '99.0')
+    expect(refused.code).toBe(1)
+    expect(refused.err).toMatch(/API version 99\.0 is not offered by .* give --api-version \d+\.0/)
+    expect((await runCli('connection', 'show', 'CRM')).out).toMatch(/API version:\s+66\.0/)
+    const stored = await runCli('connection', 'edit', 'CRM', '--api-version', '99.0', '--no-check')
+    expect(stored.code).toBe(0)
     const ping = await runCli('connection', 'ping', 'CRM')
     expect(ping.code).toBe(1)
     expect(ping.out).toMatch(/✗ API version 99\.0 is not offered/)
@@ -125,6 +161,144 @@ describe('forcebridge connection', () => {
     const again = await runCli('connection', 'show', 'Wrong')
     expect(again.code).toBe(1)
     expect(again.err).toMatch(/connection 'Wrong' does not exist/)
+  })
+})
+
+/** `connection add` for the client credentials flow, with the demo app's consumer secret. */
+const addClientCredentials = (name: string, loginUrl: string, ...more: string[]) =>
+  runCli(
+    'connection',
+    'add',
+    name,
+    '--flow',
+    'client_credentials',
+    '--login-url',
+    loginUrl,
+    '--client-id',
+    '3MVG9forcebridge.demo.consumer.key',
+    '--client-secret-env',
+    'SF_SECRET',
+    '--no-prompt',
+    ...more,
+  )
+
+const names = async () =>
+  (JSON.parse((await runCli('connection', 'list', '--json')).out) as { name: string }[]).map(
+    (c) => c.name,
+  )
+
+describe('forcebridge connection add: the login host for the flow', () => {
+  it('refuses client credentials on the generic login hosts, before asking for anything', async () => {
+    const before = await names()
+    for (const host of ['https://login.salesforce.com', 'https://test.salesforce.com']) {
+      const r = await addClientCredentials('CC', host)
+      expect(r.code).toBe(1)
+      expect(r.err.trim()).toBe(
+        `forcebridge: connection 'CC': the client_credentials flow needs the org's My Domain login URL, and ${new URL(host).hostname} is not one (its token endpoint refuses the flow); give --login-url https://<name>.my.salesforce.com (a sandbox: https://<name>--<sandbox>.sandbox.my.salesforce.com), as shown in Setup → My Domain`,
+      )
+    }
+    // Checked before the secrets: no secret given, still the host is what is refused.
+    const bare = await runCli('connection', 'add', 'CC', '--flow', 'client_credentials')
+    expect(bare.err).toMatch(/needs the org's My Domain login URL/)
+    const lightning = await addClientCredentials('CC', 'https://acme.lightning.force.com')
+    expect(lightning.err).toContain('give --login-url https://acme.my.salesforce.com')
+    expect(await names()).toEqual(before)
+  })
+
+  it('refuses http:// on a host other than this machine, for any flow', async () => {
+    const before = await names()
+    const r = await runCli(
+      'connection',
+      'add',
+      'Plain',
+      '--login-url',
+      'http://sf.example.com',
+      '--username',
+      'my.user@example.com',
+      '--client-id',
+      '3MVG9forcebridge.demo.consumer.key',
+      '--password-env',
+      'SF_PASSWORD',
+      '--client-secret-env',
+      'SF_SECRET',
+      '--no-check',
+    )
+    expect(r.code).toBe(1)
+    expect(r.err.trim()).toBe(
+      "forcebridge: connection 'Plain': http://sf.example.com would send the credentials unencrypted; use https:// (http is accepted only on this machine: 127.0.0.1, ::1, localhost, e.g. for the emulator)",
+    )
+    const edit = await runCli('connection', 'edit', 'CRM', '--login-url', 'http://sf.example.com')
+    expect(edit.code).toBe(1)
+    expect(edit.err).toContain("connection 'CRM': http://sf.example.com would send")
+    expect(await names()).toEqual(before)
+    expect((await runCli('connection', 'show', 'CRM')).out).toContain(emulator.url)
+  })
+
+  it('stores a My Domain host unchecked with --no-check, and pings and stores a good one', async () => {
+    const myDomain = await addClientCredentials(
+      'CC My Domain',
+      'https://acme--dev.sandbox.my.salesforce.com',
+      '--no-check',
+    )
+    expect(myDomain.code).toBe(0)
+    // The emulator on 127.0.0.1 stands for a My Domain host here: loopback passes the rule.
+    const good = await addClientCredentials('CC', emulator.url)
+    expect(good.code).toBe(0)
+    expect(good.out).toMatch(/Checking connection 'CC' \(client_credentials flow/)
+    expect(good.out).toMatch(/✓ login: got a token/)
+    expect(good.out).toMatch(/✓ authenticated call \/limits answered/)
+    expect(good.out).toMatch(/✓ connection 'CC' added$/m)
+    expect(await names()).toEqual(expect.arrayContaining(['CC', 'CC My Domain']))
+  })
+})
+
+/** The top-level keys of one JSON object line, in order, repeats included (JSON.parse hides them). */
+function topLevelKeys(line: string): string[] {
+  const keys: string[] = []
+  let depth = 0
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]
+    if (ch === '{' || ch === '[') depth++
+    else if (ch === '}' || ch === ']') depth--
+    else if (ch === '"') {
+      let j = i + 1
+      while (line[j] !== '"') j += line[j] === '\\' ? 2 : 1
+      if (depth === 1 && line[j + 1] === ':') keys.push(line.slice(i + 1, j))
+      i = j
+    }
+  }
+  return keys
+}
+
+describe('log lines of one-shot commands', () => {
+  it('prints none unless --verbose or FORCEBRIDGE_LOG_LEVEL asks, and never repeats a key', async () => {
+    // A failed login is logged as a warning by the client.
+    expect((await add('Quiet', 'SF_WRONG', '--no-check')).err).toBe('')
+    const quiet = await runCli('connection', 'ping', 'Quiet')
+    expect(quiet.code).toBe(1)
+    expect(quiet.out).toMatch(/✗ login/)
+    expect(quiet.err).toBe('')
+    for (const args of [
+      ['--verbose', 'connection', 'ping', 'Quiet'],
+      ['connection', 'ping', 'Quiet', '--verbose'],
+    ]) {
+      const loud = await runCli(...args)
+      const lines = loud.err.trim().split('\n')
+      expect(lines.length).toBeGreaterThan(0)
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { msg: string }
+        expect(entry.msg).toBeTruthy()
+        const keys = topLevelKeys(line)
+        expect(keys, line).toEqual([...new Set(keys)])
+      }
+      expect(loud.err).toMatch(/"msg":"salesforce login failed"/)
+    }
+    process.env.FORCEBRIDGE_LOG_LEVEL = 'warn'
+    try {
+      expect((await runCli('connection', 'ping', 'Quiet')).err).toMatch(/salesforce login failed/)
+    } finally {
+      delete process.env.FORCEBRIDGE_LOG_LEVEL
+    }
   })
 })
 

@@ -148,7 +148,9 @@ export function clientFor(
     apiVersion: c.apiVersion,
     name: c.name,
     auth: authOf(c),
-    logger: log.child({ connection: c.name }),
+    // Not a child bound to the connection: every line the client logs names it already, and a
+    // second `connection` key would repeat it in the same JSON line.
+    logger: log,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(settings ? { tokenStore: storedTokens(settings, c) } : {}),
     // With rotation, the old refresh token dies when a new one is issued: keep the new one.
