@@ -35,4 +35,24 @@ describe('settings from the environment', () => {
       /FORCEBRIDGE_PORT must be a port number.*FORCEBRIDGE_EMULATOR_PORT must be between 0 and 65535.*FORCEBRIDGE_LOG_LEVEL must be one of/,
     )
   })
+
+  it('reads the first admin user and says whether the log level was set', () => {
+    expect(loadConfig({})).toMatchObject({ firstAdmin: undefined, logLevelGiven: false })
+    const c = loadConfig({
+      FORCEBRIDGE_ADMIN_PASSWORD: 'long enough',
+      FORCEBRIDGE_LOG_LEVEL: 'info',
+    })
+    expect(c).toMatchObject({
+      firstAdmin: { name: 'admin', password: 'long enough' },
+      logLevelGiven: true,
+    })
+    expect(
+      loadConfig({ FORCEBRIDGE_ADMIN_PASSWORD: 'long enough', FORCEBRIDGE_ADMIN_USER: ' ops ' })
+        .firstAdmin?.name,
+    ).toBe('ops')
+    // The message names the variable and the rule, never the value.
+    expect(() => loadConfig({ FORCEBRIDGE_ADMIN_PASSWORD: 'hunter2' })).toThrow(
+      /^bad setting: FORCEBRIDGE_ADMIN_PASSWORD must be at least 8 characters$/,
+    )
+  })
 })
