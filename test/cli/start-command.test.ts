@@ -7,10 +7,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openStore } from '../../src/store/index.js'
 import { serverUrl, spawnCli, type CliProcess } from './fixtures/cli-process.js'
 import { runCli, type CliResult } from './fixtures/run-cli.js'
+
+// Each test starts the built CLI (a few seconds to load on a busy machine) and hashes passwords
+// with scrypt: more time than the suite's default, none of it a sleep.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-start-'))
 const running: CliProcess[] = []
