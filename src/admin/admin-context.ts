@@ -2,13 +2,15 @@
 // the optional queue and schedules, and the usage series. Built once by the plugin and shared by
 // the API and pages.
 import type { Logger } from 'pino'
-import type { JobQueue, Runtime, ServiceSettings } from '../runtime/index.js'
+import type { JobQueue, Runtime, ServiceSettings, UsageStore } from '../runtime/index.js'
 import type { Store } from '../store/index.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
-import type { UsageTracker } from './usage/index.js'
 
 /** The parts of the runtime the admin uses. */
-export type AdminRuntime = Pick<Runtime, 'registry' | 'invoker' | 'clients' | 'serviceCatalog'>
+export type AdminRuntime = Pick<
+  Runtime,
+  'registry' | 'invoker' | 'clients' | 'serviceCatalog' | 'sharedState'
+>
 
 export interface AdminContext {
   store: Store
@@ -19,7 +21,7 @@ export interface AdminContext {
    */
   settings: ServiceSettings
   log: Logger
-  usage: UsageTracker
+  usage: UsageStore
   queue: JobQueue | undefined
   schedules: ScheduleAdmin | undefined
 }

@@ -3,7 +3,7 @@
 //   await runtime.http.register(adminPlugin, { store, runtime, log })
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { ServiceSettings, type JobQueue } from '../runtime/index.js'
+import { ServiceSettings, type JobQueue, type SharedState } from '../runtime/index.js'
 import type { Store } from '../store/index.js'
 import type { AdminContext, AdminRuntime } from './admin-context.js'
 import { adminErrorOf } from './admin-errors.js'
@@ -12,14 +12,7 @@ import { apiRoutes } from './api-routes.js'
 import { sampleUsage } from './connections/index.js'
 import { pageRoutes } from './page-routes.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
-import {
-  sessionRoutes,
-  SessionStore,
-  SignInLimiter,
-  type SessionStoreOptions,
-  type SignInLimiterOptions,
-} from './session/index.js'
-import { UsageTracker } from './usage/index.js'
+import { sessionRoutes } from './session/index.js'
 
 export interface AdminPluginOptions {
   store: Store
@@ -34,10 +27,11 @@ export interface AdminPluginOptions {
    * characters. Default: none, only dashboard sessions.
    */
   apiToken?: string
-  /** Session lifetimes. Default 8 hours absolute, 1 hour idle. */
-  sessions?: SessionStoreOptions
-  /** Sign-in limits. Default 5 failures per 15 minutes per user name and per address. */
-  signIn?: SignInLimiterOptions
+  /**
+   * Sessions, sign-in limits and usage figures. Default: the runtime's (`runtime.sharedState`,
+   * where their lifetimes and limits are set: `createRuntime({ sharedState })`).
+   */
+  sharedState?: Pick<SharedState, 'sessions' | 'signIn' | 'usage'>
   /** Mark the cookie Secure (set it when served over HTTPS). Default false. */
   secureCookie?: boolean
   /** How often the API usage of the runtime's clients is sampled. Default 60,000 ms. */
@@ -51,27 +45,28 @@ export async function adminPlugin(
   if (options.apiToken !== undefined && options.apiToken.length < 32) {
     throw new Error('adminPlugin: apiToken must be at least 32 characters')
   }
+  const shared = options.sharedState ?? options.runtime.sharedState
   const ctx: AdminContext = {
     store: options.store,
     runtime: options.runtime,
     settings: new ServiceSettings(options.store.settings, () => options.store.revision()),
     log: options.log.child({ part: 'admin' }),
-    usage: new UsageTracker(),
+    usage: shared.usage,
     queue: options.queue,
     schedules: options.schedules,
   }
   const state: AdminState = {
     ctx,
-    sessions: new SessionStore(options.sessions),
-    limiter: new SignInLimiter(options.signIn),
+    sessions: shared.sessions,
+    limiter: shared.signIn,
     apiToken: options.apiToken,
     secureCookie: options.secureCookie ?? false,
   }
   const timer = setInterval(() => {
-    ctx.store.connections.list().then(
-      (list) => sampleUsage(ctx, list),
-      (err: unknown) => ctx.log.warn({ err }, 'could not sample API usage'),
-    )
+    ctx.store.connections
+      .list()
+      .then((list) => sampleUsage(ctx, list))
+      .catch((err: unknown) => ctx.log.warn({ err }, 'could not sample API usage'))
   }, options.usageSampleMs ?? 60_000)
   timer.unref()
   app.addHook('onClose', (_app, done) => {

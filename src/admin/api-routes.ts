@@ -73,7 +73,7 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
       method,
       url: `/api${url}`,
       handler: async (req, reply) => {
-        const caller = authenticate(req, state.sessions, state.apiToken)
+        const caller = await authenticate(req, state.sessions, state.apiToken)
         const result = await handler(state.ctx, caller.actor, req)
         return reply.code(status).send(result ?? { ok: true })
       },

@@ -6,6 +6,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import {
   createLogger,
   createRuntime,
+  createSharedState,
   loadConfig,
   packageRoot,
   type Config,
@@ -48,9 +49,13 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
   closers.push(() => store.close())
   // A master key that cannot open the stored secrets is a configuration error: refuse to start.
   await checkMasterKey(store)
+  // What a cluster's nodes would share (rate limits, sessions, sign-in limits, usage): this
+  // process's memory until a shared backend exists (issue 14). The channels and the admin use it.
+  const sharedState = createSharedState({ backend: 'memory' })
   const runtime = await createRuntime({
     store,
     log,
+    sharedState,
     serviceFolders: folders,
     async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
     shutdownTimeoutMs: config.shutdownTimeoutMs,
@@ -62,6 +67,7 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     store,
     runtime,
     log,
+    sharedState,
     queue: runtime.queue,
     schedules: runtime.scheduler,
   })

@@ -18,6 +18,7 @@ import { createMetrics, metricsPlugin, readinessChecks, type Metrics } from './m
 import { openApiPlugin, type OpenApiMode } from './openapi/index.js'
 import type { JobQueue } from './queue/index.js'
 import type { Scheduler } from './scheduler/index.js'
+import { createSharedState, type SharedState } from './shared-state/index.js'
 
 export interface RuntimeOptions {
   store: Store
@@ -47,6 +48,11 @@ export interface RuntimeOptions {
   async?: AsyncInvocationOptions
   /** GET /openapi.json: `public` (default) serves it to anyone, `off` answers 404. */
   openapi?: OpenApiMode
+  /**
+   * The state a cluster's nodes share (rate limits, admin sessions, sign-in limits, usage).
+   * Default: `createSharedState()`, this process's memory.
+   */
+  sharedState?: SharedState
 }
 
 export interface Runtime {
@@ -64,6 +70,8 @@ export interface Runtime {
   readonly scheduler: Scheduler
   /** Prometheus metrics, served at /metrics. */
   readonly metrics: Metrics
+  /** The shared state: the channels' rate limiter here, the rest for the admin plugin. */
+  readonly sharedState: SharedState
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(host: string, port: number): Promise<string>
   close(): Promise<void>
@@ -71,6 +79,7 @@ export interface Runtime {
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, log } = options
+  const sharedState = options.sharedState ?? createSharedState()
   const registry = new ServiceRegistry()
   linkPublicEntry(options.home ?? store.home)
   const catalog = new ServiceCatalog(registry, log, {
@@ -109,6 +118,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     invoker,
     log,
     queue: jobs.queue,
+    rateLimiter: sharedState.rateLimiter,
     ...(options.shutdownTimeoutMs !== undefined
       ? { drainTimeoutMs: options.shutdownTimeoutMs }
       : {}),
@@ -142,6 +152,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue: jobs.queue,
     scheduler: jobs.scheduler,
     metrics,
+    sharedState,
     async listen(host, port) {
       await http.listen({ host, port })
       const address = http.server.address()

@@ -37,7 +37,8 @@ export {
   type SecurityMaterial,
   type SecurityWriteResult,
 } from './security-definition.js'
-export { StoreRevision } from './store-revision.js'
+export { StoreRevision, DEFAULT_CHANGE_POLL_MS } from './store-revision.js'
+export type { ChangeNotifier } from './change-notifier.js'
 export { channelAuditDetail, securityAuditDetail } from './audit-details.js'
 export { SettingRepository } from './setting-repository.js'
 export { SecretBox, masterKey, type MasterKey } from './secret-box.js'

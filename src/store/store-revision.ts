@@ -1,13 +1,18 @@
 // A cheap token that changes whenever the configuration in the store may have changed, so hot
 // paths (the channel router, security checks, connection clients) can cache what they read and
-// re-read only after a change instead of on every request.
+// re-read only after a change instead of on every request. The SQLite ChangeNotifier.
 //
 // Two sources of change: writes made through this process's repositories (a counter they bump)
 // and writes committed by another process sharing the file, such as a CLI command run beside the
 // server (SQLite's `PRAGMA data_version` moves then, and only then).
+import type { ChangeNotifier } from './change-notifier.js'
 
-export class StoreRevision {
+/** How often `data_version` is polled for subscribers (SQLite has no push). */
+export const DEFAULT_CHANGE_POLL_MS = 1000
+
+export class StoreRevision implements ChangeNotifier {
   readonly #externalVersion: () => number
+  readonly #pollMs: number
   #local = 0
   /**
    * The external version, read at most once per event-loop turn: asking SQLite takes a read lock
@@ -19,15 +24,24 @@ export class StoreRevision {
   readonly #forgetExternal = () => {
     this.#external = undefined
   }
+  readonly #listeners = new Set<(revision: string) => void>()
+  #notified: string | undefined
+  #notifyQueued = false
+  #poll: NodeJS.Timeout | undefined
 
-  /** `externalVersion` reports changes committed by other connections to the same database. */
-  constructor(externalVersion: () => number) {
+  /**
+   * `externalVersion` reports changes committed by other connections to the same database;
+   * `pollMs` is how often it is asked while someone subscribes.
+   */
+  constructor(externalVersion: () => number, pollMs = DEFAULT_CHANGE_POLL_MS) {
     this.#externalVersion = externalVersion
+    this.#pollMs = pollMs
   }
 
   /** Called by repositories after every write. */
   bump(): void {
     this.#local++
+    if (this.#listeners.size > 0) this.#queueNotify()
   }
 
   /** Equal tokens mean nothing changed in between. */
@@ -37,5 +51,44 @@ export class StoreRevision {
       setImmediate(this.#forgetExternal)
     }
     return `${this.#external}.${this.#local}`
+  }
+
+  subscribe(listener: (revision: string) => void): () => void {
+    if (this.#listeners.size === 0) {
+      this.#notified = this.current()
+      // Other processes' commits are only seen by asking; unref'd so it never keeps Node up.
+      this.#poll = setInterval(() => this.#notify(), this.#pollMs)
+      this.#poll.unref()
+    }
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+      if (this.#listeners.size === 0) this.close()
+    }
+  }
+
+  /** Stops polling (the store is closing); subscribers hear nothing more. */
+  close(): void {
+    clearInterval(this.#poll)
+    this.#poll = undefined
+    this.#listeners.clear()
+  }
+
+  /** One notification for all the writes of this turn, after the writer has gone on. */
+  #queueNotify(): void {
+    if (this.#notifyQueued) return
+    this.#notifyQueued = true
+    queueMicrotask(() => {
+      this.#notifyQueued = false
+      this.#notify()
+    })
+  }
+
+  #notify(): void {
+    if (this.#listeners.size === 0) return
+    const now = this.current()
+    if (now === this.#notified) return
+    this.#notified = now
+    for (const listener of this.#listeners) listener(now)
   }
 }

@@ -15,6 +15,7 @@ import { migrationProvider } from './migrations.js'
 import { SecretBox } from './secret-box.js'
 import { SecurityRepository } from './security-repository.js'
 import { SettingRepository } from './setting-repository.js'
+import type { ChangeNotifier } from './change-notifier.js'
 import { StoreRevision } from './store-revision.js'
 
 export const DATABASE_FILE = 'forcebridge.db'
@@ -40,6 +41,8 @@ export interface Store {
    * have changed (in this process or another one sharing the file): cache what you read under it.
    */
   revision(): string
+  /** The same token as `revision()`, and a subscription to its changes. */
+  readonly changes: ChangeNotifier
   close(): Promise<void>
 }
 
@@ -88,6 +91,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     adminUsers: new AdminUserRepository(db),
     audit: new AuditRepository(db),
     revision: () => revision.current(),
-    close: () => db.destroy(),
+    changes: revision,
+    close: () => {
+      revision.close()
+      return db.destroy()
+    },
   }
 }

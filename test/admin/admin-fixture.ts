@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { adminPlugin, ensureAdminUser, type AdminPluginOptions } from '../../src/admin/index.js'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
-import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
+import {
+  createLogger,
+  createRuntime,
+  createSharedState,
+  type Runtime,
+  type SessionStoreOptions,
+  type SignInLimiterOptions,
+} from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
 export const ADMIN = { name: 'Διαχειριστής', password: 'correct-horse-battery' }
@@ -37,8 +44,15 @@ export interface AdminServer {
  * folder beside the campaign service.
  */
 export async function startAdminServer(
-  /** Plugin options; `runtimeQueue` hands the admin the runtime's own queue and scheduler. */
-  extra: Partial<AdminPluginOptions> & { runtimeQueue?: boolean } = {},
+  /**
+   * Plugin options; `runtimeQueue` hands the admin the runtime's own queue and scheduler;
+   * `sessions` and `signIn` set the runtime's shared state.
+   */
+  extra: Partial<AdminPluginOptions> & {
+    runtimeQueue?: boolean
+    sessions?: SessionStoreOptions
+    signIn?: SignInLimiterOptions
+  } = {},
   fixtures: string[] = [],
 ): Promise<AdminServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fb-admin-'))
@@ -58,9 +72,17 @@ export async function startAdminServer(
     level: 'info',
     destination: { write: (l: string) => void logLines.push(l) },
   })
-  const runtime = await createRuntime({ store, log, serviceFolders: [services] })
+  const { runtimeQueue, sessions, signIn, ...options } = extra
+  const runtime = await createRuntime({
+    store,
+    log,
+    serviceFolders: [services],
+    sharedState: createSharedState({
+      ...(sessions ? { sessions } : {}),
+      ...(signIn ? { signIn } : {}),
+    }),
+  })
   await ensureAdminUser(store, ADMIN.name, ADMIN.password)
-  const { runtimeQueue, ...options } = extra
   await runtime.http.register(adminPlugin, {
     store,
     runtime,

@@ -2,8 +2,7 @@
 // sliding window, and page templates escape every value.
 import { describe, expect, it } from 'vitest'
 import { html } from '../../src/admin/html/html.js'
-import { SessionStore } from '../../src/admin/session/session-store.js'
-import { SignInLimiter } from '../../src/admin/session/sign-in-limiter.js'
+import { MemorySessionStore, MemorySignInLimiter } from '../../src/runtime/index.js'
 
 function clock(start = 1_000_000) {
   let now = start
@@ -11,53 +10,53 @@ function clock(start = 1_000_000) {
 }
 
 describe('admin sessions', () => {
-  it('ends a session after its idle time and after its absolute lifetime', () => {
+  it('ends a session after its idle time and after its absolute lifetime', async () => {
     const c = clock()
-    const sessions = new SessionStore({ ttlMs: 10_000, idleMs: 3_000, now: c.now })
-    const idle = sessions.create('ops')
+    const sessions = new MemorySessionStore({ ttlMs: 10_000, idleMs: 3_000, now: c.now })
+    const idle = await sessions.create('ops')
     c.advance(3_000)
-    expect(sessions.get(idle.id)).toBeUndefined()
-    const busy = sessions.create('ops')
+    expect(await sessions.touch(idle.id)).toBeUndefined()
+    const busy = await sessions.create('ops')
     for (let i = 0; i < 4; i++) {
       c.advance(2_000)
-      expect(sessions.get(busy.id)?.user).toBe('ops')
+      expect((await sessions.touch(busy.id))?.user).toBe('ops')
     }
     c.advance(2_000)
-    expect(sessions.get(busy.id)).toBeUndefined()
+    expect(await sessions.touch(busy.id)).toBeUndefined()
   })
 
-  it('gives each session its own id and CSRF token', () => {
-    const sessions = new SessionStore()
-    const a = sessions.create('ops')
-    const b = sessions.create('ops')
+  it('gives each session its own id and CSRF token', async () => {
+    const sessions = new MemorySessionStore()
+    const a = await sessions.create('ops')
+    const b = await sessions.create('ops')
     expect(new Set([a.id, b.id, a.csrfToken, b.csrfToken]).size).toBe(4)
-    sessions.destroyUser('ops')
-    expect(sessions.get(a.id)).toBeUndefined()
+    await sessions.deleteUser('ops')
+    expect(await sessions.get(a.id)).toBeUndefined()
   })
 })
 
 describe('sign-in limiter', () => {
-  it('blocks a user after 5 failures for the rest of the 15-minute window', () => {
+  it('blocks a user after 5 failures for the rest of the 15-minute window', async () => {
     const c = clock()
-    const limiter = new SignInLimiter({ now: c.now })
+    const limiter = new MemorySignInLimiter({ now: c.now })
     const keys = ['user:ops', 'ip:127.0.0.1']
     for (let i = 0; i < 5; i++) {
-      expect(limiter.retryAfter(keys)).toBe(0)
-      limiter.fail(keys)
+      expect(await limiter.retryAfter(keys)).toBe(0)
+      await limiter.fail(keys)
       c.advance(60_000)
     }
     // The oldest failure was 5 minutes ago: 10 minutes to go.
-    expect(limiter.retryAfter(keys)).toBe(600)
-    expect(limiter.retryAfter(['user:other', 'ip:10.0.0.1'])).toBe(0)
+    expect(await limiter.retryAfter(keys)).toBe(600)
+    expect(await limiter.retryAfter(['user:other', 'ip:10.0.0.1'])).toBe(0)
     c.advance(600_000)
-    expect(limiter.retryAfter(keys)).toBe(0)
+    expect(await limiter.retryAfter(keys)).toBe(0)
   })
 
-  it('blocks an address after 20 failures across user names', () => {
-    const limiter = new SignInLimiter()
-    for (let i = 0; i < 20; i++) limiter.fail([`user:u${i}`, 'ip:10.0.0.9'])
-    expect(limiter.retryAfter(['user:fresh', 'ip:10.0.0.9'])).toBeGreaterThan(0)
-    expect(limiter.retryAfter(['user:fresh', 'ip:10.0.0.8'])).toBe(0)
+  it('blocks an address after 20 failures across user names', async () => {
+    const limiter = new MemorySignInLimiter()
+    for (let i = 0; i < 20; i++) await limiter.fail([`user:u${i}`, 'ip:10.0.0.9'])
+    expect(await limiter.retryAfter(['user:fresh', 'ip:10.0.0.9'])).toBeGreaterThan(0)
+    expect(await limiter.retryAfter(['user:fresh', 'ip:10.0.0.8'])).toBe(0)
   })
 })
 

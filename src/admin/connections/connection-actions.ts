@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { SECRET_FIELDS, type ConnectionInfo, type SecretField } from '../../store/index.js'
 import type { AdminContext } from '../admin-context.js'
-import type { UsagePoint } from '../usage/index.js'
+import type { UsagePoint } from '../../runtime/index.js'
 
 export interface ConnectionView extends ConnectionInfo {
   usage: UsagePoint[]
@@ -36,14 +36,14 @@ function isSecret(field: string): field is SecretField {
 
 export async function listConnections(ctx: AdminContext): Promise<ConnectionView[]> {
   const list = await ctx.store.connections.list()
-  sampleUsage(ctx, list)
-  return list.map((c) => ({ ...c, usage: ctx.usage.series(c.name) }))
+  await sampleUsage(ctx, list)
+  return Promise.all(list.map(async (c) => ({ ...c, usage: await ctx.usage.series(c.name) })))
 }
 
 export async function getConnection(ctx: AdminContext, name: string): Promise<ConnectionView> {
   const info = await ctx.store.connections.get(name)
-  sampleUsage(ctx, [info])
-  return { ...info, usage: ctx.usage.series(info.name) }
+  await sampleUsage(ctx, [info])
+  return { ...info, usage: await ctx.usage.series(info.name) }
 }
 
 export async function createConnection(
@@ -87,7 +87,7 @@ export async function updateConnection(
   for (const f of body.clearSecrets ?? []) changes[f] = null
   const before = await ctx.store.connections.get(name)
   const updated = await ctx.store.connections.update(name, changes)
-  if (updated.name !== before.name) ctx.usage.rename(before.name, updated.name)
+  if (updated.name !== before.name) await ctx.usage.rename(before.name, updated.name)
   await ctx.store.audit.record({
     actor,
     action: 'connection.update',
@@ -130,7 +130,7 @@ export async function deleteConnection(
   }
   await ctx.store.connections.remove(info.name)
   await ctx.runtime.clients.refresh()
-  ctx.usage.forget(info.name)
+  await ctx.usage.forget(info.name)
   await ctx.store.audit.record({
     actor,
     action: 'connection.delete',
@@ -141,12 +141,18 @@ export async function deleteConnection(
 }
 
 /** Adds the latest Sforce-Limit-Info figures the runtime's clients saw to the series. */
-export function sampleUsage(ctx: AdminContext, connections: readonly { name: string }[]): void {
+export async function sampleUsage(
+  ctx: AdminContext,
+  connections: readonly { name: string }[],
+): Promise<void> {
   for (const { name } of connections) {
+    let limits
     try {
-      ctx.usage.record(name, ctx.runtime.clients.get(name).limits)
+      limits = ctx.runtime.clients.get(name).limits
     } catch {
       // Not loaded yet, inactive or unusable: no figures to add.
+      continue
     }
+    await ctx.usage.record(name, limits)
   }
 }

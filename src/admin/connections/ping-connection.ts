@@ -52,7 +52,7 @@ export async function pingConnection(ctx: AdminContext, name: string): Promise<P
   }
   try {
     await steps(client, info.apiVersion, result)
-    ctx.usage.record(info.name, client.limits)
+    await ctx.usage.record(info.name, client.limits)
   } finally {
     await client.close()
   }

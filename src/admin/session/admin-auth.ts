@@ -1,9 +1,10 @@
 // Who is calling the admin: a dashboard session (cookie, plus a CSRF token on every change) or
 // the bearer admin token for the CLI and automation. Everything under /admin/api but sign-in
 // needs one of the two.
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AdminSession, SessionStore } from '../../runtime/index.js'
 import { ForcebridgeError } from '../../util/index.js'
-import { sameToken, type AdminSession, type SessionStore } from './session-store.js'
 
 export const SESSION_COOKIE = 'fb_admin_session'
 export const CSRF_HEADER = 'x-csrf-token'
@@ -24,10 +25,13 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   return undefined
 }
 
-/** The session of the request's cookie, if it is live. */
-export function sessionOf(req: FastifyRequest, sessions: SessionStore): AdminSession | undefined {
+/** The session of the request's cookie, if it is live (its idle clock restarted: a use). */
+export async function sessionOf(
+  req: FastifyRequest,
+  sessions: SessionStore,
+): Promise<AdminSession | undefined> {
   const id = readCookie(req, SESSION_COOKIE)
-  return id ? sessions.get(id) : undefined
+  return id ? sessions.touch(id) : undefined
 }
 
 export function setSessionCookie(
@@ -55,11 +59,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * CSRF token in X-CSRF-Token on every method that changes something; the bearer token needs
  * none, since a browser never sends it on its own.
  */
-export function authenticate(
+export async function authenticate(
   req: FastifyRequest,
   sessions: SessionStore,
   apiToken: string | undefined,
-): Caller {
+): Promise<Caller> {
   const auth = req.headers.authorization
   const bearer = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined
   if (bearer !== undefined) {
@@ -68,7 +72,7 @@ export function authenticate(
     }
     throw new ForcebridgeError('UNAUTHORIZED', 'the admin token is not valid')
   }
-  const session = sessionOf(req, sessions)
+  const session = await sessionOf(req, sessions)
   if (!session) {
     throw new ForcebridgeError('UNAUTHORIZED', 'sign in first (POST /admin/api/session)')
   }
@@ -82,4 +86,11 @@ export function authenticate(
     }
   }
   return { actor: session.user, session }
+}
+
+/** Constant-time comparison of two tokens of any length. */
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
 }

@@ -16,7 +16,7 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
   app.post('/api/session', async (req, reply) => {
     const body = signInBody.parse(req.body)
     const keys = [`user:${body.name}`, `ip:${req.ip}`]
-    const wait = state.limiter.retryAfter(keys)
+    const wait = await state.limiter.retryAfter(keys)
     if (wait > 0) {
       await state.ctx.store.audit.record({
         actor: body.name,
@@ -32,7 +32,7 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
     }
     const user = await state.ctx.store.adminUsers.verify(body.name, body.password)
     if (!user) {
-      state.limiter.fail(keys)
+      await state.limiter.fail(keys)
       await state.ctx.store.audit.record({
         actor: body.name,
         action: 'admin.sign_in_failed',
@@ -42,11 +42,11 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
       // One message for an unknown user and a wrong password: names are not to be probed.
       throw new ForcebridgeError('UNAUTHORIZED', 'wrong user name or password')
     }
-    state.limiter.succeed(`user:${user.name}`)
+    await state.limiter.succeed(`user:${user.name}`)
     // A new id at every sign-in, so a session id planted before sign-in is worthless.
-    const old = sessionOf(req, state.sessions)
-    if (old) state.sessions.destroy(old.id)
-    const session = state.sessions.create(user.name)
+    const old = await sessionOf(req, state.sessions)
+    if (old) await state.sessions.delete(old.id)
+    const session = await state.sessions.create(user.name)
     setSessionCookie(reply, session, cookie())
     await state.ctx.store.audit.record({
       actor: user.name,
@@ -57,14 +57,14 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
     return { user: user.name, csrfToken: session.csrfToken }
   })
 
-  app.get('/api/session', (req) => {
-    const caller = authenticate(req, state.sessions, state.apiToken)
+  app.get('/api/session', async (req) => {
+    const caller = await authenticate(req, state.sessions, state.apiToken)
     return { user: caller.actor, csrfToken: caller.session?.csrfToken ?? null }
   })
 
   app.delete('/api/session', async (req, reply) => {
-    const caller = authenticate(req, state.sessions, state.apiToken)
-    if (caller.session) state.sessions.destroy(caller.session.id)
+    const caller = await authenticate(req, state.sessions, state.apiToken)
+    if (caller.session) await state.sessions.delete(caller.session.id)
     setSessionCookie(reply, undefined, cookie())
     await state.ctx.store.audit.record({
       actor: caller.actor,

@@ -1,3 +1,3 @@
-// Usage: API-usage figures sampled per connection, and the gauge and chart that show them.
-export { UsageTracker, type UsagePoint, type LimitSample } from './usage-tracker.js'
+// Usage: the gauge and chart that show the API-usage figures sampled per connection (the figures
+// themselves live in runtime/shared-state's UsageStore).
 export { usageChart, usageGauge } from './usage-chart.js'

@@ -1,7 +1,7 @@
 // API usage as inline SVG: a gauge of the latest `api-usage=used/max` and a line of `used` over
 // time. Drawn on the server with SVG attributes only (no inline styles: the page's CSP forbids them).
 import { html, type Html } from '../html/index.js'
-import type { UsagePoint } from './usage-tracker.js'
+import type { UsagePoint } from '../../runtime/index.js'
 
 export function usageGauge(points: UsagePoint[]): Html {
   const last = points.at(-1)

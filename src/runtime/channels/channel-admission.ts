@@ -1,14 +1,15 @@
 // Decides, before a request's body is read, whether a channel call may go ahead: which channel
 // (404 when none), the caller's credential (401), the channel's rate (429) and declared body size
 // (413). A Fastify onRequest hook in callback style, so the common case (channels cached, an API
-// key) runs synchronously and costs no promise.
+// key, no rate limit) runs synchronously and costs no promise; a rate-limited channel awaits the
+// shared RateLimiter (one settled promise with the in-memory one).
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { declaredTooLarge } from './channel-body-limit.js'
-import type { ChannelRateLimiter } from './channel-rate-limiter.js'
 import type { ChannelMatch } from './channel-router.js'
 import type { SecurityVerdict } from './channel-security.js'
 import type { ChannelSnapshot, ChannelTable } from './channel-table.js'
 import { setRouteLabel } from '../metrics/index.js'
+import type { RateDecision, RateLimiter } from '../shared-state/index.js'
 
 /** What admission found out about a request, for the route's handler. */
 export interface AdmittedCall {
@@ -18,7 +19,7 @@ export interface AdmittedCall {
 
 export interface ChannelAdmissionOptions {
   table: ChannelTable
-  limiter: ChannelRateLimiter
+  limiter: RateLimiter
   /** Body limit of a channel without its own maxBodyBytes. */
   defaultBodyLimit: number
 }
@@ -81,22 +82,41 @@ export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmis
   ) => {
     const { channel } = match
     if (channel.rateLimit) {
-      const rate = limiter.take(channel.id, channel.rateLimit)
-      reply.header('RateLimit-Limit', rate.limit)
-      reply.header('RateLimit-Remaining', rate.remaining)
-      reply.header('RateLimit-Reset', rate.resetSeconds)
-      if (!rate.allowed) {
-        reply
-          .code(429)
-          .header('Retry-After', rate.retryAfterSeconds)
-          .send({
-            error: 'RATE_LIMITED',
-            message: `over the channel's limit of ${channel.rateLimit.requests} calls per ${channel.rateLimit.perSeconds} s; retry after ${rate.retryAfterSeconds} s`,
-          })
-        return
-      }
+      limiter
+        .consume(channel.id, channel.rateLimit)
+        .then((rate) => rated(rate, match, req, reply, done), done)
+      return
     }
-    const bodyLimit = channel.maxBodyBytes ?? defaultBodyLimit
+    pass(match, req, done)
+  }
+
+  const rated = (
+    rate: RateDecision,
+    match: ChannelMatch,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ) => {
+    const { channel } = match
+    reply.header('RateLimit-Limit', rate.limit)
+    reply.header('RateLimit-Remaining', rate.remaining)
+    reply.header('RateLimit-Reset', rate.resetSeconds)
+    if (!rate.allowed) {
+      const limit = channel.rateLimit
+      reply
+        .code(429)
+        .header('Retry-After', rate.retryAfterSeconds)
+        .send({
+          error: 'RATE_LIMITED',
+          message: `over the channel's limit of ${limit?.requests} calls per ${limit?.perSeconds} s; retry after ${rate.retryAfterSeconds} s`,
+        })
+      return
+    }
+    pass(match, req, done)
+  }
+
+  const pass = (match: ChannelMatch, req: FastifyRequest, done: HookHandlerDoneFunction) => {
+    const bodyLimit = match.channel.maxBodyBytes ?? defaultBodyLimit
     const tooLarge = declaredTooLarge(req.headers, bodyLimit)
     if (tooLarge) return done(tooLarge)
     calls.set(req, { match, bodyLimit })

@@ -25,13 +25,13 @@ import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './cha
 import { channelAdmission, pathOf } from './channel-admission.js'
 import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
-import { ChannelRateLimiter } from './channel-rate-limiter.js'
 import { lazyChildLoggerFactory } from '../logging/index.js'
 import { ChannelTable } from './channel-table.js'
 import { InvalidInputError, type Invoker } from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
 import { JobStatusTokens } from './job-status-tokens.js'
 import type { JobQueue } from '../queue/index.js'
+import { MemoryRateLimiter, type RateLimiter } from '../shared-state/index.js'
 
 export interface HttpServerOptions {
   store: Store
@@ -50,6 +50,8 @@ export interface HttpServerOptions {
    * without it that preference is ignored (the call runs synchronously). Default: none.
    */
   queue?: JobQueue
+  /** Counts calls of rate-limited channels. Default: this process's memory. */
+  rateLimiter?: RateLimiter
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -61,7 +63,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { store, invoker } = options
   const defaultBodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_BYTES
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
-  const limiter = new ChannelRateLimiter()
+  const limiter = options.rateLimiter ?? new MemoryRateLimiter()
   const table = new ChannelTable(store, {
     onReload: (snapshot) => limiter.retain(new Set(snapshot.channels.map((c) => c.id))),
   })

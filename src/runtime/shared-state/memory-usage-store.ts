@@ -1,20 +1,8 @@
-// API usage per connection, from the Sforce-Limit-Info header the client tracks
-// (`api-usage=used/max`, salesforce-api.md §5): a small time series in memory per connection.
+// The in-memory UsageStore (usage-store.ts): a small time series per connection in this
+// process's memory.
+import type { LimitSample, UsagePoint, UsageStore } from './usage-store.js'
 
-export interface UsagePoint {
-  at: string
-  used: number
-  max: number
-}
-
-/** What the client exposes as `client.limits` (a structural copy: admin does not import the client). */
-export interface LimitSample {
-  used: number
-  max: number
-  at: Date
-}
-
-export class UsageTracker {
+export class MemoryUsageStore implements UsageStore {
   readonly #series = new Map<string, UsagePoint[]>()
   readonly #capacity: number
 
@@ -28,30 +16,34 @@ export class UsageTracker {
    * (the runtime's, sampled on every read, and each Ping's own), so the runtime's older figure
    * read again after a Ping must not go in after the Ping's newer one: the line would go back.
    */
-  record(connection: string, sample: LimitSample | undefined): void {
-    if (!sample) return
+  record(connection: string, sample: LimitSample | undefined): Promise<void> {
+    if (!sample) return Promise.resolve()
     const series = this.#series.get(connection) ?? []
     const at = sample.at.toISOString()
     const last = series.at(-1)
     // ISO 8601 strings of one format compare in time order.
-    if (last && at <= last.at) return
+    if (last && at <= last.at) return Promise.resolve()
     series.push({ at, used: sample.used, max: sample.max })
     if (series.length > this.#capacity) series.splice(0, series.length - this.#capacity)
     this.#series.set(connection, series)
+    return Promise.resolve()
   }
 
-  series(connection: string): UsagePoint[] {
-    return [...(this.#series.get(connection) ?? [])]
+  series(connection: string): Promise<UsagePoint[]> {
+    return Promise.resolve([...(this.#series.get(connection) ?? [])])
   }
 
-  forget(connection: string): void {
+  forget(connection: string): Promise<void> {
     this.#series.delete(connection)
+    return Promise.resolve()
   }
 
-  rename(from: string, to: string): void {
+  rename(from: string, to: string): Promise<void> {
     const series = this.#series.get(from)
-    if (!series) return
-    this.#series.delete(from)
-    this.#series.set(to, series)
+    if (series) {
+      this.#series.delete(from)
+      this.#series.set(to, series)
+    }
+    return Promise.resolve()
   }
 }

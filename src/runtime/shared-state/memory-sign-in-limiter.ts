@@ -1,20 +1,9 @@
-// Limits failed sign-ins per user name and per client address: after `maxFailures` inside the
-// window, further attempts are refused (429 with Retry-After) until the oldest failure ages out.
+// The in-memory SignInLimiter (sign-in-limiter.ts): after `maxFailures` inside the window,
+// further attempts are refused (429 with Retry-After) until the oldest failure ages out. Counted
+// in this process only.
+import type { SignInLimiter, SignInLimiterOptions } from './sign-in-limiter.js'
 
-export interface SignInLimiterOptions {
-  /** Failures allowed per user name in the window. Default 5. */
-  maxFailures?: number
-  /**
-   * Failures allowed per client address in the window. Default 20: higher than per user, so
-   * one mistyping operator does not lock out colleagues behind the same address.
-   */
-  maxFailuresPerAddress?: number
-  /** Default 15 minutes. */
-  windowMs?: number
-  now?: () => number
-}
-
-export class SignInLimiter {
+export class MemorySignInLimiter implements SignInLimiter {
   readonly #failures = new Map<string, number[]>()
   readonly #max: number
   readonly #maxPerAddress: number
@@ -28,11 +17,7 @@ export class SignInLimiter {
     this.#now = options.now ?? Date.now
   }
 
-  /**
-   * Seconds to wait before any of `keys` may try again; 0 when none is blocked. Keys starting
-   * with `ip:` are addresses, the others user names.
-   */
-  retryAfter(keys: string[]): number {
+  retryAfter(keys: readonly string[]): Promise<number> {
     const now = this.#now()
     let wait = 0
     for (const key of keys) {
@@ -43,17 +28,18 @@ export class SignInLimiter {
         wait = Math.max(wait, Math.ceil((oldest + this.#windowMs - now) / 1000))
       }
     }
-    return wait
+    return Promise.resolve(wait)
   }
 
-  fail(keys: string[]): void {
+  fail(keys: readonly string[]): Promise<void> {
     const now = this.#now()
     for (const key of keys) this.#failures.set(key, [...this.#recent(key, now), now])
+    return Promise.resolve()
   }
 
-  /** A successful sign-in clears the user's failures (not the address's: one IP, many users). */
-  succeed(key: string): void {
+  succeed(key: string): Promise<void> {
     this.#failures.delete(key)
+    return Promise.resolve()
   }
 
   #recent(key: string, now: number): number[] {

@@ -1,5 +1,6 @@
-// Per-channel rate limits (`rateLimit: { requests, perSeconds }`), counted in this process's
-// memory: with several processes behind a load balancer each allows the full rate.
+// The in-memory RateLimiter (rate-limiter.ts): per-channel limits (`rateLimit: { requests,
+// perSeconds }`) counted in this process's memory, so behind a load balancer each process allows
+// the full rate; a cluster needs the shared backend.
 //
 // Exact sliding windows: the times of the last `requests` calls let through are kept in a ring,
 // so a call passes when fewer than `requests` passed in the `perSeconds` before it. That is the
@@ -9,17 +10,7 @@
 // calls that passed security are counted (the server asks after checking credentials), so
 // strangers cannot spend real callers' allowance.
 import type { RateLimit } from '../../store/index.js'
-
-export interface RateDecision {
-  allowed: boolean
-  limit: number
-  /** Calls still allowed now (after this one, when allowed). */
-  remaining: number
-  /** Seconds until the whole allowance is back (RateLimit-Reset). */
-  resetSeconds: number
-  /** When refused: whole seconds (at least 1) after which a call would be allowed. */
-  retryAfterSeconds: number
-}
+import type { RateDecision, RateLimiter } from './rate-limiter.js'
 
 /** The last `requests` allowed calls of one channel, oldest first from `head`. */
 interface Log {
@@ -30,14 +21,29 @@ interface Log {
   size: number
 }
 
-export class ChannelRateLimiter {
+export interface MemoryRateLimiterOptions {
+  /** A clock in ms that does not jump back. Default: the monotonic clock (performance.now). */
+  now?: () => number
+}
+
+export class MemoryRateLimiter implements RateLimiter {
   readonly #logs = new Map<string, Log>()
+  readonly #now: () => number
+
+  constructor(options: MemoryRateLimiterOptions = {}) {
+    this.#now = options.now ?? (() => performance.now())
+  }
+
+  /** `take` on the limiter's clock, as a settled promise: the only allocation it adds. */
+  consume(key: string, limit: RateLimit): Promise<RateDecision> {
+    return Promise.resolve(this.take(key, limit, this.#now()))
+  }
 
   /**
-   * Counts one call on `channelId` when `limit` allows it. `now` is in ms from a clock that
-   * does not jump back (default: the monotonic clock).
+   * Counts one call on `channelId` when `limit` allows it, synchronously. `now` is in ms from a
+   * clock that does not jump back (default: the limiter's clock).
    */
-  take(channelId: string, limit: RateLimit, now: number = performance.now()): RateDecision {
+  take(channelId: string, limit: RateLimit, now: number = this.#now()): RateDecision {
     const log = this.#log(channelId, limit)
     const since = now - log.windowMs
     const inWindow = log.size - firstAfter(log, since)
@@ -63,7 +69,7 @@ export class ChannelRateLimiter {
   }
 
   /** Forgets channels that are gone (called when the channels change). */
-  retain(channelIds: Set<string>): void {
+  retain(channelIds: ReadonlySet<string>): void {
     for (const id of this.#logs.keys()) if (!channelIds.has(id)) this.#logs.delete(id)
   }
 

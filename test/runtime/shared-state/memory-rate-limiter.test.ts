@@ -1,13 +1,13 @@
 // The per-channel rate limit as a caller experiences it, on a clock the test drives: at most
 // `requests` calls in any `perSeconds`, a burst passes at once, and Retry-After says exactly when.
 import { describe, expect, it } from 'vitest'
-import { ChannelRateLimiter } from '../../src/runtime/channels/channel-rate-limiter.js'
+import { MemoryRateLimiter } from '../../../src/runtime/shared-state/index.js'
 
 const T0 = 1_800_000_000_000
 
-describe('ChannelRateLimiter', () => {
+describe('MemoryRateLimiter', () => {
   it('lets a burst of N pass, then refuses until the oldest call leaves the window', () => {
-    const limiter = new ChannelRateLimiter()
+    const limiter = new MemoryRateLimiter()
     const limit = { requests: 2, perSeconds: 60 }
     expect(limiter.take('c', limit, T0)).toMatchObject({ allowed: true, remaining: 1 })
     expect(limiter.take('c', limit, T0 + 10_000)).toMatchObject({ allowed: true, remaining: 0 })
@@ -26,7 +26,7 @@ describe('ChannelRateLimiter', () => {
   })
 
   it('never lets more than N through in any window, whatever the arrival pattern', () => {
-    const limiter = new ChannelRateLimiter()
+    const limiter = new MemoryRateLimiter()
     const limit = { requests: 5, perSeconds: 10 }
     const allowedAt: number[] = []
     // A call every 700 ms for two minutes.
@@ -44,7 +44,7 @@ describe('ChannelRateLimiter', () => {
   })
 
   it('keeps channels apart, and starts afresh when a limit is edited or a channel is gone', () => {
-    const limiter = new ChannelRateLimiter()
+    const limiter = new MemoryRateLimiter()
     const one = { requests: 1, perSeconds: 60 }
     expect(limiter.take('a', one, T0).allowed).toBe(true)
     expect(limiter.take('a', one, T0).allowed).toBe(false)
