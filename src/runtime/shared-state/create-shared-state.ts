@@ -32,6 +32,11 @@ export interface SharedStateOptions {
   signIn?: SignInLimiterOptions
   /** Points kept per connection's usage series. Default 288. */
   usagePoints?: number
+  /**
+   * One clock in ms for every part (tests drive it). Default: each part's own, the monotonic
+   * clock for rate limits and the wall clock for sessions and sign-in failures.
+   */
+  now?: () => number
 }
 
 export function createSharedState(options: SharedStateOptions = {}): SharedState {
@@ -41,10 +46,11 @@ export function createSharedState(options: SharedStateOptions = {}): SharedState
       `createSharedState: unknown backend "${backend}"; the only backend today is "memory"`,
     )
   }
+  const clock = options.now ? { now: options.now } : {}
   return {
-    rateLimiter: new MemoryRateLimiter(),
-    sessions: new MemorySessionStore(options.sessions),
-    signIn: new MemorySignInLimiter(options.signIn),
+    rateLimiter: new MemoryRateLimiter(clock),
+    sessions: new MemorySessionStore({ ...options.sessions, ...clock }),
+    signIn: new MemorySignInLimiter({ ...options.signIn, ...clock }),
     usage: new MemoryUsageStore(options.usagePoints),
   }
 }
