@@ -27,6 +27,10 @@ export function emulatorCommand(program: Command): void {
       'start with the daily API requests spent (403 REQUEST_LIMIT_EXCEEDED)',
     )
     .option(
+      '--require-admin-token',
+      'ask for the admin token (printed at start) on /__emulator/ even on loopback',
+    )
+    .option(
       '--bulk-rows-per-second <n>',
       'process Bulk API 2.0 ingest jobs at this pace, to watch them sit InProgress (default: at once)',
     )
@@ -55,6 +59,7 @@ export function emulatorCommand(program: Command): void {
             ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
             ...(bulk ? { bulk } : {}),
+            ...(flags.requireAdminToken ? { requireAdminToken: true } : {}),
           }),
         config.host,
       )
@@ -62,6 +67,9 @@ export function emulatorCommand(program: Command): void {
       if (flags.spendDailyLimit) emulator.limits.spend()
       closeOnSignal([() => emulator.close()], (m) => console.error(m))
       console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
+      // Off loopback the admin API is closed without its token, so the operator needs it.
+      if (emulator.adminTokenRequired)
+        console.log(`admin API token (X-Emulator-Admin-Token): ${emulator.adminToken}`)
       if (bulk) console.log(`bulk ingest pace: ${flags.bulkRowsPerSecond} rows a second`)
       if (faults || flags.spendDailyLimit) {
         console.log(
@@ -88,6 +96,7 @@ interface EmulatorFlags {
   expireSessionsEvery?: string
   blockPasswordFlow?: boolean
   spendDailyLimit?: boolean
+  requireAdminToken?: boolean
   bulkRowsPerSecond?: string
 }
 

@@ -164,6 +164,10 @@ export function serverCommands(program: Command): void {
             home: config.home,
           }),
         )
+        if (emulator.adminTokenRequired)
+          process.stdout.write(
+            `emulator admin API token (X-Emulator-Admin-Token): ${emulator.adminToken}\n`,
+          )
       })
     })
 }

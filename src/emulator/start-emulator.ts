@@ -22,13 +22,19 @@ import { AuthorizationCodes } from './oauth/authorization-codes.js'
 import { runQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
 import type { BulkOptions } from './bulk/index.js'
-import { buildApp } from './server/build-app.js'
+import { buildApp, type RouteEntry } from './server/build-app.js'
+import { isLoopback } from './server/is-loopback.js'
 import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
 import type { EmulatorState, UserAccount } from './server/emulator-state.js'
 
 export interface StartEmulatorOptions {
-  /** Default `127.0.0.1`. The admin API is open only on a loopback address. */
+  /**
+   * Default `127.0.0.1`. The admin API is open without its token only when the address the
+   * emulator binds to is a loopback address (127.0.0.0/8, `::1`, `::ffff:127.x.y.z`).
+   */
   host?: string
+  /** Require `X-Emulator-Admin-Token` on the admin API even on loopback. Default false. */
+  requireAdminToken?: boolean
   /** Default 0: a free port. */
   port?: number
   /** A YAML/JSON org file path, or the parsed object. Default: the built-in demo org. */
@@ -59,6 +65,10 @@ export interface EmulatorHandle {
   orgId: string
   /** Needed in `X-Emulator-Admin-Token` when the emulator is not bound to loopback. */
   adminToken: string
+  /** True when the admin API needs `adminToken` (bound off loopback, or asked to). */
+  adminTokenRequired: boolean
+  /** Every route the emulator serves, as registered (method and pattern), e.g. to test each. */
+  routes(): readonly RouteEntry[]
   close(): Promise<void>
   /** Invalidate every access token now (the next data call answers 401). */
   expireSessions(): void
@@ -72,8 +82,6 @@ export interface EmulatorHandle {
   /** Direct access to the org's data for test setup and assertions. */
   org: OrgWriter
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
 
 function setupUsers(
   store: OrgStore,
@@ -154,7 +162,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     internalKey: randomBytes(32).toString('hex'),
     dispatchSessions: new Map(),
     adminToken: randomBytes(24).toString('base64url'),
-    adminOpen: LOOPBACK.test(host),
+    // Closed until the bound address is known (after listen).
+    adminOpen: false,
   }
 
   // Late-bound: dispatch needs the app, and the app's features need the context.
@@ -176,7 +185,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     setup: setupBackendFromState(state),
   }
-  const app = await buildApp(state, ctx, {
+  const { app, routes } = await buildApp(state, ctx, {
     logger: opts.logger ?? false,
     ...(opts.bulk ? { bulk: opts.bulk } : {}),
   })
@@ -223,7 +232,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     persistence?.close()
     throw err
   }
-  const port = (app.server.address() as AddressInfo).port
+  const bound = app.server.address() as AddressInfo
+  const port = bound.port
+  // The bound address, not the host option: Node resolved `127.1`, `localhost` and friends.
+  state.adminOpen = opts.requireAdminToken !== true && isLoopback(bound.address)
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {
@@ -231,6 +243,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     port,
     orgId,
     adminToken: state.adminToken,
+    adminTokenRequired: !state.adminOpen,
+    routes: () => routes.slice(),
     close: async () => {
       await app.close()
       persistence?.close()

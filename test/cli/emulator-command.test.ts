@@ -27,8 +27,11 @@ async function startCli(...flags: string[]): Promise<{ url: string; lines: strin
   for await (const line of createInterface({ input: child.stdout! })) {
     lines.push(line)
     url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
-    // With flags, a summary line (the faults, or the Bulk pace) follows the address.
-    if (url && (flags.length === 0 || /^(fault injection|bulk ingest pace):/.test(line)))
+    // With flags, a summary line (the faults, the Bulk pace, the admin token) follows the address.
+    if (
+      url &&
+      (flags.length === 0 || /^(fault injection|bulk ingest pace|admin API token)\b/.test(line))
+    )
       return { url, lines }
   }
   throw new Error(`the emulator did not start: ${lines.join('\n')}`)
@@ -48,6 +51,17 @@ function passwordLogin(url: string) {
 }
 
 describe('forcebridge emulator fault flags', () => {
+  it('prints the admin token when the admin API needs it, and the token opens it', async () => {
+    const { url, lines } = await startCli('--require-admin-token')
+    const token = /^admin API token \(X-Emulator-Admin-Token\): (\S+)$/m.exec(lines.join('\n'))?.[1]
+    expect(token).toBeDefined()
+    expect((await fetch(`${url}/__emulator/stats`)).status).toBe(403)
+    const res = await fetch(`${url}/__emulator/stats`, {
+      headers: { 'x-emulator-admin-token': token! },
+    })
+    expect(res.status).toBe(200)
+  })
+
   it('blocks the password flow when asked', async () => {
     const { url, lines } = await startCli('--block-password-flow')
     expect(lines.join('\n')).toContain('"blockPasswordFlow":true')

@@ -1,8 +1,7 @@
 // The admin API under `/__emulator/`: fault injection, session expiry, limits, settings,
-// counters and test helpers. Open when the emulator is bound to a loopback address;
+// counters and test helpers. The server's guard opens it on a loopback address only;
 // otherwise every call needs `X-Emulator-Admin-Token` (printed at start).
 
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { readJsonBody } from '../server/read-json-body.js'
@@ -28,20 +27,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/__emulator/') || state.adminOpen) return
-    const given = Buffer.from(String(request.headers['x-emulator-admin-token'] ?? ''))
-    const expected = Buffer.from(state.adminToken)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply.code(403).send([
-        {
-          errorCode: 'FORBIDDEN',
-          message: 'the admin API needs the X-Emulator-Admin-Token header printed at start',
-        },
-      ])
-    }
-  })
-
   app.get('/__emulator/stats', () => statsBody(state))
   app.get('/__emulator/faults', () => state.faults.current())
   app.post('/__emulator/faults', (request) => {

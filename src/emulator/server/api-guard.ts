@@ -1,15 +1,35 @@
-// The hook in front of every `/services/data/vNN.N/...` route: authenticates the session,
-// checks the version, enforces the limits, counts the call, injects faults and adds
-// `Sforce-Limit-Info` (salesforce-api.md §0, §2.1, §5).
+// The hook in front of every route, on the normalised path: refuses paths that cannot name
+// a resource, opens the admin API only with its token off loopback, and for every route not
+// listed as open authenticates the session, checks the version, enforces the limits, counts
+// the call, injects faults and adds `Sforce-Limit-Info` (salesforce-api.md §0, §2.1, §5).
 
+import { timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { versionFromSegment } from '../data/api-versions.js'
 import { sendFault } from '../faults/send-fault.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { Session } from './emulator-context.js'
+import { normalizeUrl } from './normalize-path.js'
+import { routeAccess } from './route-access.js'
 
 const DATA_PATH = /^\/services\/data\/([^/?]+)/
+
+/** Why a request's path was refused, kept from the rewrite until the first hook answers. */
+const refused = new WeakMap<IncomingMessage, string>()
+
+/**
+ * Fastify's `rewriteUrl`: every request (over HTTP or injected) is routed on its normalised
+ * path. A refused path is routed anywhere (`/`): the guard's first hook answers it before
+ * any handler runs.
+ */
+export function rewriteRequestUrl(req: IncomingMessage): string {
+  const verdict = normalizeUrl(req.url ?? '/')
+  if (verdict.ok) return verdict.url
+  refused.set(req, verdict.problem)
+  return '/'
+}
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
@@ -29,6 +49,21 @@ function limitInfo(state: EmulatorState): string {
   return `api-usage=${state.limits.used()}/${state.limits.max()}`
 }
 
+/** The admin API is open on a loopback address; otherwise it needs the token printed at start. */
+function adminCheck(state: EmulatorState, request: FastifyRequest, reply: FastifyReply) {
+  if (state.adminOpen) return
+  const given = Buffer.from(String(request.headers['x-emulator-admin-token'] ?? ''))
+  const expected = Buffer.from(state.adminToken)
+  if (given.length === expected.length && timingSafeEqual(given, expected)) return
+  return reply.code(403).send([
+    {
+      errorCode: 'FORBIDDEN',
+      message:
+        'the admin API needs the X-Emulator-Admin-Token header: the emulator printed the token at start',
+    },
+  ])
+}
+
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
 
 export function registerApiGuard(app: FastifyInstance, state: EmulatorState): void {
@@ -37,8 +72,19 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
   const flights = new WeakMap<FastifyRequest, number>()
 
   app.addHook('onRequest', async (request, reply) => {
-    const m = DATA_PATH.exec(request.url)
-    if (!m) return
+    const problem = refused.get(request.raw)
+    if (problem !== undefined) {
+      return reply.code(404).send([
+        {
+          errorCode: 'NOT_FOUND',
+          message: `The requested resource does not exist: ${problem}. Send the path as Salesforce documents it.`,
+        },
+      ])
+    }
+    const path = request.url.split('?', 1)[0]!
+    const access = routeAccess(request.method, request.routeOptions.url, path)
+    if (access === 'admin') return adminCheck(state, request, reply)
+    if (access !== 'session') return
     const internal = request.headers['x-emulator-internal'] === state.internalKey
     let session: Session | undefined
     if (internal) {
@@ -48,7 +94,9 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
       session = token === undefined ? undefined : state.sessions.use(token)
     }
     if (!session) return invalidSession(reply)
-    const version = versionFromSegment(m[1]!)
+    // Routes outside `/services/data/vNN.N` (none yet) carry no version to check.
+    const segment = DATA_PATH.exec(path)?.[1]
+    const version = segment === undefined ? '' : versionFromSegment(segment)
     if (version === undefined) {
       return reply
         .code(404)

@@ -6,7 +6,7 @@ import { ApiError } from '../model/index.js'
 import { registerAdminRoutes } from '../faults/admin-routes.js'
 import { registerOAuthRoutes } from '../oauth/oauth-routes.js'
 import { registerDataRoutes } from '../data/data-routes.js'
-import { registerApiGuard } from './api-guard.js'
+import { registerApiGuard, rewriteRequestUrl } from './api-guard.js'
 import type { EmulatorContext } from './emulator-context.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { BulkOptions } from '../bulk/index.js'
@@ -20,13 +20,21 @@ export interface BuildAppOptions {
   bulk?: BulkOptions
 }
 
+/** A route as registered: its method and Fastify pattern, e.g. `GET /services/data/:version`. */
+export interface RouteEntry {
+  method: string
+  url: string
+}
+
 export async function buildApp(
   state: EmulatorState,
   ctx: EmulatorContext,
   opts: BuildAppOptions,
-): Promise<FastifyInstance> {
+): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
   const app = Fastify({
     logger: opts.logger,
+    // One normalised path for routing and every check (normalize-path.ts).
+    rewriteUrl: rewriteRequestUrl,
     // Bulk API 2.0 accepts up to 150 MB of data per upload.
     bodyLimit: 160 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -35,6 +43,11 @@ export async function buildApp(
 
   // Every body arrives as its raw text: routes parse JSON themselves so that bad JSON
   // answers Salesforce's JSON_PARSER_ERROR, the token endpoint reads forms, Bulk reads CSV.
+  const routes: RouteEntry[] = []
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  })
+
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
@@ -83,5 +96,5 @@ export async function buildApp(
   registerAdminRoutes(app, state)
   for (const feature of features({ ...(opts.bulk ? { bulk: opts.bulk } : {}) }))
     await feature(app, ctx)
-  return app
+  return { app, routes }
 }
