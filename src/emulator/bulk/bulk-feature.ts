@@ -14,6 +14,11 @@ export interface BulkOptions {
   chunkSize?: number
   /** Milliseconds between background ticks. Default 1. */
   tickMs?: number
+  /**
+   * Rows per query results page when the client sends no `maxRecords`. Default 250,000,
+   * about what Salesforce answers; lower it to watch a client follow `Sforce-Locator`.
+   */
+  queryPageSize?: number
 }
 
 /** The Bulk API 2.0 feature with its processing pace; `bulkFeature` uses the defaults. */
@@ -28,7 +33,7 @@ export function createBulkFeature(options: BulkOptions = {}): Feature {
       job.systemModstamp = sfDateTime(ctx.now())
     })
     registerIngestRoutes(app, ctx, ingestJobs, processor)
-    registerQueryRoutes(app, ctx, queryJobs, timers)
+    registerQueryRoutes(app, ctx, queryJobs, timers, options.queryPageSize)
     app.addHook('onClose', (_instance, done) => {
       timers.stop()
       done()

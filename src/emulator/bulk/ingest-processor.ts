@@ -51,9 +51,12 @@ export class IngestProcessor {
     this.stamp(job)
     const started = Date.now()
     try {
-      if (job.upload === null) {
-        // Salesforce's wording for a job closed without data is uncertain ([B]).
-        this.fail(job, 'InvalidBatch : No data was uploaded to this job before UploadComplete')
+      if (job.upload === null || job.upload.trim() === '') {
+        // Nothing to load (no upload, or an empty one): an empty job completes, as clients
+        // that bulk load an empty list expect. Salesforce's answer is undocumented ([B]).
+        job.upload = null
+        job.state = 'JobComplete'
+        this.stamp(job)
         return
       }
       const table = parseCsv(job.upload, job)

@@ -139,9 +139,8 @@ export function registerIngestRoutes(
     const body: unknown = request.body
     const text =
       typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : ''
-    if (text.trim() === '') {
-      throw invalidJob('The upload is empty: send CSV with a header row and at least one record.')
-    }
+    // An empty upload is accepted: the job completes with no records, as clients that bulk
+    // load an empty list expect (Salesforce's answer is undocumented; see docs/emulator.md).
     job.upload = text
     job.systemModstamp = sfDateTime(ctx.now())
     return reply.code(201).send()

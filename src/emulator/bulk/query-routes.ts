@@ -14,8 +14,20 @@ import type { Timers } from './timers.js'
 
 const BASE = '/services/data/:version/jobs/query'
 
-/** Rows per results page when the caller sends no maxRecords. */
-export const DEFAULT_PAGE_SIZE = 10_000
+/**
+ * Rows per results page when the caller sends no maxRecords. Salesforce documents no number
+ * ("as many rows as can be listed"); it splits a large result into chunks of 100,000 to
+ * 250,000 records ([C: SF-Bulk "Chunking Query Jobs"]), and a client that read only the
+ * first page of 500,000 contacts got about 250,000 ([C-3p: forcedotcom/cli#1759]).
+ */
+export const DEFAULT_PAGE_SIZE = 250_000
+
+/** Locators are opaque strings such as `MTAwMDA` from API 49.0, plain numbers before. */
+function encodeLocator(offset: number, apiVersion: string): string {
+  return Number(apiVersion) >= 49
+    ? Buffer.from(String(offset)).toString('base64url')
+    : String(offset)
+}
 
 const createSchema = z.object({
   operation: z.enum(['query', 'queryAll']).optional(),
@@ -34,9 +46,11 @@ type IdParams = { version: string; id: string }
 /** `JobComplete` → `JOB_COMPLETE`, the spelling of the 412 message. */
 const upperSnake = (state: string) => state.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()
 
-function decodeLocator(locator: string | undefined, total: number): number {
+function decodeLocator(locator: string | undefined, total: number, apiVersion: string): number {
   if (locator === undefined || locator === '') return 0
-  const offset = Number(Buffer.from(locator, 'base64url').toString('utf8'))
+  const offset = Number(
+    Number(apiVersion) >= 49 ? Buffer.from(locator, 'base64url').toString('utf8') : locator,
+  )
   if (
     !/^[A-Za-z0-9_-]+$/.test(locator) ||
     !Number.isInteger(offset) ||
@@ -57,6 +71,7 @@ export function registerQueryRoutes(
   ctx: EmulatorContext,
   jobs: Map<string, QueryJob>,
   timers: Timers,
+  pageSize = DEFAULT_PAGE_SIZE,
 ): void {
   const find = jobFinder(jobs)
   const json = sendJson
@@ -193,7 +208,7 @@ export function registerQueryRoutes(
         )
       }
       const { maxRecords } = request.query
-      const size = maxRecords === undefined ? DEFAULT_PAGE_SIZE : Number(maxRecords)
+      const size = maxRecords === undefined ? pageSize : Number(maxRecords)
       if (!Number.isInteger(size) || size <= 0) {
         throw new ApiError(
           400,
@@ -201,11 +216,11 @@ export function registerQueryRoutes(
           `maxRecords must be a positive whole number; got ${maxRecords}.`,
         )
       }
-      const offset = decodeLocator(request.query.locator, job.rows.length)
+      const offset = decodeLocator(request.query.locator, job.rows.length, job.apiVersion)
       const end = Math.min(job.rows.length, offset + size)
       const page = job.rows.slice(offset, end)
-      // The next locator is an opaque short string; the literal `null` says there is no more.
-      const next = end < job.rows.length ? Buffer.from(String(end)).toString('base64url') : 'null'
+      // The literal `null` says there is no more.
+      const next = end < job.rows.length ? encodeLocator(end, job.apiVersion) : 'null'
       return reply
         .code(200)
         .header('Sforce-Locator', next)

@@ -73,5 +73,8 @@ export function saveResultJson(
   if (outcome.id !== undefined) json.id = outcome.id
   json.success = false
   json.errors = outcome.errors
+  // UpsertResult's `created` is a boolean Salesforce always sends: false when nothing was
+  // created, a failed record included ([C: SOAP API UpsertResult]).
+  if (withCreated) json.created = false
   return json
 }
