@@ -1,8 +1,10 @@
-// Query endpoints (salesforce-api.md §3): `/query`, `/queryAll` and `/query/<locator>`.
-// The SOQL engine (`../soql`) selects the records; this file pages them into locators.
+// Query endpoints (salesforce-api.md §3): `/query`, `/queryAll` and `/query/<locator>`, with
+// `columns=true` (column metadata) and `/query?explain=` (query plans). The SOQL engine
+// (`../soql`) selects the records; this file pages them into locators.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError } from '../model/index.js'
+import { explainQuery, queryColumns } from '../soql/index.js'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import type { EmulatorState } from '../server/emulator-state.js'
 
@@ -20,28 +22,54 @@ export function pageSize(request: FastifyRequest): number {
   return Math.min(MAX_PAGE, Math.max(MIN_PAGE, Number(m[1])))
 }
 
+interface QueryParams {
+  q?: string
+  columns?: string
+  explain?: string
+}
+
+/** Query Performance Feedback: `?explain=` takes a SOQL query, or a report or list view id. */
+function explainer(state: EmulatorState) {
+  return (explain: string) => {
+    if (/^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/.test(explain.trim())) {
+      // Salesforce answers INVALID_ID for an unknown report or list view; the emulator has none.
+      throw new ApiError(
+        400,
+        'INVALID_ID',
+        `The emulator has no report or list view ${explain.trim()}; explain a SOQL query instead.`,
+      )
+    }
+    if (explain.trim() === '') {
+      throw new ApiError(400, 'MALFORMED_QUERY', 'explain needs a SOQL query to analyze')
+    }
+    return explainQuery(state.store, explain, state.now())
+  }
+}
+
 export function registerQueryRoutes(
   app: FastifyInstance,
   state: EmulatorState,
   ctx: EmulatorContext,
 ): void {
-  const run = (
-    request: FastifyRequest<{ Querystring: { q?: string } }>,
-    includeDeleted: boolean,
-  ) => {
+  const explainFor = explainer(state)
+  const run = (request: FastifyRequest<{ Querystring: QueryParams }>, includeDeleted: boolean) => {
     const q = request.query.q
     if (q === undefined || q.trim() === '') {
       // [B] Salesforce's wording for a missing `q`.
       throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified')
     }
+    // `columns=true` describes the columns without running the query (used by CLIs).
+    if (request.query.columns === 'true') return queryColumns(state.store, q)
     const result = ctx.query(q, { includeDeleted, apiVersion: request.apiVersion })
     return state.locators.firstPage(result, pageSize(request), request.apiVersion)
   }
 
-  app.get<{ Querystring: { q?: string } }>('/services/data/:version/query', (request) =>
-    run(request, false),
-  )
-  app.get<{ Querystring: { q?: string } }>('/services/data/:version/queryAll', (request) =>
+  app.get<{ Querystring: QueryParams }>('/services/data/:version/query', (request) => {
+    const { explain } = request.query
+    if (explain === undefined) return run(request, false)
+    return explainFor(explain)
+  })
+  app.get<{ Querystring: QueryParams }>('/services/data/:version/queryAll', (request) =>
     run(request, true),
   )
 

@@ -8,3 +8,5 @@ export {
   type SearchOptions,
   type SearchResult,
 } from './run-search.js'
+export { queryColumns, type QueryColumns, type ColumnMetadata } from './query-columns.js'
+export { explainQuery, type QueryPlan } from './explain-query.js'

@@ -88,7 +88,8 @@ export function functionOperand(
   return { get: (row) => df.apply(ctx.lookup.value(path, row)), field: df.field, raw }
 }
 
-function compileLeaf(cond: Cond, ctx: WhereContext): Test<RecordRow> {
+/** The predicate of one condition of a WHERE clause (`ctx.from` points past `WHERE`). */
+export function compileLeaf(cond: Cond, ctx: WhereContext): Test<RecordRow> {
   if (!('field' in cond)) {
     if (!('fn' in cond) || !('value' in cond)) {
       throw soqlError('MALFORMED_QUERY', ctx.text, ctx.from, 'unexpected condition')
