@@ -4,4 +4,7 @@
 export { defineService, isService } from './runtime/services/define-service.js'
 export type { Service, ServiceContext, ServiceOptions } from './runtime/services/define-service.js'
 export { z } from 'zod'
-export { ForcebridgeError, hasCode } from './util/index.js'
+export {
+  PublicForcebridgeError as ForcebridgeError,
+  publicHasCode as hasCode,
+} from './util/index.js'

@@ -1,37 +1,11 @@
 // One mapping from failures to admin API answers `{ error: { code, message } }`. Codes are the
-// ForcebridgeError codes of the store and runtime, so callers match on `code`.
+// ForcebridgeError codes of the store and runtime, so callers match on `code`; their status comes
+// from the error catalogue (src/util/error-catalogue.ts) through errorAnswer.
 import { z } from 'zod'
-import { ForcebridgeError } from '../util/index.js'
+import { errorAnswer, ForcebridgeError, type ErrorCode } from '../util/index.js'
 
 export interface AdminErrorBody {
   error: { code: string; message: string; issues?: { path: string; message: string }[] }
-}
-
-const STATUS: Record<string, number> = {
-  UNAUTHORIZED: 401,
-  CSRF_REJECTED: 403,
-  SIGN_IN_RATE_LIMITED: 429,
-  QUEUE_NOT_CONFIGURED: 501,
-  SCHEDULER_NOT_CONFIGURED: 501,
-  JOB_NOT_RETRYABLE: 409,
-  SECURITY_IN_USE: 409,
-  SERVICE_TIMEOUT: 504,
-  CONNECTION_INACTIVE: 503,
-  CONNECTION_UNUSABLE: 503,
-}
-
-// The client's error classes, by name: admin does not import the client (ARCHITECTURE.md).
-const SALESFORCE_ERRORS = new Set(['SalesforceError', 'SalesforceApiError', 'LoginError'])
-
-/** HTTP status of an error code: 404 for *_NOT_FOUND, 409 for *_EXISTS, 400 for INVALID_*. */
-export function statusOf(code: string): number {
-  const fixed = STATUS[code]
-  if (fixed) return fixed
-  if (code.endsWith('_NOT_FOUND')) return 404
-  if (code.endsWith('_EXISTS')) return 409
-  if (code.startsWith('INVALID_')) return 400
-  if (code.startsWith('LOGIN_') || code.startsWith('SALESFORCE_')) return 502
-  return 500
 }
 
 /** Turns a thrown value into the status and body the admin API answers with. */
@@ -44,21 +18,15 @@ export function adminErrorOf(err: unknown): { status: number; body: AdminErrorBo
     const message = `invalid request: ${issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`
     return { status: 400, body: { error: { code: 'INVALID_REQUEST', message, issues } } }
   }
-  if (err instanceof ForcebridgeError && SALESFORCE_ERRORS.has(err.name)) {
-    // Salesforce (or its login host) refused: the admin's request itself was fine.
-    return { status: 502, body: { error: { code: err.code, message: err.message } } }
-  }
-  if (err instanceof ForcebridgeError) {
-    const body: AdminErrorBody = { error: { code: err.code, message: err.message } }
-    const issues = (err as { issues?: unknown }).issues
+  const answer = errorAnswer(err, 'admin')
+  if (!answer.internal) {
+    const body: AdminErrorBody = {
+      error: { code: answer.code, message: answer.message ?? 'bad request' },
+    }
+    const issues =
+      err instanceof ForcebridgeError ? (err as { issues?: unknown }).issues : undefined
     if (Array.isArray(issues)) body.error.issues = issues as { path: string; message: string }[]
-    return { status: statusOf(err.code), body }
-  }
-  const status = (err as { statusCode?: unknown }).statusCode
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Fastify's own refusals: malformed JSON, unsupported media type, body too large.
-    const message = err instanceof Error ? err.message : 'bad request'
-    return { status, body: { error: { code: 'BAD_REQUEST', message } } }
+    return { status: answer.status, body }
   }
   return {
     status: 500,
@@ -68,6 +36,6 @@ export function adminErrorOf(err: unknown): { status: number; body: AdminErrorBo
   }
 }
 
-export function adminError(code: string, message: string): ForcebridgeError {
+export function adminError(code: ErrorCode, message: string): ForcebridgeError {
   return new ForcebridgeError(code, message)
 }

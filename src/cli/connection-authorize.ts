@@ -11,7 +11,7 @@ import {
   LoginError,
   type TokenInfo,
 } from '../salesforce/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { ForcebridgeError, type ErrorCode } from '../util/index.js'
 import {
   DEFAULT_LOGIN_URL,
   parseFlags,
@@ -61,7 +61,7 @@ async function waitForCallback(
 /** The code from a callback that belongs to this authorization, or why there is none. */
 function codeOf(callback: OAuthCallback, state: string, p: AuthorizePlan): string {
   const q = callback.query
-  const fail = (status: number, title: string, code: string, message: string): never => {
+  const fail = (status: number, title: string, code: ErrorCode, message: string): never => {
     callback.answer(status, title, `${message} You can close this window.`)
     throw new ForcebridgeError(code, `connection '${p.name}': ${message} Nothing was stored.`)
   }

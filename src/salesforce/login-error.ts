@@ -1,5 +1,6 @@
 // The error of a failed OAuth token request, with a hint per likely cause (salesforce-api.md §1.9).
 
+import type { ErrorSource } from '../util/index.js'
 import { SalesforceError } from './salesforce-error.js'
 
 /** The grant a token request used; `authorization_code` is the web-server flow's code exchange. */
@@ -23,7 +24,11 @@ export interface LoginErrorDetails {
  * `LOGIN_SIGNATURE_INVALID` (the answer's signature does not match the consumer secret),
  * `LOGIN_UNAVAILABLE` (network error, timeout, 5xx or a non-JSON page from the login host).
  */
+export type LoginErrorCode = 'LOGIN_FAILED' | 'LOGIN_SIGNATURE_INVALID' | 'LOGIN_UNAVAILABLE'
+
 export class LoginError extends SalesforceError {
+  declare readonly code: LoginErrorCode
+  override readonly source: ErrorSource = 'salesforce-login'
   readonly flow: AuthFlow
   readonly status: number | undefined
   readonly error: string | undefined
@@ -31,7 +36,7 @@ export class LoginError extends SalesforceError {
   /** What to check, in words; also at the end of `message`. */
   readonly hint: string
 
-  constructor(code: string, what: string, details: LoginErrorDetails) {
+  constructor(code: LoginErrorCode, what: string, details: LoginErrorDetails) {
     const hint = loginHint(code, details)
     super(code, `connection '${details.connection}': ${what}; ${hint}`, details)
     this.name = 'LoginError'
@@ -43,7 +48,7 @@ export class LoginError extends SalesforceError {
   }
 }
 
-function loginHint(code: string, d: LoginErrorDetails): string {
+function loginHint(code: LoginErrorCode, d: LoginErrorDetails): string {
   if (code === 'LOGIN_SIGNATURE_INVALID') {
     return 'check the consumer secret; if it is right, the answer did not come from Salesforce'
   }

@@ -1,13 +1,24 @@
 // Typed errors of the Salesforce client. Callers match on `code` (stable), never on the message.
 // The table of codes lives in docs/client.md.
 
-import { ForcebridgeError } from '../util/index.js'
+import {
+  ForcebridgeError,
+  foreignCode,
+  type ErrorCode,
+  type ErrorSource,
+  type ForeignCode,
+} from '../util/index.js'
 
 /** Every error the client throws. `connection` is the client's name, for messages and logs. */
 export class SalesforceError extends ForcebridgeError {
   readonly connection: string
+  override readonly source: ErrorSource = 'salesforce'
 
-  constructor(code: string, message: string, options: { connection: string; cause?: unknown }) {
+  constructor(
+    code: ErrorCode | ForeignCode,
+    message: string,
+    options: { connection: string; cause?: unknown },
+  ) {
     super(code, message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'SalesforceError'
     this.connection = options.connection
@@ -53,7 +64,8 @@ export class SalesforceApiError extends SalesforceError {
   readonly path: string
 
   constructor(code: string, message: string, details: SalesforceApiErrorDetails) {
-    super(code, message, { connection: details.connection, cause: details.cause })
+    // The code is Salesforce's own (or the HTTP status's), not one of the catalogue.
+    super(foreignCode(code), message, { connection: details.connection, cause: details.cause })
     this.name = 'SalesforceApiError'
     const first = details.errors[0]
     this.status = details.status

@@ -1,2 +1,18 @@
 // Small helpers with no knowledge of Salesforce, shared by every folder.
-export { ForcebridgeError, hasCode } from './forcebridge-error.js'
+export {
+  ForcebridgeError,
+  foreignCode,
+  foreignCodeOr,
+  hasCode,
+  type ErrorSource,
+  type ForeignCode,
+} from './forcebridge-error.js'
+export {
+  catalogueEntry,
+  errorCatalogue,
+  type CatalogueEntry,
+  type ChannelAnswer,
+  type ErrorCode,
+} from './error-catalogue.js'
+export { errorAnswer, type ErrorAnswer, type ErrorSurface } from './error-answer.js'
+export { PublicForcebridgeError, publicHasCode } from './public-error.js'

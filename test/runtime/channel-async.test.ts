@@ -14,7 +14,7 @@ import {
 } from '../../src/runtime/index.js'
 import { preferenceNames, prefersAsync } from '../../src/runtime/channels/channel-async.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { ForcebridgeError } from '../../src/util/index.js'
+import { ForcebridgeError } from '../../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-channel-async-'))
 let store: Store

@@ -20,7 +20,7 @@ import Fastify, {
 import type { Logger } from 'pino'
 import { LoginError, SalesforceApiError, SalesforceError } from '../../salesforce/index.js'
 import type { Store } from '../../store/index.js'
-import { ForcebridgeError } from '../../util/index.js'
+import { errorAnswer, ForcebridgeError } from '../../util/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
 import { channelAdmission, pathOf } from './channel-admission.js'
 import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
@@ -187,72 +187,45 @@ function inputOf(req: FastifyRequest, params: Record<string, string>): unknown {
 
 function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const correlationId = req.id
+  // Status, code and shown message come from the error catalogue; the body adds the details.
+  const answer = errorAnswer(err, 'channel')
+  if (!answer.answered) {
+    // Nobody is left to read an answer; end the exchange without one.
+    req.log.info('caller went away; invocation aborted')
+    reply.hijack()
+    reply.raw.destroy()
+    return
+  }
+  if (answer.internal) {
+    req.log.error({ err }, 'service failed')
+    return reply.code(500).send({ error: 'INTERNAL_ERROR', correlationId })
+  }
+  const code = (err as { code?: unknown }).code
+  const body: Record<string, unknown> = { error: answer.code }
   if (err instanceof InvalidInputError) {
-    return reply
-      .code(400)
-      .send({ error: 'INVALID_INPUT', message: err.message, issues: err.issues })
+    return reply.code(answer.status).send({ ...body, message: answer.message, issues: err.issues })
   }
   if (err instanceof LoginError) {
     req.log.warn({ err: { code: err.code, message: err.message } }, 'Salesforce login failed')
-    return reply.code(502).send({
-      error: 'SALESFORCE_LOGIN_FAILED',
-      errorCode: err.error ?? err.code,
-      message: err.message,
-      correlationId,
-    })
-  }
-  if (err instanceof SalesforceApiError) {
+    body.errorCode = err.error ?? err.code
+  } else if (err instanceof SalesforceApiError) {
     // Salesforce refused or failed the call. 502 either way: the caller's request reached us
     // fine; errorCode (REQUIRED_FIELD_MISSING, INVALID_FIELD, ...) says what Salesforce disliked.
     req.log.warn({ status: err.status, errorCode: err.errorCode }, 'Salesforce refused a call')
-    return reply.code(502).send({
-      error: 'SALESFORCE_ERROR',
-      errorCode: err.errorCode ?? err.code,
-      message: err.errors[0]?.message ?? err.message,
-      fields: err.fields,
-      correlationId,
-    })
+    body.errorCode = err.errorCode ?? err.code
+    body.message = err.errors[0]?.message ?? err.message
+    body.fields = err.fields
+    return reply.code(answer.status).send({ ...body, correlationId })
+  } else if (err instanceof SalesforceError) {
+    req.log.warn({ code }, 'Salesforce call failed')
+    body.errorCode = code
+  } else if (answer.status === 504 || code === 'SHUTTING_DOWN') {
+    req.log.warn({ code }, (err as Error).message)
+  } else if (answer.status >= 500) {
+    req.log.error({ code, msg: (err as Error).message }, 'service unavailable')
   }
-  if (err instanceof SalesforceError) {
-    req.log.warn({ code: err.code }, 'Salesforce call failed')
-    return reply
-      .code(502)
-      .send({ error: 'SALESFORCE_ERROR', errorCode: err.code, message: err.message, correlationId })
-  }
-  if (err instanceof ForcebridgeError) {
-    switch (err.code) {
-      case 'CONNECTION_NOT_FOUND':
-      case 'CONNECTION_INACTIVE':
-      case 'CONNECTION_UNUSABLE':
-      case 'SERVICE_NOT_FOUND':
-      case 'SERVICE_SETTINGS_INVALID':
-        req.log.error({ code: err.code, msg: err.message }, 'service unavailable')
-        return reply.code(503).send({ error: err.code, message: err.message, correlationId })
-      case 'SHUTTING_DOWN':
-        req.log.warn({ code: err.code }, err.message)
-        return reply.code(503).send({ error: err.code, message: err.message, correlationId })
-      case 'PAYLOAD_TOO_LARGE':
-        return reply.code(413).send({ error: err.code, message: err.message })
-      case 'SERVICE_TIMEOUT':
-        req.log.warn({ code: err.code }, err.message)
-        return reply.code(504).send({ error: err.code, correlationId })
-      case 'CALLER_GONE':
-        // Nobody is left to read an answer; end the exchange without one.
-        req.log.info('caller went away; invocation aborted')
-        reply.hijack()
-        reply.raw.destroy()
-        return
-    }
-  }
-  const status = (err as { statusCode?: unknown }).statusCode
-  if (status === 413) {
-    // Fastify's own limit, on routes other than channels (the admin API).
-    return reply.code(413).send({ error: 'PAYLOAD_TOO_LARGE', message: (err as Error).message })
-  }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Fastify's own refusals: malformed JSON, unsupported media type, body too large.
-    return reply.code(status).send({ error: 'BAD_REQUEST', message: (err as Error).message })
-  }
-  req.log.error({ err }, 'service failed')
-  return reply.code(500).send({ error: 'INTERNAL_ERROR', correlationId })
+  if (answer.message !== undefined) body.message = answer.message
+  // A 5xx carries the correlation id, to find the server's log line.
+  if (answer.status >= 500) body.correlationId = correlationId
+  return reply.code(answer.status).send(body)
 }

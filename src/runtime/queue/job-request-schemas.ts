@@ -1,7 +1,7 @@
 // Validation of what callers hand the queue (enqueue, list, purge), done once at the edge so
 // the backends can trust their arguments. Failures become INVALID_JOB_REQUEST errors.
 import { z } from 'zod'
-import { ForcebridgeError } from '../../util/index.js'
+import { ForcebridgeError, type ErrorCode } from '../../util/index.js'
 import type { EnqueueRequest, ListJobsOptions, PurgeOptions } from './job.js'
 
 const enqueueSchema = z.object({
@@ -51,7 +51,7 @@ export function parsePurgeOptions(options: PurgeOptions | undefined): PurgeOptio
 }
 
 /** Serialises a job's input or output; undefined is stored as null. */
-export function toJsonText(value: unknown, code: string, what: string): string {
+export function toJsonText(value: unknown, code: ErrorCode, what: string): string {
   let text: string | undefined
   try {
     text = JSON.stringify(value ?? null)

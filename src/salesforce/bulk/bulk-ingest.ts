@@ -3,7 +3,7 @@
 // 150 MB base64-encoded per upload, about 100 MB of raw CSV); then poll and read the results.
 
 import type { Readable } from 'node:stream'
-import { ForcebridgeError } from '../../util/index.js'
+import { ForcebridgeError, foreignCodeOr } from '../../util/index.js'
 import type { RecordError } from '../collections/index.js'
 import type { Requester } from '../requester.js'
 import { checkName } from '../soql/index.js'
@@ -236,7 +236,7 @@ export async function ingest(
             ? `; jobs already submitted and still processing: ${jobs.map((j) => j.id).join(', ')}`
             : ''
         throw new ForcebridgeError(
-          (cause as { code?: string }).code ?? 'BULK_UPLOAD_FAILED',
+          foreignCodeOr((cause as { code?: string }).code, 'BULK_UPLOAD_FAILED'),
           `bulk ${options.operation} of ${options.object}: upload to job ${job.id} failed (job aborted): ${(cause as Error).message}${earlier}`,
           { cause },
         )

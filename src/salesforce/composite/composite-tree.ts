@@ -1,7 +1,7 @@
 // `/composite/tree/{Type}`: up to 200 related records created in one all-or-nothing call
 // (salesforce-api.md §4.3). A failure answers 400 with per-record errors, returned here as data.
 
-import { ForcebridgeError } from '../../util/index.js'
+import { ForcebridgeError, foreignCodeOr } from '../../util/index.js'
 import { toRecordError, type RecordError } from '../collections/index.js'
 import { checkName } from '../soql/index.js'
 import type { Requester } from '../requester.js'
@@ -75,7 +75,7 @@ export async function compositeTree(
     const first = (Array.isArray(body) ? body[0] : undefined) as
       { errorCode?: string; message?: string } | undefined
     throw new ForcebridgeError(
-      first?.errorCode ?? 'UNEXPECTED_RESPONSE',
+      foreignCodeOr(first?.errorCode, 'UNEXPECTED_RESPONSE'),
       `compositeTree ${type}: Salesforce answered ${res.status}: ${first?.message ?? 'no tree results'}`,
     )
   }
