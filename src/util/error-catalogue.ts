@@ -190,6 +190,10 @@ export const errorCatalogue = {
   BULK_JOB_TIMEOUT: { status: 500, meaning: 'a Bulk job did not finish in time' },
 
   // Everything else answers 500 (with its message only in the admin API and the CLI).
+  ADMIN_ASSETS_MISSING: {
+    status: 500,
+    meaning: "the dashboard's script or styles are missing from the install",
+  },
   STORE_MIGRATION_FAILED: { status: 500, meaning: 'the store could not be migrated' },
   STORE_UNAVAILABLE: { status: 500, meaning: 'the store cannot be opened or read' },
   SECRET_UNREADABLE: { status: 500, meaning: 'a stored secret cannot be decrypted' },
