@@ -28,7 +28,9 @@ export type LoginErrorCode = 'LOGIN_FAILED' | 'LOGIN_SIGNATURE_INVALID' | 'LOGIN
 
 export class LoginError extends SalesforceError {
   declare readonly code: LoginErrorCode
-  override readonly source: ErrorSource = 'salesforce-login'
+  override get source(): ErrorSource {
+    return 'salesforce-login'
+  }
   readonly flow: AuthFlow
   readonly status: number | undefined
   readonly error: string | undefined

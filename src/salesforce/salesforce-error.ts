@@ -12,7 +12,9 @@ import {
 /** Every error the client throws. `connection` is the client's name, for messages and logs. */
 export class SalesforceError extends ForcebridgeError {
   readonly connection: string
-  override readonly source: ErrorSource = 'salesforce'
+  override get source(): ErrorSource {
+    return 'salesforce'
+  }
 
   constructor(
     code: ErrorCode | ForeignCode,

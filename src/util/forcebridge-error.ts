@@ -35,8 +35,10 @@ export type ErrorSource = 'forcebridge' | 'salesforce' | 'salesforce-login'
 export class ForcebridgeError extends Error {
   /** Stable, machine-readable code such as `LOGIN_FAILED` or `INVALID_INPUT`. */
   readonly code: string
-  /** Set by the Salesforce client's errors; everything else is forcebridge's own. */
-  readonly source: ErrorSource = 'forcebridge'
+  /** The Salesforce client's errors say so; a getter, so logs and inspect show no extra field. */
+  get source(): ErrorSource {
+    return 'forcebridge'
+  }
 
   constructor(code: ErrorCode | ForeignCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
