@@ -194,6 +194,20 @@ export const errorCatalogue = {
     status: 500,
     meaning: "the dashboard's script or styles are missing from the install",
   },
+  ADMIN_USER_NOT_FOUND: { status: 404, meaning: 'no admin user has this name' },
+  ADMIN_USER_EXISTS: { status: 409, meaning: 'an admin user with this name exists' },
+  LAST_ADMIN_USER: { status: 500, meaning: 'the last admin user cannot be removed' },
+  SECURITY_REQUIRED: {
+    status: 500,
+    meaning: 'a channel needs a security definition, or --public to go without',
+  },
+  CONNECTION_CHECK_FAILED: {
+    status: 500,
+    meaning: 'a connection could not log in or call Salesforce when checked',
+  },
+  // 502 as the LOGIN_ prefix gave it before the catalogue; only the CLI raises it.
+  LOGIN_URL_REFUSED: { status: 502, meaning: 'a login URL is not an allowed Salesforce host' },
+  CANNOT_LISTEN: { status: 500, meaning: 'the server cannot listen on its host and port' },
   STORE_MIGRATION_FAILED: { status: 500, meaning: 'the store could not be migrated' },
   STORE_UNAVAILABLE: { status: 500, meaning: 'the store cannot be opened or read' },
   SECRET_UNREADABLE: { status: 500, meaning: 'a stored secret cannot be decrypted' },
