@@ -7,7 +7,7 @@ export {
   type StoreOptions,
   type StoreScope,
 } from './store.js'
-export type { DatabaseDialect, DatabaseTarget } from './database.js'
+export type { DatabaseDialect, DatabaseTarget, SqliteSynchronous } from './database.js'
 export { databaseTarget } from './open-database.js'
 export {
   JobRepository,

@@ -14,7 +14,7 @@ export function databaseTarget(location: string): DatabaseTarget {
 export function openDatabase(target: DatabaseTarget): Database {
   switch (target.dialect) {
     case 'sqlite':
-      return openSqliteDatabase(target.file)
+      return openSqliteDatabase(target.file, target.synchronous ?? 'full')
     case 'postgres':
       throw new ForcebridgeError(
         'STORE_UNAVAILABLE',

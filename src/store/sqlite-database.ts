@@ -2,15 +2,16 @@
 import { closeSync, openSync } from 'node:fs'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely } from 'kysely'
-import type { Database } from './database.js'
+import type { Database, SqliteSynchronous } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js'
 
-export function openSqliteDatabase(file: string): Database {
+export function openSqliteDatabase(file: string, synchronous: SqliteSynchronous): Database {
   // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
   closeSync(openSync(file, 'a', 0o600))
   const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
   // Several processes (the server and a CLI command) may share the file.
   sqlite.pragma('busy_timeout = 5000')

@@ -9,7 +9,7 @@ import { AuditRepository } from './audit-repository.js'
 import { BulkJobRepository } from './bulk-job-repository.js'
 import { ChannelRepository } from './channel-repository.js'
 import { ConnectionRepository } from './connection-repository.js'
-import type { Database, DatabaseDialect } from './database.js'
+import type { Database, DatabaseDialect, SqliteSynchronous } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { JobRepository } from './job-repository.js'
 import { loadMasterKey } from './master-key-source.js'
@@ -28,6 +28,8 @@ export interface StoreOptions {
   home: string
   /** Base64 of a 32-byte master key (FORCEBRIDGE_SECRET_KEY); default: `<home>/secret.key`. */
   secretKey?: string
+  /** When a commit reaches the disk; see SqliteSynchronous. Default `full`. */
+  sqliteSynchronous?: SqliteSynchronous
 }
 
 /**
@@ -92,7 +94,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     )
   }
   const box = new SecretBox(loadMasterKey(home, options.secretKey))
-  const database = openDatabase({ dialect: 'sqlite', file: join(home, DATABASE_FILE) })
+  const database = openDatabase({
+    dialect: 'sqlite',
+    file: join(home, DATABASE_FILE),
+    ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+  })
   try {
     await migrateDatabase(database.db, home)
   } catch (error) {

@@ -60,7 +60,7 @@ describe('job queue crash durability', () => {
     'finishes every job after two SIGKILLs, re-running only unrecorded ones',
     { timeout: 120_000 },
     async () => {
-      const store = await openStore({ home })
+      const store = await openStore({ home, sqliteSynchronous: 'normal' })
       const { queue } = createJobBackend(store)
       try {
         await store.transaction(async (tx) => {
