@@ -178,10 +178,13 @@ export class DatabaseJobRunner implements JobRunner {
     const job = jobFromRow(row)
     const controller = new AbortController()
     const renew = this.#keepLease(job, claim, controller)
-    let outcome: { ok: true; output: unknown } | { ok: false; error: unknown }
+    let outcome: { ok: true; output: string } | { ok: false; error: unknown }
     const started = performance.now()
     try {
-      outcome = { ok: true, output: await handler(job, controller.signal) }
+      const returned = await handler(job, controller.signal)
+      // Kept as JSON; output that cannot be is a failure the retry policy counts as final.
+      const what = `output of job ${job.id} ('${job.service}')`
+      outcome = { ok: true, output: toJsonText(returned, 'JOB_OUTPUT_NOT_SERIALIZABLE', what) }
     } catch (error) {
       outcome = { ok: false, error }
     } finally {
@@ -202,33 +205,19 @@ export class DatabaseJobRunner implements JobRunner {
       }
     }
     try {
-      let failure: unknown
       if (outcome.ok) {
-        let output: string
-        try {
-          output = toJsonText(
-            outcome.output,
-            'JOB_OUTPUT_NOT_SERIALIZABLE',
-            `output of job ${job.id} ('${job.service}')`,
-          )
-        } catch (error) {
-          output = ''
-          failure = error
-        }
-        if (failure === undefined) {
-          const now = this.#now()
-          if (await this.#store.jobs.settle(claim, { outcome: 'succeeded', output }, now)) {
-            report({ outcome: 'succeeded' })
-          }
-          return
-        }
-      } else {
-        failure = outcome.error
+        const settled = await this.#store.jobs.settle(
+          claim,
+          { outcome: 'succeeded', output: outcome.output },
+          this.#now(),
+        )
+        if (settled) report({ outcome: 'succeeded' })
+        return
       }
       const decision = this.#policy.decide({
         attempt: claim.attempt,
         attemptLimit: job.attemptLimit,
-        error: failure,
+        error: outcome.error,
       })
       const now = this.#now()
       const retryAt = decision.retry ? now + decision.delayMs : null
