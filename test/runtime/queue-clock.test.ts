@@ -183,6 +183,42 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
       ])
     })
 
+    it('runs a job taken back from a silent runner in its place in line, not last', async () => {
+      const { queue, createRunner, clock, abandonNext } = await open()
+      const first = await queue.enqueue({ service: 's', input: 'first' })
+      expect(await abandonNext(1_000)).toBe(first.id)
+      for (const input of ['second', 'third']) await queue.enqueue({ service: 's', input })
+      clock.advance(1_001)
+      const order: unknown[] = []
+      const runner = started(createRunner({ ...fast, concurrency: 1 }), (job) =>
+        Promise.resolve(void order.push(job.input)),
+      )
+      await runner.drain()
+      expect(order).toEqual(['first', 'second', 'third'])
+    })
+
+    it('leaves alone its own job whose lease ran out while this runner stalled', async () => {
+      const { queue, createRunner, clock } = await open()
+      const job = await queue.enqueue({ service: 'long', input: null })
+      let release!: () => void
+      const gate = new Promise<void>((r) => (release = r))
+      let calls = 0
+      started(createRunner({ ...fast, concurrency: 2 }), () => {
+        calls++
+        return gate.then(() => 'done')
+      })
+      await vi.waitFor(() => expect(calls).toBe(1))
+      clock.advance(60_000) // as if the process had not run for a minute
+      await vi.waitFor(async () => {
+        const lockedUntil = (await queue.get(job.id))?.lockedUntil?.getTime() ?? 0
+        expect(lockedUntil).toBe(clock.now() + 60)
+      })
+      release()
+      await vi.waitFor(async () => expect((await queue.get(job.id))?.state).toBe('succeeded'))
+      expect(calls).toBe(1)
+      expect((await queue.get(job.id))?.attemptHistory.map((a) => a.outcome)).toEqual(['succeeded'])
+    })
+
     it('moves to the dead letters a job whose last allowed attempt went silent', async () => {
       const { queue, createRunner, clock, abandonNext } = await open()
       const job = await queue.enqueue({ service: 's', input: 1, maxAttempts: 1 })

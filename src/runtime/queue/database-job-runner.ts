@@ -34,6 +34,8 @@ export class DatabaseJobRunner implements JobRunner {
   readonly #onError: (error: unknown) => void
   readonly #onAttempt: (event: AttemptEvent) => void
   readonly #running = new Set<Promise<void>>()
+  /** Tokens of the claims this runner's handlers hold right now. */
+  readonly #held = new Set<string>()
   #loop: Promise<void> | undefined
   #stopping = false
   #wake: (() => void) | null = null
@@ -120,7 +122,10 @@ export class DatabaseJobRunner implements JobRunner {
         await this.#pause(this.#pollMs)
         continue
       }
+      const { token } = claimed.claim
+      this.#held.add(token)
       const task: Promise<void> = this.#runOne(handler, claimed.row, claimed.claim).finally(() => {
+        this.#held.delete(token)
         this.#running.delete(task)
         this.#wake?.()
       })
@@ -151,24 +156,30 @@ export class DatabaseJobRunner implements JobRunner {
 
   /**
    * Jobs whose runner stopped renewing their lease (killed, hung, cut off) come back through
-   * the retry policy like any failed attempt.
+   * the retry policy like any failed attempt. This runner's own jobs are left alone: their
+   * lease ran out because this process stalled, their handler still runs, and the next renewal
+   * takes the lease up again unless another runner took the job first.
    */
   async #recoverLostLeases(now: number): Promise<void> {
     this.#lastRecovery = now
     for (const { row, claim } of await this.#store.jobs.expiredLeases(now)) {
+      if (this.#held.has(claim.token)) continue
       const lost = new ForcebridgeError(LEASE_EXPIRED, LEASE_EXPIRED_MESSAGE)
       const decision = this.#policy.decide({
         attempt: claim.attempt,
         attemptLimit: Number(row.attempt_limit),
         error: lost,
       })
+      // Retried at once, a job keeps its place in line (its run time, due already) rather than
+      // waiting behind every job queued since.
+      const retryAt = !decision.retry
+        ? null
+        : decision.delayMs === 0
+          ? Math.min(Number(row.run_at), now)
+          : now + decision.delayMs
       await this.#store.jobs.settle(
         claim,
-        {
-          outcome: 'lease-expired',
-          error: decision.error,
-          retryAt: decision.retry ? now + decision.delayMs : null,
-        },
+        { outcome: 'lease-expired', error: decision.error, retryAt },
         now,
       )
     }
