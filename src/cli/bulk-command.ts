@@ -9,7 +9,7 @@ import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { clientFor, openAsyncInvocations, type TrackedBulkJob } from '../runtime/index.js'
+import { BulkJobStore, clientFor, type TrackedBulkJob } from '../runtime/index.js'
 import type { IngestOperation, JobInfo, SalesforceClient } from '../salesforce/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
@@ -80,12 +80,8 @@ export function bulkCommand(program: Command): void {
           `--limit ${flags.limit}: give a whole number above 0`,
         )
       }
-      await withStore(async ({ store, log }) => {
-        const { bulkJobs } = await openAsyncInvocations(store.db, log, {
-          concurrency: 0,
-          scheduler: false,
-        })
-        const tracked = await bulkJobs.list({ limit })
+      await withStore(async ({ store }) => {
+        const tracked = await new BulkJobStore(store).list({ limit })
         if (flags.json) return print(JSON.stringify(tracked, null, 2))
         if (tracked.length === 0) return print('no tracked bulk jobs')
         print(formatTrackedJobs(tracked, Date.now()))

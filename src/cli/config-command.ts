@@ -22,7 +22,7 @@ export function configCommands(program: Command): void {
     .option('--file <path>', 'write to this file instead of stdout')
     .action(async (flags: { file?: string }) => {
       const exported = await withStore(async ({ store, log }) => {
-        const { scheduler } = await openAsyncInvocations(store.db, log, {
+        const { scheduler } = openAsyncInvocations(store, log, {
           concurrency: 0,
           scheduler: false,
         })
@@ -64,7 +64,7 @@ export function configCommands(program: Command): void {
         const summary = await withStore(async ({ store, log }) => {
           // Read before opening anything else, so a bad file is reported at once.
           const config = readConfig(text, file, process.env)
-          const { scheduler } = await openAsyncInvocations(store.db, log, {
+          const { scheduler } = openAsyncInvocations(store, log, {
             concurrency: 0,
             scheduler: false,
           })

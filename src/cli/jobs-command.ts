@@ -16,7 +16,7 @@ const POLICIES = ['skip', 'run-once', 'run-all']
 /** Runs `fn` with the queue and scheduler opened on the store, without a worker. */
 function withJobs<T>(fn: (jobs: AsyncInvocations) => Promise<T>): Promise<T> {
   return withStore(async ({ store, log }) =>
-    fn(await openAsyncInvocations(store.db, log, { concurrency: 0, scheduler: false })),
+    fn(openAsyncInvocations(store, log, { concurrency: 0, scheduler: false })),
   )
 }
 

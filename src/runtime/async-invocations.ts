@@ -1,23 +1,17 @@
-// Durable async invocations for the runtime: the job queue and scheduler tables in the store's
-// database, a worker that runs queued jobs through the invoker, and the cron scheduler that
-// enqueues into the same queue. `stop()` lets running jobs finish (graceful shutdown).
-import { Migrator, type Kysely } from 'kysely'
+// Durable async invocations for the runtime: the job queue and the schedules in the store, a
+// runner that runs queued jobs through the invoker, and the cron scheduler that enqueues into
+// the same queue. `stop()` lets running jobs finish (graceful shutdown).
 import type { Logger } from 'pino'
-import { ForcebridgeError } from '../util/index.js'
-import { bulkJobMigrations, BulkJobStore } from './bulk/index.js'
+import type { Store } from '../store/index.js'
+import { BulkJobStore } from './bulk/index.js'
 import type { Invoker } from './services/index.js'
 import {
-  createKyselyJobQueue,
-  queueMigrations,
-  startWorker,
+  createJobBackend,
   type AttemptEvent,
   type JobQueue,
-  type Worker,
+  type JobRunner,
 } from './queue/index.js'
-import { createScheduler, schedulerMigrations, type Scheduler } from './scheduler/index.js'
-
-/** Errors that a replay cannot fix: the job goes to the dead letters at once. */
-const NOT_RETRYABLE = new Set(['SERVICE_NOT_FOUND', 'INVALID_INPUT', 'INVALID_OUTPUT'])
+import { createScheduler, type Scheduler } from './scheduler/index.js'
 
 export interface AsyncInvocationOptions {
   /** Jobs run at once by this process. Default 4; 0 runs no worker (enqueue only). */
@@ -43,41 +37,21 @@ export interface AsyncInvocations {
   stop(): Promise<void>
 }
 
-/**
- * Brings the queue and scheduler tables up to date and opens them. Their migrations are kept in
- * a history table of their own, so the store's and the runtime's schema can evolve apart.
- */
-export async function openAsyncInvocations(
-  // The queue and scheduler declare their own table types; the store's db holds them too.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>,
+/** Opens the queue, the scheduler and the Bulk journal on the store (whose tables it migrated). */
+export function openAsyncInvocations(
+  store: Store,
   log: Logger,
   options: AsyncInvocationOptions = {},
-): Promise<AsyncInvocations> {
-  const { error } = await new Migrator({
-    db,
-    provider: {
-      getMigrations: () =>
-        Promise.resolve({ ...queueMigrations, ...schedulerMigrations, ...bulkJobMigrations }),
-    },
-    migrationTableName: 'runtime_migration',
-    migrationLockTableName: 'runtime_migration_lock',
-  }).migrateToLatest()
-  if (error) {
-    throw new ForcebridgeError(
-      'STORE_MIGRATION_FAILED',
-      'could not bring the job queue, schedule and bulk job tables up to date; the store may come from a newer forcebridge',
-      { cause: error },
-    )
-  }
-  const queue = createKyselyJobQueue({ db })
+): AsyncInvocations {
+  const backend = createJobBackend(store)
+  const { queue } = backend
   const scheduler = createScheduler({
-    db,
-    enqueue: (request) => queue.enqueue(request),
+    store,
+    enqueue: (request, tx) => queue.within(tx).enqueue(request),
     onError: (err) => log.error({ err }, 'scheduler check failed'),
   })
-  const bulkJobs = new BulkJobStore(db)
-  let worker: Worker | undefined
+  const bulkJobs = new BulkJobStore(store)
+  let runner: JobRunner | undefined
   let schedulerStarted = false
   let pruning: NodeJS.Timeout | undefined
   const prune = () =>
@@ -92,26 +66,10 @@ export async function openAsyncInvocations(
     async start(invoker) {
       const concurrency = options.concurrency ?? 4
       if (concurrency > 0) {
-        worker = startWorker({
-          queue,
+        runner = backend.createRunner({
           concurrency,
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
           ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-          handler: async (job, signal) => {
-            try {
-              return await invoker.invoke(job.service, job.input, {
-                correlationId: job.correlationId ?? job.id,
-                signal,
-                // Keyed by the job id, which every attempt of the job shares.
-                bulkJournal: bulkJobs.scopeFor(job.id),
-              })
-            } catch (err) {
-              if (err instanceof ForcebridgeError && NOT_RETRYABLE.has(err.code)) {
-                throw Object.assign(err, { retryable: false })
-              }
-              throw err
-            }
-          },
           onAttempt: (event) => {
             options.onAttempt?.(event)
             const fields = {
@@ -128,6 +86,16 @@ export async function openAsyncInvocations(
           },
           onError: (err) => log.error({ err }, 'job queue failure'),
         })
+        // Errors the invoker throws for a missing service or a bad input or output are
+        // permanent to the queue's retry policy: such jobs go to the dead letters at once.
+        runner.start((job, signal) =>
+          invoker.invoke(job.service, job.input, {
+            correlationId: job.correlationId ?? job.id,
+            signal,
+            // Keyed by the job id, which every attempt of the job shares.
+            bulkJournal: bulkJobs.scopeFor(job.id),
+          }),
+        )
       }
       if (options.scheduler !== false) {
         await scheduler.start()
@@ -142,7 +110,7 @@ export async function openAsyncInvocations(
     async stop() {
       clearInterval(pruning)
       if (schedulerStarted) await scheduler.stop()
-      await worker?.stop()
+      await runner?.stop()
     },
   }
 }

@@ -98,7 +98,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // edit uses the edited connection.
     revision: () => store.revision(),
   })
-  const jobs = await openAsyncInvocations(store.db, log, {
+  const jobs = openAsyncInvocations(store, log, {
     ...options.async,
     onAttempt: (event) => metrics.onJobAttempt(event),
   })

@@ -1,6 +1,8 @@
 // Row types of the store's tables, as Kysely sees them. Booleans are integers (0/1) and times
-// are ISO strings so the same migrations run on SQLite and PostgreSQL.
+// are ISO strings so the same migrations run on SQLite and PostgreSQL. The tables of the queue,
+// the scheduler and the Bulk journal (times in epoch milliseconds) are in job-schema.ts.
 import type { Generated } from 'kysely'
+import type { BulkJobRow, QueueJobAttemptRow, QueueJobRow, ScheduleRow } from './job-schema.js'
 
 export interface ConnectionRow {
   id: string
@@ -87,4 +89,8 @@ export interface DatabaseSchema {
   security_definitions: SecurityDefinitionRow
   channels: ChannelRow
   settings: SettingRow
+  queue_jobs: QueueJobRow
+  queue_job_attempts: QueueJobAttemptRow
+  scheduler_schedules: ScheduleRow
+  bulk_jobs: BulkJobRow
 }

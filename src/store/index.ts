@@ -1,5 +1,32 @@
-// The store: connections, channels, security definitions and settings, with secrets sealed.
-export { openStore, DATABASE_FILE, type Store, type StoreOptions } from './store.js'
+// The store: connections, channels, security definitions and settings, with secrets sealed, and
+// the tables of durable work (jobs, schedules, Bulk journal), each behind a repository.
+export {
+  openStore,
+  DATABASE_FILE,
+  type Store,
+  type StoreOptions,
+  type StoreScope,
+} from './store.js'
+export type { DatabaseDialect, DatabaseTarget, SqliteSynchronous } from './database.js'
+export { databaseTarget } from './open-database.js'
+export {
+  JobRepository,
+  type JobClaim,
+  type JobRowCounts,
+  type JobRowFilter,
+  type JobSettlement,
+  type NewJobRow,
+} from './job-repository.js'
+export { ScheduleRepository, type ScheduleChanges } from './schedule-repository.js'
+export { BulkJobRepository } from './bulk-job-repository.js'
+export type {
+  AttemptRowOutcome,
+  BulkJobRow,
+  JobRowState,
+  QueueJobAttemptRow,
+  QueueJobRow,
+  ScheduleRow,
+} from './job-schema.js'
 export {
   ConnectionRepository,
   type ConnectionInfo,

@@ -1,8 +1,9 @@
-// The store's schema history, in code so it ships inside the package. Written with Kysely's
-// schema builder and portable types only (text, integer), for SQLite now and PostgreSQL later.
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
+// The store's first tables (connections, channels, security, settings, admin users, audit), in
+// code so they ship inside the package. Written with Kysely's schema builder and portable types
+// only (text, integer); migrate-database.ts runs them with the others as one ordered set.
+import type { Kysely, Migration } from 'kysely'
 
-const migrations: Record<string, Migration> = {
+export const storeMigrations: Record<string, Migration> = {
   '0001_connections_channels_security': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -110,9 +111,4 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
-}
-
-/** Hands Kysely's Migrator the migrations above. */
-export const migrationProvider: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
 }

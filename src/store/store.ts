@@ -1,17 +1,21 @@
-// Opens the store: FORCEBRIDGE_HOME (created with mode 0700), its SQLite file, the schema
-// brought up to date, the master key loaded, and the repositories over them.
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
+// Opens the store: FORCEBRIDGE_HOME (created with mode 0700), its database brought up to date,
+// the master key loaded, and the repositories over them, on the database or one transaction.
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { ForcebridgeError } from '../util/index.js'
 import { AdminUserRepository } from './admin-user-repository.js'
 import { AuditRepository } from './audit-repository.js'
+import { BulkJobRepository } from './bulk-job-repository.js'
 import { ChannelRepository } from './channel-repository.js'
 import { ConnectionRepository } from './connection-repository.js'
+import type { Database, DatabaseDialect, SqliteSynchronous } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
+import { JobRepository } from './job-repository.js'
 import { loadMasterKey } from './master-key-source.js'
-import { migrationProvider } from './migrations.js'
+import { migrateDatabase } from './migrate-database.js'
+import { openDatabase } from './open-database.js'
+import { ScheduleRepository } from './schedule-repository.js'
 import { SecretBox } from './secret-box.js'
 import { SecurityRepository } from './security-repository.js'
 import { SettingRepository } from './setting-repository.js'
@@ -25,24 +29,57 @@ export interface StoreOptions {
   home: string
   /** Base64 of a 32-byte master key (FORCEBRIDGE_SECRET_KEY); default: `<home>/secret.key`. */
   secretKey?: string
+  /** When a commit reaches the disk; see SqliteSynchronous. Default `full`. */
+  sqliteSynchronous?: SqliteSynchronous
 }
 
-export interface Store {
-  readonly home: string
-  readonly db: Kysely<DatabaseSchema>
+/**
+ * The repositories, all on one database handle: the whole database (the `Store`), or one
+ * transaction (what `transaction()` hands its callback). A function that takes a StoreScope
+ * runs the same either way.
+ */
+export interface StoreScope {
+  readonly dialect: DatabaseDialect
   readonly connections: ConnectionRepository
   readonly channels: ChannelRepository
   readonly security: SecurityRepository
   readonly settings: SettingRepository
   readonly adminUsers: AdminUserRepository
   readonly audit: AuditRepository
+  /** The job queue's tables; src/runtime/queue/ is their one user. */
+  readonly jobs: JobRepository
+  /** The scheduler's table; src/runtime/scheduler/ is its one user. */
+  readonly schedules: ScheduleRepository
+  /** The Bulk journal of async jobs; src/runtime/bulk/ is its one user. */
+  readonly bulkJobs: BulkJobRepository
+  /**
+   * Runs `fn` with a scope bound to one transaction: its writes commit together when `fn`
+   * resolves and are rolled back when it throws. Inside a transaction, `fn` joins it. Use only
+   * the scope given to `fn` inside it: on SQLite the transaction holds the one connection, so a
+   * call through the outer store would wait for the transaction to end.
+   *
+   * @example
+   * await store.transaction(async (tx) => {
+   *   const { definition } = await tx.security.create({ kind: 'api_key', name: 'partner' })
+   *   await tx.channels.add({ method: 'POST', path: '/orders', service: 'order.create',
+   *     securityDefinitionId: definition.id })
+   * })
+   */
+  transaction<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T>
+}
+
+export interface Store extends StoreScope {
+  readonly home: string
   /**
    * A token that changes whenever connections, channels, security definitions or settings may
-   * have changed (in this process or another one sharing the file): cache what you read under it.
+   * have changed (in this process or another one sharing the database): cache what you read
+   * under it.
    */
   revision(): string
   /** The same token as `revision()`, and a subscription to its changes. */
   readonly changes: ChangeNotifier
+  /** Resolves when the database answers a trivial query (readiness checks). */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
@@ -60,41 +97,59 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     )
   }
   const box = new SecretBox(loadMasterKey(home, options.secretKey))
-  const file = join(home, DATABASE_FILE)
-  // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-  closeSync(openSync(file, 'a', 0o600))
-  const sqlite = new SqliteDatabase(file)
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('foreign_keys = ON')
-  // Several processes (the server and a CLI command) may share the file.
-  sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) })
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
-  if (error) {
-    await db.destroy()
-    throw new ForcebridgeError(
-      'STORE_MIGRATION_FAILED',
-      `could not bring the store in ${home} up to date; it may come from a newer forcebridge`,
-      { cause: error },
-    )
+  const database = openDatabase({
+    dialect: 'sqlite',
+    file: join(home, DATABASE_FILE),
+    ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+  })
+  try {
+    await migrateDatabase(database.db, home)
+  } catch (error) {
+    await database.close()
+    throw error
   }
-  // Prepared once: the hot paths ask for the revision on every request (~0.3 µs, not ~6 µs).
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
-  const revision = new StoreRevision(() => dataVersion.get() as number)
+  return createStore(home, database, box)
+}
+
+function createStore(home: string, database: Database, box: SecretBox): Store {
+  const revision = new StoreRevision(() => database.externalVersion())
+  const scope = (db: Kysely<DatabaseSchema>): StoreScope => {
+    const repositories = {
+      dialect: database.dialect,
+      connections: new ConnectionRepository(db, box, revision),
+      channels: new ChannelRepository(db, revision),
+      security: new SecurityRepository(db, box, revision),
+      settings: new SettingRepository(db, box, revision),
+      adminUsers: new AdminUserRepository(db),
+      audit: new AuditRepository(db),
+      jobs: new JobRepository(db),
+      schedules: new ScheduleRepository(db),
+      bulkJobs: new BulkJobRepository(db),
+    }
+    const bound: StoreScope = {
+      ...repositories,
+      transaction: async <T>(fn: (tx: StoreScope) => Promise<T>): Promise<T> => {
+        if (db.isTransaction) return fn(bound)
+        const result = await db.transaction().execute((trx) => fn(scope(trx)))
+        // The repositories bumped it as they wrote; once more now that it is all visible, so
+        // nothing cached in between outlives the commit.
+        revision.bump()
+        return result
+      },
+    }
+    return bound
+  }
   return {
+    ...scope(database.db),
     home,
-    db,
-    connections: new ConnectionRepository(db, box, revision),
-    channels: new ChannelRepository(db, revision),
-    security: new SecurityRepository(db, box, revision),
-    settings: new SettingRepository(db, box, revision),
-    adminUsers: new AdminUserRepository(db),
-    audit: new AuditRepository(db),
     revision: () => revision.current(),
     changes: revision,
+    async ping() {
+      await sql`select 1`.execute(database.db)
+    },
     close: () => {
       revision.close()
-      return db.destroy()
+      return database.close()
     },
   }
 }

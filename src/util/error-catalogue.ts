@@ -114,6 +114,7 @@ export const errorCatalogue = {
   QUEUE_NOT_CONFIGURED: { status: 501, meaning: 'the server runs without a job queue' },
   SCHEDULER_NOT_CONFIGURED: { status: 501, meaning: 'the server runs without a scheduler' },
   JOB_NOT_RETRYABLE: { status: 409, meaning: 'only a dead job can be retried' },
+  JOB_RUNNER_STARTED: { status: 500, meaning: 'a job runner was started twice (a bug)' },
   SECURITY_IN_USE: { status: 409, meaning: 'a channel still uses this security definition' },
   JOB_NOT_FOUND: { status: 404, meaning: 'no job has this id' },
   SCHEDULE_NOT_FOUND: { status: 404, meaning: 'no schedule has this name' },

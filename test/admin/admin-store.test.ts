@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
+import { rawRows } from '../store/fixtures/raw-database.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-admin-store-'))
 let store: Store
@@ -19,7 +20,7 @@ describe('admin users', () => {
   it('keeps only a salted scrypt hash and accepts only the right password', async () => {
     await store.adminUsers.setPassword('Ελένη', 'correct horse battery')
     await store.adminUsers.setPassword('관리자', 'correct horse battery')
-    const rows = await store.db.selectFrom('admin_users').selectAll().execute()
+    const rows = rawRows(store.home, 'admin_users') as { password_hash: string }[]
     expect(rows).toHaveLength(2)
     for (const r of rows) {
       expect(r.password_hash).toMatch(/^scrypt\$/)

@@ -11,7 +11,7 @@ let asAdmin: AdminCaller
 beforeAll(async () => {
   server = await startAdminServer({ runtimeQueue: true })
   asAdmin = await signedIn(server.url)
-  const bulkJobs = new BulkJobStore(server.store.db)
+  const bulkJobs = new BulkJobStore(server.store)
   await bulkJobs.scopeFor('job-a').journal.record('job-a#1', {
     object: 'Account',
     operation: 'insert',
@@ -69,7 +69,7 @@ describe('GET /admin/api/bulk-jobs', () => {
 
   it("shows a job's Bulk calls on its dashboard page", async () => {
     const { id } = await server.runtime.queue.enqueue({ service: 'accounts.load', input: {} })
-    await new BulkJobStore(server.store.db).scopeFor(id).journal.record(`${id}#1`, {
+    await new BulkJobStore(server.store).scopeFor(id).journal.record(`${id}#1`, {
       object: 'Account',
       operation: 'upsert',
       uploaded: true,

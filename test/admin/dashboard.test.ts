@@ -2,23 +2,19 @@
 // and the emulator: sign-in, a connection named in Korean created, pinged, edited without its
 // secrets and pinged again, the campaign service invoked, a job failed by fault injection and
 // retried, each page screenshotted, a phone-width check, and no console errors.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  createKyselyJobQueue,
-  queueMigrations,
-  startWorker,
+  createJobBackend,
+  type JobBackend,
   type JobQueue,
-  type Worker,
+  type JobRunner,
 } from '../../src/runtime/queue/index.js'
-import {
-  createScheduler,
-  schedulerMigrations,
-  type Scheduler,
-} from '../../src/runtime/scheduler/index.js'
+import { createScheduler, type Scheduler } from '../../src/runtime/scheduler/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
 import { openBrowserPage, overflowOf } from './browser-fixture.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
@@ -26,41 +22,35 @@ const NAME = '한국 연결'
 let server: AdminServer
 let browser: Browser
 let page: Page
-let queueDb: Kysely<unknown>
+const queueDir = mkdtempSync(join(tmpdir(), 'fb-admin-queue-'))
+let queueStore: Store
+let jobs: JobBackend
 let queue: JobQueue
-let worker: Worker
+let runner: JobRunner
 let scheduler: Scheduler
 let consoleErrors: string[] = []
 let shot: (name: string) => Promise<void>
 
-async function openQueue(file: string): Promise<void> {
-  queueDb = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) })
-  const { error } = await new Migrator({
-    db: queueDb,
-    provider: {
-      getMigrations: () => Promise.resolve({ ...queueMigrations, ...schedulerMigrations }),
-    },
-  }).migrateToLatest()
-  if (error) throw new Error('the queue tables could not be created', { cause: error })
-  queue = createKyselyJobQueue({ db: queueDb })
+/** The queue and schedules in a store of their own, with retries 10 ms apart. */
+async function openQueue(home: string): Promise<void> {
+  queueStore = await openStore({ home })
+  jobs = createJobBackend(queueStore, { retry: { backoff: { baseMs: 10, maxMs: 10 } } })
+  queue = jobs.queue
   // Not started: the test only adds and lists schedules, nothing needs to fire.
-  scheduler = createScheduler({ db: queueDb, enqueue: (request) => queue.enqueue(request) })
+  scheduler = createScheduler({
+    store: queueStore,
+    enqueue: (request, tx) => queue.within(tx).enqueue(request),
+  })
 }
 
 beforeAll(async () => {
-  const home = join(
-    (await import('node:os')).tmpdir(),
-    `fb-admin-queue-${process.pid}-${Date.now()}.db`,
-  )
-  await openQueue(home)
+  await openQueue(join(queueDir, 'home'))
   server = await startAdminServer({ queue, schedules: scheduler })
-  worker = startWorker({
-    queue,
-    handler: (job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }),
+  runner = jobs.createRunner({
     pollMs: 50,
-    backoff: { baseMs: 10, maxMs: 10 },
     onError: (err) => consoleErrors.push(`worker: ${String(err)}`),
   })
+  runner.start((job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }))
   await server.store.connections.add({
     name: 'My Salesforce Connection',
     loginUrl: server.emulator.url,
@@ -71,9 +61,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await worker?.stop()
+  await runner?.stop()
   await server?.close()
-  await queueDb?.destroy()
+  await queueStore?.close()
+  rmSync(queueDir, { recursive: true, force: true })
 })
 
 async function waitForJob(id: string, state: string): Promise<void> {

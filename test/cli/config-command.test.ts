@@ -74,7 +74,7 @@ async function seed(home: string): Promise<void> {
     service: 'ping',
     securityDefinitionId: null,
   })
-  const { scheduler } = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+  const { scheduler } = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
     concurrency: 0,
     scheduler: false,
   })
@@ -102,7 +102,7 @@ function omit<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T
 async function snapshot(home: string) {
   const store = await openStore({ home })
   try {
-    const { scheduler } = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+    const { scheduler } = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
       concurrency: 0,
       scheduler: false,
     })

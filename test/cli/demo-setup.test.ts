@@ -34,7 +34,7 @@ describe('demo setup', () => {
   })
 
   it('makes a new key when the stored one is lost, and points the channel at it', async () => {
-    await store.db.deleteFrom('settings').where('key', '=', DEMO_KEY_SETTING).execute()
+    await store.settings.delete(DEMO_KEY_SETTING)
     const { apiKey } = await ensureDemoSetup(store, 'http://127.0.0.1:9401')
     expect(await channelAccepts(apiKey)).toBe(true)
     expect(await store.channels.list()).toHaveLength(1)

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, openAsyncInvocations } from '../../src/runtime/index.js'
+import { createJobBackend } from '../../src/runtime/index.js'
 import { openStore } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
 
@@ -16,26 +16,24 @@ let okId = ''
 beforeAll(async () => {
   Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })
   const store = await openStore({ home })
-  const { queue } = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
-    concurrency: 0,
-    scheduler: false,
-  })
+  const { queue, createRunner } = createJobBackend(store)
   const ok = await queue.enqueue({ service: 'invoice.sync', input: { n: 1 } })
   const bad = await queue.enqueue({ service: 'invoice.sync', input: { n: 2 }, maxAttempts: 1 })
   okId = ok.id
   deadId = bad.id
-  // Play the worker: one job succeeds, the other fails for good.
-  for (let i = 0; i < 2; i++) {
-    const claim = await queue.claim({ leaseMs: 10_000 })
-    if (!claim) throw new Error('expected a job to claim')
-    if (claim.job.id === okId) await queue.complete(claim, { done: true })
-    else
-      await queue.fail(claim, {
-        message: 'unable to obtain exclusive access to this record',
-        code: 'UNABLE_TO_LOCK_ROW',
-        retryInMs: null,
-      })
-  }
+  // One job succeeds, the other fails for good.
+  const runner = createRunner({ pollMs: 5 })
+  runner.start((job) =>
+    job.id === okId
+      ? Promise.resolve({ done: true })
+      : Promise.reject(
+          Object.assign(new Error('unable to obtain exclusive access to this record'), {
+            code: 'UNABLE_TO_LOCK_ROW',
+          }),
+        ),
+  )
+  await runner.drain()
+  await runner.stop()
   await store.close()
 })
 

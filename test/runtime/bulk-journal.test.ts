@@ -44,7 +44,7 @@ beforeAll(async () => {
     auth: { flow: 'password', ...DEMO_CREDENTIALS },
   })
   store = await openStore({ home })
-  jobs = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+  jobs = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
     concurrency: 0,
     scheduler: false,
   })
@@ -229,7 +229,7 @@ describe('bulk journal', () => {
     const tracked = await jobs.bulkJobs.list({ limit: 1000 })
     expect(tracked.length).toBeGreaterThan(0)
     // A week later, as seen by a store whose clock runs 7 days and a minute ahead.
-    const later = new BulkJobStore(store.db, {
+    const later = new BulkJobStore(store, {
       now: () => Date.now() + BULK_JOB_RETENTION_MS + 60_000,
     })
     expect(await jobs.bulkJobs.prune()).toBe(0)

@@ -67,7 +67,7 @@ export default defineService({
   },
 })`,
   )
-  jobs = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+  jobs = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
     concurrency: 0,
     scheduler: false,
   })

@@ -19,8 +19,8 @@ let dir: string
 let store: Store
 let scheduler: Scheduler
 
-async function schedulerOf(s: Store): Promise<Scheduler> {
-  const jobs = await openAsyncInvocations(s.db, createLogger({ level: 'silent' }), {
+function schedulerOf(s: Store): Scheduler {
+  const jobs = openAsyncInvocations(s, createLogger({ level: 'silent' }), {
     concurrency: 0,
     scheduler: false,
   })
@@ -30,7 +30,7 @@ async function schedulerOf(s: Store): Promise<Scheduler> {
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fb-config-file-'))
   store = await openStore({ home: dir })
-  scheduler = await schedulerOf(store)
+  scheduler = schedulerOf(store)
 })
 
 afterEach(async () => {
@@ -281,7 +281,7 @@ describe('security kinds and channel limits in files', () => {
     const copyDir = mkdtempSync(join(tmpdir(), 'fb-config-copy-'))
     const copy = await openStore({ home: copyDir })
     try {
-      const copyScheduler = await schedulerOf(copy)
+      const copyScheduler = schedulerOf(copy)
       const config = readConfig(exported.yaml, 'exported.yaml', vars)
       const first = await applyConfig(copy, copyScheduler, config)
       expect(first.securityDefinitions.created).toHaveLength(5)

@@ -60,7 +60,7 @@ export default defineService({
 })`,
   )
   // This process only enqueues (no worker): the child server does the work.
-  jobs = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
+  jobs = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
     concurrency: 0,
     scheduler: false,
   })

@@ -4,15 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
-import {
-  createLogger,
-  openAsyncInvocations,
-  startWorker,
-  type AsyncInvocations,
-} from '../../src/runtime/index.js'
+import { createJobBackend, type JobBackend } from '../../src/runtime/index.js'
 import {
   createMetrics,
   metricsPlugin,
@@ -26,7 +20,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 const dir = mkdtempSync(join(tmpdir(), 'fb-metrics-'))
 let emulator: EmulatorHandle
 let store: Store
-let jobs: AsyncInvocations
+let jobs: JobBackend
 let metrics: Metrics
 let app: FastifyInstance
 let base: string
@@ -54,10 +48,7 @@ function demoClient(): SalesforceClient {
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, org: 'examples/demo-org.yaml' })
   store = await openStore({ home: join(dir, 'home') })
-  jobs = await openAsyncInvocations(store.db, createLogger({ level: 'silent' }), {
-    concurrency: 0,
-    scheduler: false,
-  })
+  jobs = createJobBackend(store)
   metrics = createMetrics()
   metrics.observeQueue(jobs.queue)
   app = Fastify()
@@ -75,7 +66,7 @@ beforeAll(async () => {
     metricsPlugin(metrics, {
       ready: readinessChecks(
         {
-          store: () => sql`select 1`.execute(store.db),
+          store: () => store.ping(),
           services: () => {
             if (!servicesLoaded) throw new Error('1 service file failed to load')
           },
@@ -90,7 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close()
   await Promise.all(clients.map((c) => c.close()))
-  await jobs?.stop()
   await store?.close()
   await emulator?.close()
   rmSync(dir, { recursive: true, force: true })
@@ -292,23 +282,19 @@ describe('job queue metrics', () => {
     expect(valueOf(series, 'forcebridge_queue_jobs', { state: 'queued' })).toBe(3)
     expect(valueOf(series, 'forcebridge_queue_jobs', { state: 'succeeded' })).toBe(0)
 
-    const worker = startWorker({
-      queue: jobs.queue,
+    const runner = jobs.createRunner({
       pollMs: 5,
-      handler: (job) =>
-        job.service === 'invoice.broken'
-          ? Promise.reject(new Error('no such invoice'))
-          : Promise.resolve({ done: true }),
       onAttempt: (event) => metrics.onJobAttempt(event),
     })
+    runner.start((job) =>
+      job.service === 'invoice.broken'
+        ? Promise.reject(new Error('no such invoice'))
+        : Promise.resolve({ done: true }),
+    )
     try {
-      for (;;) {
-        const stats = await jobs.queue.stats()
-        if (stats.queued === 0 && stats.running === 0) break
-        await new Promise((r) => setTimeout(r, 10))
-      }
+      await runner.drain()
     } finally {
-      await worker.stop()
+      await runner.stop()
     }
 
     series = await scrape()

@@ -1,4 +1,4 @@
-// Durability of the SQLite queue: a worker process killed with SIGKILL twice mid-run loses no
+// Durability of the SQLite queue: a runner process killed with SIGKILL twice mid-run loses no
 // job, and runs again only the few jobs whose completion it had not recorded.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { createKyselyJobQueue, queueMigrations } from '../../src/runtime/queue/index.js'
-import { openMigratedSqlite } from './fixtures/migrated-sqlite.js'
+import { createJobBackend } from '../../src/runtime/queue/index.js'
+import { openStore } from '../../src/store/index.js'
 
 const JOBS = 1_000
 const CONCURRENCY = 8 // as in the fixture
 const fixture = fileURLToPath(new URL('./fixtures/queue-crash-worker.ts', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'fb-queue-crash-'))
-const dbFile = join(dir, 'queue.db')
+const home = join(dir, 'home')
 const resultsFile = join(dir, 'results.txt')
 const children: ChildProcess[] = []
 
@@ -31,7 +31,7 @@ function handled(): number[] {
 }
 
 async function startChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dbFile, resultsFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, home, resultsFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   children.push(child)
@@ -60,12 +60,12 @@ describe('job queue crash durability', () => {
     'finishes every job after two SIGKILLs, re-running only unrecorded ones',
     { timeout: 120_000 },
     async () => {
-      const db = await openMigratedSqlite(dbFile, queueMigrations)
-      const queue = createKyselyJobQueue({ db })
+      const store = await openStore({ home, sqliteSynchronous: 'normal' })
+      const { queue } = createJobBackend(store)
       try {
-        await db.transaction().execute(async (trx) => {
-          const inTrx = createKyselyJobQueue({ db: trx })
-          for (let n = 0; n < JOBS; n++) await inTrx.enqueue({ service: 'append', input: { n } })
+        await store.transaction(async (tx) => {
+          const inTx = queue.within(tx)
+          for (let n = 0; n < JOBS; n++) await inTx.enqueue({ service: 'append', input: { n } })
         })
 
         await killWhenHandled(await startChild(), 150)
@@ -121,7 +121,7 @@ describe('job queue crash durability', () => {
           ).toBe(true)
         }
       } finally {
-        await db.destroy()
+        await store.close()
       }
     },
   )

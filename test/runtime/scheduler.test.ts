@@ -1,30 +1,25 @@
-// Cron schedules kept in SQLite and fired through an enqueue callback, on a hand-moved clock.
+// Cron schedules kept in the store and fired through an enqueue callback, on a hand-moved clock.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
-import {
-  createKyselyJobQueue,
-  queueMigrations,
-  type EnqueueRequest,
-} from '../../src/runtime/queue/index.js'
+import { createJobBackend, type EnqueueRequest } from '../../src/runtime/queue/index.js'
 import {
   createScheduler,
-  schedulerMigrations,
   type Scheduler,
   type SchedulerClock,
   type SchedulerOptions,
 } from '../../src/runtime/scheduler/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
 import { hasCode } from '../../src/util/index.js'
-import { openMigratedSqlite, type AnyKysely } from './fixtures/migrated-sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-scheduler-'))
 let counter = 0
-const opened: AnyKysely[] = []
+const opened: Store[] = []
 const schedulers: Scheduler[] = []
 afterEach(async () => {
   await Promise.all(schedulers.splice(0).map((s) => s.stop()))
-  await Promise.all(opened.splice(0).map((db) => db.destroy()))
+  await Promise.all(opened.splice(0).map((store) => store.close()))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -59,9 +54,9 @@ function manualClock(start: number) {
 }
 
 async function openDb() {
-  const db = await openMigratedSqlite(join(dir, `s-${++counter}.db`), schedulerMigrations)
-  opened.push(db)
-  return db
+  const store = await openStore({ home: join(dir, `home-${++counter}`) })
+  opened.push(store)
+  return store
 }
 
 function recorder() {
@@ -69,9 +64,9 @@ function recorder() {
   return { requests, enqueue: (r: EnqueueRequest) => Promise.resolve(void requests.push(r)) }
 }
 
-function scheduler(db: AnyKysely, clock: SchedulerClock, extra: Partial<SchedulerOptions> = {}) {
+function scheduler(store: Store, clock: SchedulerClock, extra: Partial<SchedulerOptions> = {}) {
   const { requests, enqueue } = recorder()
-  const s = createScheduler({ db, clock, enqueue, ...extra })
+  const s = createScheduler({ store, clock, enqueue, ...extra })
   schedulers.push(s)
   return { scheduler: s, requests }
 }
@@ -235,11 +230,7 @@ describe('scheduler', () => {
     await s.add(hourly)
     await s.add({ ...hourly, name: 'broken' })
     // As if written by a future version or by hand: a zone this runtime does not know.
-    await db
-      .updateTable('scheduler_schedules')
-      .set({ timezone: 'Nowhere/Land' })
-      .where('name', '=', 'broken')
-      .execute()
+    await db.schedules.update('broken', { timezone: 'Nowhere/Land' })
     clock.set(at('2026-11-29T11:00:00Z'))
     expect(await s.tick()).toMatchObject([{ schedule: 'hourly sync' }])
     expect(requests).toHaveLength(1)
@@ -256,7 +247,7 @@ describe('scheduler', () => {
     let failures = 1
     const errors: unknown[] = []
     const s = createScheduler({
-      db: await openDb(),
+      store: await openDb(),
       clock,
       onError: (error) => errors.push(error),
       enqueue: (request) => {
@@ -296,14 +287,14 @@ describe('scheduler', () => {
   })
 
   it('sends its runs through the durable queue, one job per run', async () => {
-    const db = await openMigratedSqlite(join(dir, `s-${++counter}.db`), {
-      ...queueMigrations,
-      ...schedulerMigrations,
-    })
-    opened.push(db)
+    const store = await openDb()
     const clock = manualClock(at('2026-11-29T10:00:30Z'))
-    const queue = createKyselyJobQueue({ db, now: () => clock.now() })
-    const s = createScheduler({ db, clock, enqueue: (request) => queue.enqueue(request) })
+    const { queue } = createJobBackend(store, { now: () => clock.now() })
+    const s = createScheduler({
+      store,
+      clock,
+      enqueue: (request, tx) => queue.within(tx).enqueue(request),
+    })
     schedulers.push(s)
     await s.add({ ...hourly, missedRunPolicy: 'run-all' })
     clock.set(at('2026-11-29T12:00:05Z'))
@@ -313,6 +304,34 @@ describe('scheduler', () => {
     expect(rows.sort()).toEqual([
       ['schedule:hourly sync:2026-11-29T11:00:00.000Z', 'sync', { full: false }, 'queued'],
       ['schedule:hourly sync:2026-11-29T12:00:00.000Z', 'sync', { full: false }, 'queued'],
+    ])
+  })
+
+  it('claims a run and enqueues its job together: a failure between them undoes both', async () => {
+    const store = await openDb()
+    const clock = manualClock(at('2026-11-29T10:00:30Z'))
+    const { queue } = createJobBackend(store, { now: () => clock.now() })
+    let crash = true
+    const s = createScheduler({
+      store,
+      clock,
+      onError: () => undefined,
+      enqueue: async (request, tx) => {
+        await queue.within(tx).enqueue(request)
+        if (crash) throw new Error('the process died after the insert')
+      },
+    })
+    schedulers.push(s)
+    await s.add(hourly)
+    clock.set(at('2026-11-29T11:00:00Z'))
+    expect(await s.tick()).toEqual([])
+    expect((await queue.list()).jobs).toEqual([])
+    expect((await s.get('hourly sync'))?.lastRunAt).toBeNull()
+    crash = false
+    clock.set(at('2026-11-29T11:00:30Z'))
+    expect(await s.tick()).toHaveLength(1)
+    expect((await queue.list()).jobs.map((j) => j.idempotencyKey)).toEqual([
+      'schedule:hourly sync:2026-11-29T11:00:00.000Z',
     ])
   })
 })

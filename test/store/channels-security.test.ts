@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
+import { withRawDatabase } from './fixtures/raw-database.js'
 
 const homes: string[] = []
 const stores: Store[] = []
@@ -231,11 +232,11 @@ describe('revision', () => {
     const store = await open()
     const made = await store.security.createApiKey('old', 'an-old-key-of-16-chars')
     // A row as migration 0002 left it: no config, no updated_at.
-    await store.db
-      .updateTable('security_definitions')
-      .set({ config: null, updated_at: null })
-      .where('id', '=', made.definition.id)
-      .execute()
+    withRawDatabase(store.home, (db) =>
+      db
+        .prepare('update security_definitions set config = null, updated_at = null where id = ?')
+        .run(made.definition.id),
+    )
     expect(await store.security.get(made.definition.id)).toMatchObject({
       kind: 'api_key',
       name: 'old',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
+import { rawRows } from './fixtures/raw-database.js'
 
 const secrets = {
   password: 'Pa55-word-Very-Secret',
@@ -161,11 +162,8 @@ describe('store', () => {
     const { definition, key } = await store.security.createApiKey('demo')
     expect(await store.security.verifyApiKey(definition.id, key)).toBe(true)
     expect(await store.security.verifyApiKey(definition.id, key + 'x')).toBe(false)
-    const row = await store.db
-      .selectFrom('security_definitions')
-      .selectAll()
-      .executeTakeFirstOrThrow()
-    expect(row.key_hash).not.toContain(key)
+    const [row] = rawRows(store.home, 'security_definitions')
+    expect(row?.key_hash).not.toContain(key)
   })
 })
 

@@ -68,7 +68,7 @@ export function listBulkCalls(
   ctx: AdminContext,
   query: { invocationId?: string; limit?: number } = {},
 ): Promise<TrackedBulkJob[]> {
-  return new BulkJobStore(ctx.store.db).list(query)
+  return new BulkJobStore(ctx.store).list(query)
 }
 
 export async function retryJob(ctx: AdminContext, actor: string, id: string): Promise<Job> {

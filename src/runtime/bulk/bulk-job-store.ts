@@ -1,32 +1,13 @@
-// Bulk ingest calls of async invocations kept in the store's database (table bulk_jobs), as
-// the journal the client consults: a re-run of a job after a crash resumes its Bulk calls
-// instead of repeating them (src/salesforce/bulk/bulk-journal.ts).
-import type { Kysely } from 'kysely'
+// Bulk ingest calls of async invocations kept in the store (its bulk_jobs table), as the journal
+// the client consults: a re-run of a job after a crash resumes its Bulk calls instead of
+// repeating them (src/salesforce/bulk/bulk-journal.ts).
 import {
   BulkJournalScope,
   type BulkJournal,
   type BulkJournalEntry,
 } from '../../salesforce/index.js'
+import type { BulkJobRepository, StoreScope } from '../../store/index.js'
 import { summaryState, type TrackedBulkJob } from './tracked-bulk-job.js'
-
-interface BulkJobsTable {
-  key: string
-  invocation_id: string
-  connection: string | null
-  object: string
-  operation: string
-  job_ids: string
-  state: string
-  records_processed: number
-  records_failed: number
-  entry: string
-  created_at: number
-  updated_at: number
-}
-
-interface Tables {
-  bulk_jobs: BulkJobsTable
-}
 
 /** How long Salesforce keeps a finished Bulk job and its results. */
 export const BULK_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
@@ -37,13 +18,11 @@ export interface BulkJobStoreOptions {
 }
 
 export class BulkJobStore {
-  readonly #db: Kysely<Tables>
+  readonly #rows: BulkJobRepository
   readonly #now: () => number
 
-  /** `db` must have run `bulkJobMigrations`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store's DB type does not list this table
-  constructor(db: Kysely<any>, options: BulkJobStoreOptions = {}) {
-    this.#db = db as Kysely<Tables>
+  constructor(store: StoreScope, options: BulkJobStoreOptions = {}) {
+    this.#rows = store.bulkJobs
     this.#now = options.now ?? Date.now
   }
 
@@ -55,16 +34,14 @@ export class BulkJobStore {
   #journal(invocationId: string): BulkJournal {
     return {
       recall: async (key) => {
-        const row = await this.#db
-          .selectFrom('bulk_jobs')
-          .select('entry')
-          .where('key', '=', key)
-          .executeTakeFirst()
-        return row ? (JSON.parse(row.entry) as BulkJournalEntry) : undefined
+        const entry = await this.#rows.entry(key)
+        return entry === undefined ? undefined : (JSON.parse(entry) as BulkJournalEntry)
       },
       record: async (key, entry) => {
         const now = this.#now()
-        const columns = {
+        await this.#rows.save({
+          key,
+          invocation_id: invocationId,
           connection: entry.connection ?? null,
           object: entry.object,
           operation: entry.operation,
@@ -73,13 +50,9 @@ export class BulkJobStore {
           records_processed: entry.jobs.reduce((n, j) => n + (j.numberRecordsProcessed ?? 0), 0),
           records_failed: entry.jobs.reduce((n, j) => n + (j.numberRecordsFailed ?? 0), 0),
           entry: JSON.stringify(entry),
+          created_at: now,
           updated_at: now,
-        }
-        await this.#db
-          .insertInto('bulk_jobs')
-          .values({ key, invocation_id: invocationId, created_at: now, ...columns })
-          .onConflict((oc) => oc.column('key').doUpdateSet(columns))
-          .execute()
+        })
       },
     }
   }
@@ -89,24 +62,16 @@ export class BulkJobStore {
    * and its results 7 days after it finished, so an older entry can no longer be resumed).
    * Returns how many were removed.
    */
-  async prune(olderThanMs = BULK_JOB_RETENTION_MS): Promise<number> {
-    const result = await this.#db
-      .deleteFrom('bulk_jobs')
-      .where('updated_at', '<', this.#now() - olderThanMs)
-      .executeTakeFirst()
-    return Number(result.numDeletedRows)
+  prune(olderThanMs = BULK_JOB_RETENTION_MS): Promise<number> {
+    return this.#rows.prune(this.#now() - olderThanMs)
   }
 
   /** Tracked calls, newest first. */
   async list(options: { limit?: number; invocationId?: string } = {}): Promise<TrackedBulkJob[]> {
-    let q = this.#db
-      .selectFrom('bulk_jobs')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('key', 'desc')
-      .limit(options.limit ?? 50)
-    if (options.invocationId !== undefined) q = q.where('invocation_id', '=', options.invocationId)
-    const rows = await q.execute()
+    const rows = await this.#rows.list({
+      limit: options.limit ?? 50,
+      ...(options.invocationId === undefined ? {} : { invocationId: options.invocationId }),
+    })
     return rows.map((r) => ({
       key: r.key,
       invocationId: r.invocation_id,

@@ -2,7 +2,6 @@
 // is missing, updates what differs, leaves equal things alone. Everything is checked before the
 // first write, and all writes happen in one transaction, so a failure leaves the store as it was.
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import { ForcebridgeError } from '../../util/index.js'
 import {
   SECRET_FIELDS,
@@ -14,8 +13,9 @@ import {
   type SecurityDefinitionInfo,
   type SecurityDefinitionInput,
   type Store,
+  type StoreScope,
 } from '../../store/index.js'
-import type { Schedule, Scheduler } from '../scheduler/index.js'
+import type { Schedule, Scheduler, Schedules } from '../scheduler/index.js'
 import type { ScheduleEntry, SecurityDefinitionEntry } from './config-schema.js'
 import { ConfigFileError, type ConfigIssue } from './config-file-error.js'
 import type { ConfigFile } from './read-config.js'
@@ -43,8 +43,6 @@ export interface ApplyOptions {
 /**
  * Applies `config`. Things in the store that the file does not name are left alone. A
  * connection secret the file leaves out is cleared, as the file describes the whole connection.
- * The transaction spans the store's one connection: run it where nothing else in the process
- * writes to the store meanwhile (the CLI), or those writes would share its fate.
  */
 export async function applyConfig(
   store: Store,
@@ -76,10 +74,28 @@ export async function applyConfig(
     schedules: emptySummary(),
     dryRun: options.dryRun === true,
   }
-  // The repositories share the store's one SQLite connection, so a transaction opened on it
-  // covers their writes too (Kysely's own transaction() would hold that connection and leave
-  // them waiting). IMMEDIATE takes the write lock now, not halfway through.
-  await sql`begin immediate`.execute(store.db)
+  // One transaction for every write. A dry run works out every change the same way, then rolls
+  // it back by throwing; the summary, filled as it went, is returned either way.
+  try {
+    await store.transaction(async (tx) => {
+      await applyAll(tx, scheduler.within(tx), config, summary)
+      if (options.dryRun) throw new DryRunDone()
+    })
+  } catch (err) {
+    if (!(err instanceof DryRunDone)) throw err
+  }
+  return summary
+}
+
+/** Thrown at the end of a dry run so its transaction rolls back. */
+class DryRunDone extends Error {}
+
+async function applyAll(
+  store: StoreScope,
+  schedules: Schedules,
+  config: ConfigFile,
+  summary: ApplySummary,
+): Promise<void> {
   let position: (string | number)[] = []
   try {
     for (const [i, d] of config.content.securityDefinitions.entries()) {
@@ -120,24 +136,21 @@ export async function applyConfig(
     }
     for (const [i, s] of config.content.schedules.entries()) {
       position = ['schedules', i]
-      const existing = await scheduler.get(s.name)
+      const existing = await schedules.get(s.name)
       if (existing && sameSchedule(existing, s)) {
         summary.schedules.unchanged.push(s.name)
         continue
       }
-      await scheduler.add(definitionOf(s), { replace: true })
+      await schedules.add(definitionOf(s), { replace: true })
       ;(existing ? summary.schedules.updated : summary.schedules.created).push(s.name)
     }
   } catch (err) {
-    await sql`rollback`.execute(store.db)
     // The store's own checks are stricter in places than the file schema (reserved paths...).
     if (err instanceof ForcebridgeError && !(err instanceof ConfigFileError)) {
       throw new ConfigFileError([config.issue(position, err.message)], { cause: err })
     }
     throw err
   }
-  await sql`${sql.raw(options.dryRun ? 'rollback' : 'commit')}`.execute(store.db)
-  return summary
 }
 
 function emptySummary(): KindSummary {
@@ -145,7 +158,7 @@ function emptySummary(): KindSummary {
 }
 
 async function applySecurityDefinition(
-  store: Store,
+  store: StoreScope,
   wanted: SecurityDefinitionEntry,
   summary: KindSummary,
 ): Promise<void> {
@@ -198,7 +211,7 @@ function jwtSettings(d: Extract<SecurityDefinitionEntry, { kind: 'jwt' }>) {
  * password from the file is verified against it.
  */
 async function definitionChanges(
-  store: Store,
+  store: StoreScope,
   existing: SecurityDefinitionInfo,
   wanted: SecurityDefinitionEntry,
 ): Promise<SecurityDefinitionChanges | undefined> {
@@ -233,7 +246,7 @@ async function definitionChanges(
  * the name. All inside the import's transaction.
  */
 async function replaceDefinition(
-  store: Store,
+  store: StoreScope,
   existing: SecurityDefinitionInfo,
   wanted: SecurityDefinitionEntry,
 ): Promise<void> {
@@ -260,7 +273,7 @@ function sameChannel(current: ChannelInfo, wanted: ChannelInput): boolean {
 }
 
 async function applyConnection(
-  store: Store,
+  store: StoreScope,
   wanted: ConnectionInput,
   summary: KindSummary,
 ): Promise<void> {

@@ -17,7 +17,7 @@ export interface ReadinessCheckOptions {
  *
  * @example
  * const ready = readinessChecks({
- *   store: () => sql`select 1`.execute(store.db),
+ *   store: () => store.ping(),
  *   services: () => { if (report.failed.length) throw new Error(`${report.failed.length} service files failed to load`) },
  * })
  */

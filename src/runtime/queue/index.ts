@@ -1,9 +1,8 @@
-// The durable job queue: the JobQueue contract, its SQL backend over Kysely, the migrations of
-// its tables, and the worker that runs jobs. The only entry to this folder.
+// The durable job queue: the JobQueue callers use, the JobRunner that works it off, the retry
+// policy that alone decides retry or dead letter, and the one factory that picks the backend.
+// The only entry to this folder.
 export type {
-  AttemptFailure,
   AttemptOutcome,
-  ClaimedJob,
   EnqueueRequest,
   Job,
   JobAttempt,
@@ -17,16 +16,15 @@ export type {
 } from './job.js'
 export { JOB_STATES } from './job.js'
 export type { JobQueue } from './job-queue.js'
-export { createKyselyJobQueue, type KyselyJobQueueOptions } from './kysely-job-queue.js'
-export { LEASE_EXPIRED } from './kysely-job-claims.js'
-export { queueMigrations } from './queue-migrations.js'
-export type { QueueTables } from './queue-tables.js'
-export { backoffDelay, type BackoffOptions } from './backoff-delay.js'
+export type { AttemptEvent, JobHandler, JobRunner, JobRunnerOptions } from './job-runner.js'
 export {
-  describeJobError,
-  type AttemptEvent,
-  startWorker,
-  type JobHandler,
-  type Worker,
-  type WorkerOptions,
-} from './start-worker.js'
+  LEASE_EXPIRED,
+  PERMANENT_ERROR_CODES,
+  RetryPolicy,
+  type BackoffOptions,
+  type FailedAttempt,
+  type JobError,
+  type RetryDecision,
+  type RetryPolicyOptions,
+} from './retry-policy.js'
+export { createJobBackend, type JobBackend, type JobBackendOptions } from './create-job-backend.js'

@@ -1,4 +1,4 @@
-// The shapes of a job in the durable queue, shared by every backend, the worker and the admin
+// The shapes of a job in the durable queue, shared by every backend, the runners and the admin
 // views. Backends store them however they like; callers only ever see these.
 
 /**
@@ -103,20 +103,3 @@ export interface PurgeOptions {
 
 /** Counts by state, for metrics and dashboards; `retrying` is the part of `queued` that failed before. */
 export type JobStats = Record<JobState | 'retrying', number>
-
-/** A job claimed by a worker, with the lease token that proves the claim. */
-export interface ClaimedJob {
-  job: Job
-  /** The attempt number this claim started. */
-  attempt: number
-  /** Opaque; a later claim by another worker makes this one void. */
-  token: string
-}
-
-/** How an attempt failed, as the worker reports it. */
-export interface AttemptFailure {
-  message: string
-  code: string | null
-  /** Milliseconds until the retry, or null to make the job dead now. */
-  retryInMs: number | null
-}

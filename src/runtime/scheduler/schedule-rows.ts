@@ -1,27 +1,10 @@
-// Row type of the scheduler's table, validation of definitions, and the mapping between them.
+// Validation of schedule definitions, and the mapping from the scheduler's rows
+// (src/store/job-schema.ts) to the Schedule shape.
 import { Cron } from 'croner'
 import { z } from 'zod'
+import type { ScheduleRow } from '../../store/index.js'
 import { ForcebridgeError } from '../../util/index.js'
-import type { MissedRunPolicy, Schedule, ScheduleDefinition } from './schedule.js'
-
-export interface SchedulerSchedulesTable {
-  name: string
-  cron: string
-  timezone: string | null
-  service: string
-  input: string
-  enabled: number
-  missed_run_policy: MissedRunPolicy
-  max_catch_up: number
-  due_after: number
-  last_run_at: number | null
-  created_at: number
-  updated_at: number
-}
-
-export interface SchedulerTables {
-  scheduler_schedules: SchedulerSchedulesTable
-}
+import type { Schedule, ScheduleDefinition } from './schedule.js'
 
 const definitionSchema = z.object({
   name: z
@@ -84,7 +67,7 @@ export function cronOf(pattern: string, timezone: string | null): Cron {
   return new Cron(pattern, { timezone: timezone ?? 'UTC', mode: '5-or-6-parts' })
 }
 
-export function scheduleFromRow(row: SchedulerSchedulesTable, now: number): Schedule {
+export function scheduleFromRow(row: ScheduleRow, now: number): Schedule {
   const enabled = Number(row.enabled) === 1
   const from = Math.max(Number(row.due_after), now)
   const next = enabled ? nextRunOf(row, from) : null
@@ -105,7 +88,7 @@ export function scheduleFromRow(row: SchedulerSchedulesTable, now: number): Sche
 }
 
 /** Null also for a row this runtime cannot read (a zone it does not know), so lists still work. */
-function nextRunOf(row: SchedulerSchedulesTable, from: number): Date | null {
+function nextRunOf(row: ScheduleRow, from: number): Date | null {
   try {
     return cronOf(row.cron, row.timezone).nextRun(new Date(from))
   } catch {

@@ -1,24 +1,23 @@
-// Cron schedules kept in the database, fired through the durable queue. Each run is enqueued
-// with the idempotency key `schedule:<name>:<run time>`, so a run reaches the queue once.
-import type { Kysely } from 'kysely'
+// Cron schedules kept in the store, fired through the durable queue. Each check claims a
+// schedule's due runs and enqueues them in one transaction, so a run reaches the queue exactly
+// once however many processes check; its idempotency key is `schedule:<name>:<run time>`.
+import type { ScheduleRow, StoreScope } from '../../store/index.js'
 import { ForcebridgeError } from '../../util/index.js'
 import type { EnqueueRequest } from '../queue/index.js'
 import { dueRuns } from './due-runs.js'
+import { ScheduleBook, type Schedules } from './schedule-book.js'
 import type { Schedule, ScheduleDefinition, ScheduledRun } from './schedule.js'
 import { systemClock, type SchedulerClock } from './scheduler-clock.js'
-import {
-  cronOf,
-  parseDefinition,
-  scheduleFromRow,
-  type SchedulerSchedulesTable,
-  type SchedulerTables,
-} from './schedule-rows.js'
+import { cronOf } from './schedule-rows.js'
 
 export interface SchedulerOptions {
-  /** A Kysely whose database has run `schedulerMigrations`. */
-  db: Kysely<any> // eslint-disable-line @typescript-eslint/no-explicit-any -- the store's own DB type does not list our table
-  /** Hands a run to the queue, e.g. `(request) => queue.enqueue(request)`. */
-  enqueue: (request: EnqueueRequest) => Promise<unknown>
+  /** The store that keeps the schedules (and, usually, the queue). */
+  store: StoreScope
+  /**
+   * Hands a run to the queue inside the transaction that claimed it, e.g.
+   * `(request, tx) => queue.within(tx).enqueue(request)`: a failure rolls the claim back.
+   */
+  enqueue: (request: EnqueueRequest, tx: StoreScope) => Promise<unknown>
   /** Default: the system clock. */
   clock?: SchedulerClock
   /** How late a run may fire and still count as on time. Default 60,000 ms. */
@@ -29,21 +28,15 @@ export interface SchedulerOptions {
   onError?: (error: unknown) => void
 }
 
-export interface Scheduler {
-  /** Adds a schedule; with `replace`, overwrites one of the same name and keeps its history. */
-  add(definition: ScheduleDefinition, options?: { replace?: boolean }): Promise<Schedule>
-  list(): Promise<Schedule[]>
-  get(name: string): Promise<Schedule | null>
-  /** True when there was such a schedule. */
-  remove(name: string): Promise<boolean>
-  /** Enabling counts from now: runs that fell due while disabled are not missed runs. */
-  enable(name: string, enabled?: boolean): Promise<Schedule>
+export interface Scheduler extends Schedules {
   /** Fires every due run now (the missed-run policy applies to late ones); returns them. */
   tick(): Promise<ScheduledRun[]>
   /** Fires what is due (including runs missed while down), then keeps firing on time. */
   start(): Promise<void>
   /** Stops the timer and waits for a check in progress. */
   stop(): Promise<void>
+  /** The schedules inside a store transaction (a config import that must apply as a whole). */
+  within(tx: StoreScope): Schedules
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -51,7 +44,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 }
 
 class DatabaseScheduler implements Scheduler {
-  readonly #db: Kysely<SchedulerTables>
+  readonly #store: StoreScope
+  readonly #book: ScheduleBook
   readonly #enqueue: SchedulerOptions['enqueue']
   readonly #clock: SchedulerClock
   readonly #graceMs: number
@@ -62,9 +56,10 @@ class DatabaseScheduler implements Scheduler {
   #ticking: Promise<unknown> = Promise.resolve()
 
   constructor(options: SchedulerOptions) {
-    this.#db = options.db as Kysely<SchedulerTables>
+    this.#store = options.store
     this.#enqueue = options.enqueue
     this.#clock = options.clock ?? systemClock
+    this.#book = new ScheduleBook(options.store, this.#clock, () => this.#rearm())
     this.#graceMs = options.graceMs ?? 60_000
     this.#maxSleepMs = options.maxSleepMs ?? 30_000
     this.#onError = options.onError ?? ((error) => console.error('scheduler:', error))
@@ -81,81 +76,28 @@ class DatabaseScheduler implements Scheduler {
     }
   }
 
-  async add(definition: ScheduleDefinition, options?: { replace?: boolean }): Promise<Schedule> {
-    const def = parseDefinition(definition)
-    const now = this.#clock.now()
-    const fields = {
-      cron: def.cron,
-      timezone: def.timezone ?? null,
-      service: def.service,
-      input: JSON.stringify(def.input ?? null),
-      enabled: def.enabled ? 1 : 0,
-      missed_run_policy: def.missedRunPolicy,
-      max_catch_up: def.maxCatchUp,
-      updated_at: now,
-    }
-    const existing = await this.#row(def.name)
-    if (existing && !options?.replace) {
-      throw new ForcebridgeError(
-        'SCHEDULE_EXISTS',
-        `schedule '${def.name}' already exists; remove it first or add with replace`,
-      )
-    }
-    if (existing) {
-      // Re-enabling through a replace counts from now, like enable().
-      const dueAfter = !Number(existing.enabled) && def.enabled ? now : Number(existing.due_after)
-      await this.#db
-        .updateTable('scheduler_schedules')
-        .set({ ...fields, due_after: dueAfter })
-        .where('name', '=', def.name)
-        .execute()
-    } else {
-      await this.#db
-        .insertInto('scheduler_schedules')
-        .values({ name: def.name, ...fields, due_after: now, last_run_at: null, created_at: now })
-        .execute()
-    }
-    this.#rearm()
-    return this.#getOrThrow(def.name)
+  add(definition: ScheduleDefinition, options?: { replace?: boolean }): Promise<Schedule> {
+    return this.#book.add(definition, options)
   }
 
-  async list(): Promise<Schedule[]> {
-    const rows = await this.#db
-      .selectFrom('scheduler_schedules')
-      .selectAll()
-      .orderBy('name')
-      .execute()
-    const now = this.#clock.now()
-    return rows.map((row) => scheduleFromRow(row, now))
+  list(): Promise<Schedule[]> {
+    return this.#book.list()
   }
 
-  async get(name: string): Promise<Schedule | null> {
-    const row = await this.#row(name)
-    return row ? scheduleFromRow(row, this.#clock.now()) : null
+  get(name: string): Promise<Schedule | null> {
+    return this.#book.get(name)
   }
 
-  async remove(name: string): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('scheduler_schedules')
-      .where('name', '=', name)
-      .executeTakeFirst()
-    this.#rearm()
-    return result.numDeletedRows > 0n
+  remove(name: string): Promise<boolean> {
+    return this.#book.remove(name)
   }
 
-  async enable(name: string, enabled = true): Promise<Schedule> {
-    const now = this.#clock.now()
-    // Only a change from disabled to enabled restarts the count; enabling twice changes nothing.
-    await this.#db
-      .updateTable('scheduler_schedules')
-      .set(
-        enabled ? { enabled: 1, due_after: now, updated_at: now } : { enabled: 0, updated_at: now },
-      )
-      .where('name', '=', name)
-      .where('enabled', '=', enabled ? 0 : 1)
-      .execute()
-    this.#rearm()
-    return this.#getOrThrow(name)
+  enable(name: string, enabled = true): Promise<Schedule> {
+    return this.#book.enable(name, enabled)
+  }
+
+  within(tx: StoreScope): Schedules {
+    return new ScheduleBook(tx, this.#clock)
   }
 
   tick(): Promise<ScheduledRun[]> {
@@ -179,11 +121,7 @@ class DatabaseScheduler implements Scheduler {
   }
 
   async #check(): Promise<ScheduledRun[]> {
-    const rows = await this.#db
-      .selectFrom('scheduler_schedules')
-      .selectAll()
-      .where('enabled', '=', 1)
-      .execute()
+    const rows = await this.#store.schedules.list({ enabledOnly: true })
     const fired: ScheduledRun[] = []
     for (const row of rows) {
       // One broken schedule must not hold up the others.
@@ -196,7 +134,7 @@ class DatabaseScheduler implements Scheduler {
     return fired
   }
 
-  async #fire(row: SchedulerSchedulesTable): Promise<ScheduledRun[]> {
+  async #fire(row: ScheduleRow): Promise<ScheduledRun[]> {
     const now = this.#clock.now()
     const dueAfter = Number(row.due_after)
     const { fire, latestDue } = dueRuns({
@@ -208,48 +146,41 @@ class DatabaseScheduler implements Scheduler {
       maxCatchUp: Number(row.max_catch_up),
     })
     if (latestDue === null) return []
-    const lastFired = fire[fire.length - 1]?.at
-    // Record first, then enqueue: the compare-and-set on due_after lets only one checker (in
-    // this process or another) own these runs.
-    const claimed = await this.#db
-      .updateTable('scheduler_schedules')
-      .set({ due_after: latestDue, ...(lastFired !== undefined ? { last_run_at: lastFired } : {}) })
-      .where('name', '=', row.name)
-      .where('due_after', '=', dueAfter)
-      .where('enabled', '=', 1)
-      .executeTakeFirst()
-    if (claimed.numUpdatedRows === 0n) return []
-    const runs: ScheduledRun[] = []
-    for (const [index, due] of fire.entries()) {
-      const run = runOf(row, due.at, due.missed)
-      try {
-        await this.#enqueue({
-          service: row.service,
-          input: JSON.parse(row.input) as unknown,
-          idempotencyKey: run.idempotencyKey,
-          correlationId: run.idempotencyKey,
-        })
-        runs.push(run)
-      } catch (error) {
-        // Give the runs not enqueued back, so the next check tries them again.
-        await this.#db
-          .updateTable('scheduler_schedules')
-          .set({ due_after: due.at - 1, last_run_at: fire[index - 1]?.at ?? row.last_run_at })
-          .where('name', '=', row.name)
-          .where('due_after', '=', latestDue)
-          .execute()
-        this.#onError(
-          new ForcebridgeError(
+    // The claim (a compare-and-set on due_after, so one checker in any process owns these runs)
+    // and the enqueues commit together: a crash or a failed enqueue in between leaves both undone,
+    // and the next check fires the same runs with the same keys.
+    return this.#store.transaction(async (tx) => {
+      const claimed = await tx.schedules.claimRuns(row.name, dueAfter, {
+        dueAfter: latestDue,
+        lastRunAt: fire[fire.length - 1]?.at,
+      })
+      if (!claimed) return []
+      const runs: ScheduledRun[] = []
+      for (const due of fire) {
+        const run = runOf(row, due.at, due.missed)
+        try {
+          await this.#enqueue(
+            {
+              service: row.service,
+              input: JSON.parse(row.input) as unknown,
+              idempotencyKey: run.idempotencyKey,
+              correlationId: run.idempotencyKey,
+            },
+            tx,
+          )
+        } catch (error) {
+          // Thrown, so the transaction rolls the claim back; #check reports it.
+          throw new ForcebridgeError(
             'SCHEDULE_ENQUEUE_FAILED',
             `schedule '${row.name}': run of ${run.runAt.toISOString()} could not be enqueued; ` +
               'it will be tried again on the next check',
             { cause: error },
-          ),
-        )
-        break
+          )
+        }
+        runs.push(run)
       }
-    }
-    return runs
+      return runs
+    })
   }
 
   async #tickAndArm(): Promise<void> {
@@ -286,28 +217,9 @@ class DatabaseScheduler implements Scheduler {
       Math.max(0, delay),
     )
   }
-
-  async #row(name: string): Promise<SchedulerSchedulesTable | undefined> {
-    return this.#db
-      .selectFrom('scheduler_schedules')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst()
-  }
-
-  async #getOrThrow(name: string): Promise<Schedule> {
-    const schedule = await this.get(name)
-    if (!schedule) {
-      throw new ForcebridgeError(
-        'SCHEDULE_NOT_FOUND',
-        `schedule '${name}' does not exist; list schedules to find it`,
-      )
-    }
-    return schedule
-  }
 }
 
-function runOf(row: SchedulerSchedulesTable, at: number, missed: boolean): ScheduledRun {
+function runOf(row: ScheduleRow, at: number, missed: boolean): ScheduledRun {
   const runAt = new Date(at)
   return {
     schedule: row.name,

@@ -1,41 +1,6 @@
-// Row types of the queue's tables and their mapping to the public Job shapes.
-import type { AttemptOutcome, Job, JobAttempt, JobState } from './job.js'
-
-export interface QueueJobsTable {
-  id: string
-  service: string
-  input: string
-  output: string | null
-  state: JobState
-  attempts: number
-  max_attempts: number
-  attempt_limit: number
-  run_at: number
-  locked_until: number | null
-  lock_token: string | null
-  idempotency_key: string | null
-  correlation_id: string | null
-  last_error_message: string | null
-  last_error_code: string | null
-  created_at: number
-  updated_at: number
-  finished_at: number | null
-}
-
-export interface QueueJobAttemptsTable {
-  job_id: string
-  attempt: number
-  started_at: number
-  ended_at: number | null
-  outcome: AttemptOutcome
-  error_message: string | null
-  error_code: string | null
-}
-
-export interface QueueTables {
-  queue_jobs: QueueJobsTable
-  queue_job_attempts: QueueJobAttemptsTable
-}
+// The queue's rows (src/store/job-schema.ts) as the public Job shapes.
+import type { QueueJobAttemptRow, QueueJobRow } from '../../store/index.js'
+import type { Job, JobAttempt } from './job.js'
 
 // Number() because PostgreSQL drivers return bigint columns as strings.
 function date(ms: number): Date {
@@ -46,7 +11,7 @@ function optionalDate(ms: number | null): Date | null {
   return ms === null ? null : date(ms)
 }
 
-export function jobFromRow(row: QueueJobsTable): Job {
+export function jobFromRow(row: QueueJobRow): Job {
   return {
     id: row.id,
     service: row.service,
@@ -70,7 +35,7 @@ export function jobFromRow(row: QueueJobsTable): Job {
   }
 }
 
-export function attemptFromRow(row: QueueJobAttemptsTable): JobAttempt {
+export function attemptFromRow(row: QueueJobAttemptRow): JobAttempt {
   return {
     attempt: Number(row.attempt),
     startedAt: date(row.started_at),
