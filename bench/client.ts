@@ -1,7 +1,9 @@
 // Benchmark of the Salesforce client (issue 3): one loopback JSON server in a worker thread
 // serves a small record; forcebridge, raw undici and jsforce fetch it side by side at
-// concurrency 1, 16 and 64. The last line gives the ratios and the logins for 10,000 calls.
-// Run: npm run bench:client
+// concurrency 1, 16 and 64, then compare the client CPU per request of forcebridge and undici
+// at concurrency 64 (median of rounds). The last line gives the ratios and the logins for
+// 10,000 calls. Run: npm run bench:client (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CPU_ROUNDS,
+// BENCH_LEVELS=1,16,64 to change the run; BENCH_LEVELS= runs the CPU comparison alone).
 
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -12,7 +14,14 @@ import { createClient } from '../src/salesforce/index.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 // Rounds interleave the three clients so that a noisy machine hurts each alike; best kept.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const LEVELS = [1, 16, 64]
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64')
+  .split(',')
+  .filter((v) => v.trim() !== '')
+  .map(Number)
+// The CPU comparison alternates undici and forcebridge this many times and keeps the medians:
+// CPU per request is steadier than requests per second on a shared machine, but not immune.
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 7)
+const CPU_CONCURRENCY = 64
 const PATH = '/services/data/v66.0/sobjects/Account/001000000000001AAA'
 
 // The server runs in a child process: its work neither shares the client's event loop nor
@@ -125,6 +134,15 @@ async function main(): Promise<void> {
     }
     if (undici && forcebridge && js) rows.push({ concurrency, undici, forcebridge, jsforce: js })
   }
+  // CPU per request at concurrency 64: rounds interleave the two, the medians are compared.
+  const undiciCpu: number[] = []
+  const fbCpu: number[] = []
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    undiciCpu.push((await measure(undiciFetch, CPU_CONCURRENCY)).cpuUs)
+    fbCpu.push((await measure(fbFetch, CPU_CONCURRENCY)).cpuUs)
+  }
+  const undiciCpuUs = median(undiciCpu)
+  const fbCpuUs = median(fbCpu)
   await fb.close()
   await pool.close()
 
@@ -141,23 +159,34 @@ async function main(): Promise<void> {
   const logins = (await tokenRequests(worker)) - statsBefore
   worker.kill()
 
-  const cell = (m: Measure) => `${Math.round(m.rps)}/s ${m.cpuUs.toFixed(0)}us`.padStart(16)
-  console.log(
-    `${'concurrency'.padStart(11)} ${'undici'.padStart(16)} ${'forcebridge'.padStart(16)} ${'jsforce'.padStart(16)}`,
-  )
-  for (const r of rows) {
+  if (rows.length > 0) {
+    const cell = (m: Measure) => `${Math.round(m.rps)}/s ${m.cpuUs.toFixed(0)}us`.padStart(16)
     console.log(
-      `${String(r.concurrency).padStart(11)} ${cell(r.undici)} ${cell(r.forcebridge)} ${cell(r.jsforce)}`,
+      `${'concurrency'.padStart(11)} ${'undici'.padStart(16)} ${'forcebridge'.padStart(16)} ${'jsforce'.padStart(16)}`,
+    )
+    for (const r of rows) {
+      console.log(
+        `${String(r.concurrency).padStart(11)} ${cell(r.undici)} ${cell(r.forcebridge)} ${cell(r.jsforce)}`,
+      )
+    }
+    console.log(
+      `(requests per second, best of ${ROUNDS} rounds of ${SECONDS}s; client CPU microseconds per request)`,
     )
   }
   console.log(
-    `(requests per second, best of ${ROUNDS} rounds of ${SECONDS}s; client CPU microseconds per request)`,
+    `client CPU per request at concurrency ${CPU_CONCURRENCY}, median of ${CPU_ROUNDS} rounds of ${SECONDS}s: undici ${undiciCpuUs.toFixed(1)}us, forcebridge ${fbCpuUs.toFixed(1)}us`,
   )
   const last = rows[rows.length - 1]
-  if (!last) throw new Error('no measurements')
-  console.log(
-    `ratio_vs_undici=${(last.forcebridge.rps / last.undici.rps).toFixed(2)} ratio_vs_jsforce=${(last.forcebridge.rps / last.jsforce.rps).toFixed(2)} logins=${logins}`,
-  )
+  const rates = last
+    ? `ratio_vs_undici=${(last.forcebridge.rps / last.undici.rps).toFixed(2)} ratio_vs_jsforce=${(last.forcebridge.rps / last.jsforce.rps).toFixed(2)} `
+    : ''
+  console.log(`${rates}cpu_ratio_vs_undici=${(undiciCpuUs / fbCpuUs).toFixed(2)} logins=${logins}`)
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
 function tokenRequests(worker: ChildProcess): Promise<number> {
