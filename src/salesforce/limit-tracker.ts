@@ -27,7 +27,7 @@ export class LimitTracker {
   }
 
   /** Throws API_LIMIT_RESERVE when fresh figures show fewer remaining requests than the reserve. */
-  check(what: string): void {
+  check(method: string, path: string): void {
     const limits = this.latest
     if (this.reserve === undefined || !limits) return
     if (this.now() - limits.at.getTime() > RESERVE_STALE_MS) return
@@ -35,7 +35,7 @@ export class LimitTracker {
     if (remaining < this.reserve) {
       throw new SalesforceError(
         'API_LIMIT_RESERVE',
-        `connection '${this.connection}': ${what} not sent: ${remaining} daily API requests remain (${limits.used}/${limits.max}), below the reserve of ${this.reserve}; wait for usage to fall or lower limitReserve`,
+        `connection '${this.connection}': ${method} ${path} not sent: ${remaining} daily API requests remain (${limits.used}/${limits.max}), below the reserve of ${this.reserve}; wait for usage to fall or lower limitReserve`,
         { connection: this.connection },
       )
     }

@@ -3,9 +3,10 @@
 
 import { LoginError } from './login-error.js'
 import { requestToken } from './oauth-token-request.js'
-import { backoffDelay } from './retry-policy.js'
+import { fullJitterDelay } from './retry-policy.js'
 import { MemoryTokenCache } from './token-cache.js'
 import type { TokenCache } from './token-cache.js'
+import type { TokenProvider } from './token-provider.js'
 import type { HttpTransport } from './http-transport.js'
 import type { ResolvedOptions } from './client-options.js'
 import type { TokenInfo } from './token-info.js'
@@ -14,7 +15,7 @@ import type { LoginEvent } from './client-events.js'
 const MAX_COOLDOWN_MS = 5 * 60_000
 const TRANSIENT_STATUS = new Set([502, 503, 504])
 
-export class TokenManager {
+export class TokenManager implements TokenProvider {
   /** The token this process last used: read without a cache round trip on the hot path. */
   local: TokenInfo | undefined
   private readonly cache: TokenCache
@@ -32,8 +33,12 @@ export class TokenManager {
     this.refreshToken = o.auth.flow === 'refresh_token' ? o.auth.refreshToken : undefined
   }
 
+  peek(): TokenInfo | undefined {
+    return this.local
+  }
+
   /** The current token; concurrent callers without one share one lookup or login. */
-  get(): Promise<TokenInfo> {
+  current(): Promise<TokenInfo> {
     if (this.local) return Promise.resolve(this.local)
     this.inflight ??= this.obtain(false).finally(() => {
       this.inflight = undefined
@@ -54,9 +59,10 @@ export class TokenManager {
    * Forgets `failed` if it is still the current token. A newer token (another caller's fresh
    * login) is kept, so N callers failing with the same old token cost one login, not N.
    */
-  async invalidate(failed: TokenInfo): Promise<void> {
-    if (this.local?.accessToken === failed.accessToken) this.local = undefined
-    await this.cache.delete(this.o.tokenKey, failed.accessToken)
+  async invalidate(failed: TokenInfo | string): Promise<void> {
+    const accessToken = typeof failed === 'string' ? failed : failed.accessToken
+    if (this.local?.accessToken === accessToken) this.local = undefined
+    await this.cache.delete(this.o.tokenKey, accessToken)
   }
 
   /** Drops the token everywhere (after revoke). */
@@ -128,7 +134,7 @@ export class TokenManager {
           err.code === 'LOGIN_UNAVAILABLE' &&
           (err.status === undefined || TRANSIENT_STATUS.has(err.status))
         if (!transient || attempt >= maxAttempts) throw err
-        const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs)
+        const delayMs = fullJitterDelay(attempt, baseDelayMs, maxDelayMs)
         this.o.logger?.warn(
           { connection: this.o.name, attempt, delayMs, status: err.status },
           'salesforce login retried',

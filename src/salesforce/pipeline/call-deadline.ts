@@ -3,7 +3,7 @@
 // EventEmitter: cheaper on the hot path than an AbortController and EventTarget per call.
 
 import { EventEmitter } from 'node:events'
-import { SalesforceError } from './salesforce-error.js'
+import { SalesforceError } from '../salesforce-error.js'
 
 export class CallDeadline extends EventEmitter<{ abort: [] }> {
   aborted = false
