@@ -10,10 +10,16 @@ export type {
   JwtBearerAuth,
   RefreshTokenAuth,
   RetryOptions,
+  SharedTokenState,
 } from './client-options.js'
 export type { TokenInfo } from './token-info.js'
 export { MemoryTokenCache } from './token-cache.js'
 export type { TokenCache, TokenStore } from './token-cache.js'
+export { MemoryLoginLock } from './login-lock.js'
+export type { LoginLock } from './login-lock.js'
+export { MemoryLoginCooldown } from './login-cooldown.js'
+export type { LoginCooldown, LoginFailure } from './login-cooldown.js'
+export type { TokenProvider } from './token-provider.js'
 export type { LimitInfo } from './limit-info.js'
 export { parseLimitInfo } from './limit-info.js'
 export type {

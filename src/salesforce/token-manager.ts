@@ -1,11 +1,17 @@
-// One token per connection: reused until Salesforce refuses it, single-flight login,
-// compare-and-delete invalidation, and a cooldown after a failed login.
+// One token per connection: reused until Salesforce refuses it, single-flight login (in this
+// process, and across processes through the LoginLock), compare-and-delete invalidation, and a
+// cooldown after a failed login (shared through the LoginCooldown). It is the client's auth
+// seam (TokenProvider): the request pipeline and any other transport use it alike.
 
 import { LoginError } from './login-error.js'
 import { requestToken } from './oauth-token-request.js'
 import { fullJitterDelay } from './retry-policy.js'
 import { MemoryTokenCache } from './token-cache.js'
 import type { TokenCache } from './token-cache.js'
+import { MemoryLoginLock } from './login-lock.js'
+import type { LoginLock } from './login-lock.js'
+import { MemoryLoginCooldown } from './login-cooldown.js'
+import type { LoginCooldown, LoginFailure } from './login-cooldown.js'
 import type { TokenProvider } from './token-provider.js'
 import type { HttpTransport } from './http-transport.js'
 import type { ResolvedOptions } from './client-options.js'
@@ -19,8 +25,9 @@ export class TokenManager implements TokenProvider {
   /** The token this process last used: read without a cache round trip on the hot path. */
   local: TokenInfo | undefined
   private readonly cache: TokenCache
+  private readonly lock: LoginLock
+  private readonly cooldown: LoginCooldown
   private inflight: Promise<TokenInfo> | undefined
-  private failure: { error: LoginError; until: number; count: number } | undefined
   private refreshToken: string | undefined
   private storeChecked = false
 
@@ -30,6 +37,8 @@ export class TokenManager implements TokenProvider {
     private readonly onLogin: (event: LoginEvent) => void,
   ) {
     this.cache = o.tokenCache ?? new MemoryTokenCache()
+    this.lock = o.loginLock ?? new MemoryLoginLock()
+    this.cooldown = o.loginCooldown ?? new MemoryLoginCooldown()
     this.refreshToken = o.auth.flow === 'refresh_token' ? o.auth.refreshToken : undefined
   }
 
@@ -82,10 +91,8 @@ export class TokenManager implements TokenProvider {
       const found = await this.lookup()
       if (found) return found
     }
-    const lock = this.cache.withLoginLock?.bind(this.cache)
-    if (!lock) return this.doLogin(force)
-    return lock(this.o.tokenKey, async () => {
-      // Another process may have logged in while we waited for the lock.
+    return this.lock.run(this.o.tokenKey, async () => {
+      // Another client or process may have logged in while we waited for the lock.
       const found = force ? undefined : await this.cache.get(this.o.tokenKey)
       if (found) return this.adopt(found)
       return this.doLogin(force)
@@ -145,10 +152,12 @@ export class TokenManager implements TokenProvider {
   }
 
   private async doLogin(force: boolean): Promise<TokenInfo> {
+    const key = this.o.tokenKey
     const now = this.o.now()
+    const failure: LoginFailure | undefined = await this.cooldown.get(key)
     // A refused login is not retried in a tight loop: Salesforce locks a user out after
     // about 3,600 logins an hour (lessons-from-peers.md). A forced login() skips the wait.
-    if (!force && this.failure && now < this.failure.until) throw this.failure.error
+    if (!force && failure && now < failure.until) throw failure.error
     const started = performance.now()
     const flow = this.o.auth.flow
     let token: TokenInfo
@@ -156,9 +165,9 @@ export class TokenManager implements TokenProvider {
       token = await this.requestWithRetry()
     } catch (err) {
       const error = err instanceof LoginError ? err : wrapUnexpected(err, this.o)
-      const count = (this.failure?.count ?? 0) + 1
+      const count = (failure?.count ?? 0) + 1
       const wait = Math.min(this.o.loginFailureCooldownMs * 2 ** (count - 1), MAX_COOLDOWN_MS)
-      this.failure = { error, until: this.o.now() + wait, count }
+      await this.cooldown.set(key, { error, until: this.o.now() + wait, count })
       this.onLogin({
         connection: this.o.name,
         flow,
@@ -168,7 +177,7 @@ export class TokenManager implements TokenProvider {
       })
       throw error
     }
-    this.failure = undefined
+    if (failure) await this.cooldown.clear(key)
     if (
       flow === 'refresh_token' &&
       token.refreshToken &&
