@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events'
 import type { HttpMethod, RequestOptions, Requester, SalesforceResponse } from './requester.js'
 import type { ResolvedOptions } from './client-options.js'
-import type { ClientEventMap, ClientEventName } from './client-events.js'
+import type { ClientEventMap } from './client-events.js'
 import type { TokenInfo } from './token-info.js'
 import type { LimitInfo } from './limit-info.js'
 import type { TokenProvider } from './token-provider.js'
@@ -204,6 +204,3 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     }
   }
 }
-
-/** Typed `on`/`off` come from EventEmitter<ClientEventMap>; this names the events. */
-export type SalesforceClientEvent = ClientEventName
