@@ -6,11 +6,11 @@ import type { Dispatcher } from 'undici'
 /** Response headers as undici parses them: lower-case names, repeated ones as arrays. */
 export type IncomingHttpHeaders = Dispatcher.ResponseData['headers']
 
-/** Something that says when to give up: the call's deadline (an EventEmitter of 'abort'). */
+/** Something that says when to give up: the call's deadline (pipeline/call-deadline.ts). */
 export interface AbortSource {
   readonly aborted: boolean
-  once(event: 'abort', listener: () => void): unknown
-  off(event: 'abort', listener: () => void): unknown
+  watch(watcher: { onAbort(): void }): void
+  unwatch(watcher: { onAbort(): void }): void
 }
 
 export interface BufferedAnswer {
@@ -30,19 +30,21 @@ export class BufferingHandler implements Dispatcher.DispatchHandler {
   private first: Buffer | undefined
   private length = 0
   private settled = false
-  private readonly onAbort = () => {
-    const reason = new Error('aborted')
-    this.controller?.abort(reason)
-    // Settle now even while the request still waits for a connection: the deadline holds.
-    this.fail(reason)
-  }
 
   constructor(
     private readonly signal: AbortSource,
     private readonly resolve: (answer: BufferedAnswer) => void,
     private readonly reject: (err: Error) => void,
   ) {
-    signal.once('abort', this.onAbort)
+    signal.watch(this)
+  }
+
+  /** The deadline passed or the caller aborted. */
+  onAbort(): void {
+    const reason = new Error('aborted')
+    this.controller?.abort(reason)
+    // Settle now even while the request still waits for a connection: the deadline holds.
+    this.fail(reason)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -69,7 +71,7 @@ export class BufferingHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return
     this.settled = true
-    this.signal.off('abort', this.onAbort)
+    this.signal.unwatch(this)
     const body = this.chunks ? Buffer.concat(this.chunks, this.length) : (this.first ?? EMPTY)
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body })
   }
@@ -81,7 +83,7 @@ export class BufferingHandler implements Dispatcher.DispatchHandler {
   private fail(err: Error): void {
     if (this.settled) return
     this.settled = true
-    this.signal.off('abort', this.onAbort)
+    this.signal.unwatch(this)
     this.reject(err)
   }
 }

@@ -7,7 +7,6 @@
 // use), skips error bodies by default and costs two objects per answer. Ours are in
 // pipeline/redirect-step.ts and `decompress` below.
 
-import type { EventEmitter } from 'node:events'
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import { createGunzip, createInflate, gunzip, inflate } from 'node:zlib'
@@ -26,8 +25,7 @@ export interface TransportRequest {
   path: string
   headers: Record<string, string>
   body?: Dispatcher.DispatchOptions['body']
-  /** An AbortSignal or an EventEmitter that emits 'abort' (undici accepts both). */
-  signal: AbortSignal | EventEmitter
+  signal: AbortSignal
   timeoutMs: number
 }
 

@@ -27,10 +27,11 @@ export function sendStep(transport: HttpTransport): Send {
     } catch (err) {
       throw failure(call, err)
     }
+    const encoding = header(res, 'content-encoding')
     return {
       status: res.statusCode,
       headers: res.headers,
-      body: await decompress(res.body, header(res, 'content-encoding')),
+      body: encoding === undefined ? res.body : await decompress(res.body, encoding),
       stream: undefined,
       error: undefined,
     }
@@ -49,7 +50,7 @@ async function sendForStream(
       path: call.redirect?.path ?? call.path,
       headers,
       body: call.payload,
-      signal: call.deadline,
+      signal: call.deadline.signal,
       timeoutMs: call.deadline.timeoutMs,
     })
     if (isAccepted(call, res.statusCode)) {
