@@ -13,7 +13,7 @@ import { HttpTransport } from './http-transport.js'
 import { flatHeaders, readBody } from './response-reader.js'
 import { TokenManager } from './token-manager.js'
 import { Call, answerError, isAccepted, pathOnly, requestPipeline } from './pipeline/index.js'
-import type { Send } from './pipeline/index.js'
+import type { Answer, Send } from './pipeline/index.js'
 import { SalesforceError } from './salesforce-error.js'
 import { revokeToken } from './oauth-revoke.js'
 import { DataHelpers } from './client-helpers.js'
@@ -152,44 +152,46 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     return this.#transport.close(options?.graceMs ?? 5_000)
   }
 
+  /** get/post/...: the body alone, without building the response object around it. */
   async #body<T>(
     method: HttpMethod,
     path: string,
     body: unknown,
     options?: CallOptions,
   ): Promise<T> {
-    const res = await this.request<T>(
-      options ? { ...options, method, path, body } : { method, path, body },
-    )
-    return res.body
+    const call = this.#call(options ? { ...options, method, path, body } : { method, path, body })
+    const answer = await this.#send(call)
+    return this.#result<T>(call, answer)
   }
 
   async request<T = unknown>(o: RequestOptions): Promise<SalesforceResponse<T>> {
+    const call = this.#call(o)
+    const answer = await this.#send(call)
+    const body = this.#result<T>(call, answer)
+    return { status: answer.status, headers: flatHeaders(answer.headers), body }
+  }
+
+  #call(o: RequestOptions): Call {
     this.#assertOpen()
     if (typeof o?.path !== 'string' || typeof o.method !== 'string') {
       throw new SalesforceError(
         'INVALID_REQUEST',
         `connection '${this.name}': request needs a method and a path`,
-        {
-          connection: this.name,
-        },
+        { connection: this.name },
       )
     }
-    const call = new Call(this.name, o)
-    const answer = await this.#send(call)
+    return new Call(this.name, o)
+  }
+
+  /** The body of an accepted answer as the call asked for it; the error of any other. */
+  #result<T>(call: Call, answer: Answer): T {
     if (!isAccepted(call, answer.status)) throw answerError(call, answer)
-    return {
-      status: answer.status,
-      headers: flatHeaders(answer.headers),
-      body:
-        answer.stream !== undefined
-          ? (answer.stream as T)
-          : readBody<T>(answer, o.responseType, {
-              connection: this.name,
-              method: o.method,
-              path: pathOnly(call.path),
-            }),
-    }
+    if (answer.stream !== undefined) return answer.stream as T
+    return readBody<T>(answer, call.options.responseType, {
+      connection: this.name,
+      method: call.method,
+      path: pathOnly(call.path),
+    })
   }
 
   #assertOpen(): void {
