@@ -21,11 +21,12 @@ export interface BufferedAnswer {
 }
 
 const EMPTY = Buffer.alloc(0)
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({})
 
 export class BufferingHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined
   private statusCode = 0
-  private headers: IncomingHttpHeaders = {}
+  private headers = NO_HEADERS
   private chunks: Buffer[] | undefined
   private first: Buffer | undefined
   private length = 0

@@ -1,7 +1,7 @@
 // At most `maxConcurrency` calls of a client on the wire at once; the others wait in order. A
 // slot is held until the answer is read (for a stream: until the caller closes it).
 
-import type { Step } from './call.js'
+import type { Answer, Step } from './call.js'
 import { Semaphore } from './semaphore.js'
 
 export function concurrencyStep(maxConcurrency: number): Step {
@@ -16,7 +16,7 @@ export function concurrencyStep(maxConcurrency: number): Step {
         throw e
       })
     }
-    let answer
+    let answer: Answer
     try {
       answer = await next(call)
     } catch (err) {
