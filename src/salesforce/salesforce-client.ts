@@ -34,6 +34,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   readonly #o: ResolvedOptions
   readonly #transport: HttpTransport
   readonly #tokens: TokenManager
+  readonly #auth: TokenProvider
   /** The request path: steps around one send (pipeline/request-pipeline.ts). */
   readonly #send: Send
   #helpers: DataHelpers | undefined
@@ -50,6 +51,16 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
       const log = this.#o.logger
       if (log && e.ok) log.info(e, 'salesforce login')
       else if (log) log.warn(e, 'salesforce login failed')
+    })
+    const tokens = this.#tokens
+    this.#auth = Object.freeze({
+      peek: () => tokens.peek(),
+      // Like token(): a closed client logs in no more.
+      current: async () => {
+        this.#assertOpen()
+        return tokens.current()
+      },
+      invalidate: (token: TokenInfo | string) => tokens.invalidate(token),
     })
     this.#send = requestPipeline({
       connection: options.name,
@@ -71,7 +82,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
    * Another transport (gRPC for the Pub/Sub API) uses it to share this client's login.
    */
   get auth(): TokenProvider {
-    return this.#tokens
+    return this.#auth
   }
 
   /** The latest Sforce-Limit-Info figures, or undefined before the first answer carrying them. */

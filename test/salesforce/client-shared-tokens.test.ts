@@ -51,6 +51,13 @@ describe('auth seam (client.auth)', () => {
     expect(await client.auth.current()).toBe(fresh)
     expect(org.logins).toBe(2)
   })
+
+  it('logs in no more once the client is closed', async () => {
+    const client = make()
+    await client.close()
+    await expect(client.auth.current()).rejects.toMatchObject({ code: 'CLIENT_CLOSED' })
+    expect(org.logins).toBe(0)
+  })
 })
 
 describe('tokens shared between clients', () => {
