@@ -9,6 +9,12 @@ export interface Instance {
   prefix: string
 }
 
+/** The path without its query string, which may hold data (never in errors or events). */
+export function pathOnly(path: string): string {
+  const q = path.indexOf('?')
+  return q === -1 ? path : path.slice(0, q)
+}
+
 export function parseInstance(instanceUrl: string): Instance {
   const url = new URL(instanceUrl)
   return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') }

@@ -17,7 +17,9 @@ export class CallDeadline {
   private readonly timer: NodeJS.Timeout
   private readonly userSignal: AbortSignal | undefined
   private readonly onUserAbort: (() => void) | undefined
-  private watchers: AbortWatcher[] | undefined
+  /** Usually one watcher at a time (the send in flight): kept inline, a list only beyond. */
+  private watcher: AbortWatcher | undefined
+  private others: AbortWatcher[] | undefined
   private controller: AbortController | undefined
 
   constructor(
@@ -39,14 +41,17 @@ export class CallDeadline {
   }
 
   watch(watcher: AbortWatcher): void {
-    ;(this.watchers ??= []).push(watcher)
+    if (this.watcher === undefined) this.watcher = watcher
+    else (this.others ??= []).push(watcher)
   }
 
   unwatch(watcher: AbortWatcher): void {
-    const list = this.watchers
-    if (!list) return
-    const i = list.indexOf(watcher)
-    if (i !== -1) list.splice(i, 1)
+    if (this.watcher === watcher) {
+      this.watcher = undefined
+      return
+    }
+    const i = this.others ? this.others.indexOf(watcher) : -1
+    if (i !== -1) this.others?.splice(i, 1)
   }
 
   /** An AbortSignal that follows this deadline, for APIs that want one (a streamed answer). */
@@ -63,9 +68,11 @@ export class CallDeadline {
     if (this.aborted) return
     this.aborted = true
     this.reason = reason
-    const list = this.watchers
-    this.watchers = undefined
-    if (list) for (const w of list) w.onAbort()
+    const { watcher, others } = this
+    this.watcher = undefined
+    this.others = undefined
+    watcher?.onAbort()
+    if (others) for (const w of others) w.onAbort()
   }
 
   /** Stops the timer; `keepUserAbort` leaves the caller's signal able to abort a stream. */

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream'
 import type { Readable as ReadableStream } from 'node:stream'
 import type { TokenInfo } from '../token-info.js'
+import { pathOnly } from '../request-target.js'
 import type { Instance } from '../request-target.js'
 import type { HttpMethod, RequestOptions, RetryPolicy } from '../requester.js'
 import type { IncomingHttpHeaders } from '../buffering-handler.js'
@@ -92,12 +93,6 @@ export class Call {
       this.replayable = true
     }
   }
-}
-
-/** The path without its query string, which may hold data (never in errors or events). */
-export function pathOnly(path: string): string {
-  const q = path.indexOf('?')
-  return q === -1 ? path : path.slice(0, q)
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { SalesforceError } from '../salesforce-error.js'
 import { CallDeadline } from './call-deadline.js'
-import { pathOnly } from './call.js'
+import { pathOnly } from '../request-target.js'
 import type { Step } from './call.js'
 
 export function deadlineStep(defaultTimeoutMs: number): Step {

@@ -3,7 +3,7 @@
 
 import type { EventEmitter } from 'node:events'
 import type { ClientEventMap } from '../client-events.js'
-import { pathOnly } from './call.js'
+import { pathOnly } from '../request-target.js'
 import type { Call, Send, Step } from './call.js'
 
 export function eventsStep(events: EventEmitter<ClientEventMap>): Step {

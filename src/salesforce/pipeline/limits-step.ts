@@ -5,13 +5,12 @@
 import type { EventEmitter } from 'node:events'
 import type { ClientEventMap } from '../client-events.js'
 import type { LimitTracker } from '../limit-tracker.js'
-import { pathOnly } from './call.js'
 import type { Step } from './call.js'
 
 /** Fails with API_LIMIT_RESERVE, without sending, while fresh figures are below the reserve. */
 export function limitReserveStep(limits: LimitTracker): Step {
   return (next) => (call) => {
-    limits.check(call.method, pathOnly(call.options.path))
+    limits.check(call.method, call.options.path)
     return next(call)
   }
 }

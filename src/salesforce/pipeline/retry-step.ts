@@ -12,7 +12,8 @@ import {
   mayRetryNetworkError,
   parseRetryAfter,
 } from '../retry-policy.js'
-import { answerError, isAccepted, pathOnly } from './call.js'
+import { pathOnly } from '../request-target.js'
+import { answerError, isAccepted } from './call.js'
 import type { Answer, Call, Step } from './call.js'
 import { SendFailure } from './send-failure.js'
 
