@@ -3,7 +3,6 @@
 // writes it; the others only read it.
 
 import { Readable } from 'node:stream'
-import type { Readable as ReadableStream } from 'node:stream'
 import type { TokenInfo } from '../token-info.js'
 import { pathOnly } from '../request-target.js'
 import type { Instance } from '../request-target.js'
@@ -21,7 +20,7 @@ export interface Answer {
   /** The whole body, decompressed; undefined only when `stream` is set. */
   body: Buffer | undefined
   /** A successful answer to a `responseType: 'stream'` call: read by the caller, decompressed. */
-  stream: ReadableStream | undefined
+  stream: Readable | undefined
   /** The error this answer stands for, built once by `answerError`. */
   error: SalesforceApiError | undefined
 }
