@@ -1,7 +1,10 @@
 // Benchmark of the Salesforce client (issue 3): one loopback JSON server in a worker thread
 // serves a small record; forcebridge, raw undici and jsforce fetch it side by side at
-// concurrency 1, 16 and 64. The last line gives the ratios and the logins for 10,000 calls.
-// Run: npm run bench:client
+// concurrency 1, 16 and 64, then compare the client CPU per request of forcebridge with
+// undici's request() (the goal's yardstick) and with its bare dispatch() (the floor any client
+// on undici pays) at concurrency 64, median of rounds. The last line gives the ratios and the logins for
+// 10,000 calls. Run: npm run bench:client (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CPU_ROUNDS,
+// BENCH_LEVELS=1,16,64 to change the run; BENCH_LEVELS= runs the CPU comparison alone).
 
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -12,7 +15,14 @@ import { createClient } from '../src/salesforce/index.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 // Rounds interleave the three clients so that a noisy machine hurts each alike; best kept.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const LEVELS = [1, 16, 64]
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64')
+  .split(',')
+  .filter((v) => v.trim() !== '')
+  .map(Number)
+// The CPU comparison alternates undici and forcebridge this many times and keeps the medians:
+// CPU per request is steadier than requests per second on a shared machine, but not immune.
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 7)
+const CPU_CONCURRENCY = 64
 const PATH = '/services/data/v66.0/sobjects/Account/001000000000001AAA'
 
 // The server runs in a child process: its work neither shares the client's event loop nor
@@ -101,6 +111,25 @@ async function main(): Promise<void> {
     })
     return res.body.json()
   }
+  // The floor: undici's lowest level, a dispatch whose handler keeps the chunks and parses them.
+  const undiciDispatchFetch: Fetch = () =>
+    new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      pool.dispatch(
+        {
+          method: 'GET',
+          path: PATH,
+          headers: { authorization: 'Bearer 00D!bench', accept: 'application/json' },
+        },
+        {
+          // undici takes a handler without onRequestStart for one of the deprecated kind.
+          onRequestStart: () => {},
+          onResponseData: (_c, chunk) => void chunks.push(chunk),
+          onResponseEnd: () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))),
+          onResponseError: (_c, err) => reject(err),
+        },
+      )
+    })
   const fb = createClient({ loginUrl: origin, auth, maxConcurrency: 64 })
   const fbFetch: Fetch = () => fb.get(PATH)
   const conn = new jsforce.Connection({
@@ -125,6 +154,18 @@ async function main(): Promise<void> {
     }
     if (undici && forcebridge && js) rows.push({ concurrency, undici, forcebridge, jsforce: js })
   }
+  // CPU per request at concurrency 64: rounds interleave the three, the medians are compared.
+  const undiciCpu: number[] = []
+  const dispatchCpu: number[] = []
+  const fbCpu: number[] = []
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    undiciCpu.push((await measure(undiciFetch, CPU_CONCURRENCY)).cpuUs)
+    dispatchCpu.push((await measure(undiciDispatchFetch, CPU_CONCURRENCY)).cpuUs)
+    fbCpu.push((await measure(fbFetch, CPU_CONCURRENCY)).cpuUs)
+  }
+  const undiciCpuUs = median(undiciCpu)
+  const dispatchCpuUs = median(dispatchCpu)
+  const fbCpuUs = median(fbCpu)
   await fb.close()
   await pool.close()
 
@@ -141,23 +182,36 @@ async function main(): Promise<void> {
   const logins = (await tokenRequests(worker)) - statsBefore
   worker.kill()
 
-  const cell = (m: Measure) => `${Math.round(m.rps)}/s ${m.cpuUs.toFixed(0)}us`.padStart(16)
-  console.log(
-    `${'concurrency'.padStart(11)} ${'undici'.padStart(16)} ${'forcebridge'.padStart(16)} ${'jsforce'.padStart(16)}`,
-  )
-  for (const r of rows) {
+  if (rows.length > 0) {
+    const cell = (m: Measure) => `${Math.round(m.rps)}/s ${m.cpuUs.toFixed(0)}us`.padStart(16)
     console.log(
-      `${String(r.concurrency).padStart(11)} ${cell(r.undici)} ${cell(r.forcebridge)} ${cell(r.jsforce)}`,
+      `${'concurrency'.padStart(11)} ${'undici'.padStart(16)} ${'forcebridge'.padStart(16)} ${'jsforce'.padStart(16)}`,
+    )
+    for (const r of rows) {
+      console.log(
+        `${String(r.concurrency).padStart(11)} ${cell(r.undici)} ${cell(r.forcebridge)} ${cell(r.jsforce)}`,
+      )
+    }
+    console.log(
+      `(requests per second, best of ${ROUNDS} rounds of ${SECONDS}s; client CPU microseconds per request)`,
     )
   }
   console.log(
-    `(requests per second, best of ${ROUNDS} rounds of ${SECONDS}s; client CPU microseconds per request)`,
+    `client CPU per request at concurrency ${CPU_CONCURRENCY}, median of ${CPU_ROUNDS} rounds of ${SECONDS}s: undici request() ${undiciCpuUs.toFixed(1)}us, undici dispatch() ${dispatchCpuUs.toFixed(1)}us, forcebridge ${fbCpuUs.toFixed(1)}us`,
   )
   const last = rows[rows.length - 1]
-  if (!last) throw new Error('no measurements')
+  const rates = last
+    ? `ratio_vs_undici=${(last.forcebridge.rps / last.undici.rps).toFixed(2)} ratio_vs_jsforce=${(last.forcebridge.rps / last.jsforce.rps).toFixed(2)} `
+    : ''
   console.log(
-    `ratio_vs_undici=${(last.forcebridge.rps / last.undici.rps).toFixed(2)} ratio_vs_jsforce=${(last.forcebridge.rps / last.jsforce.rps).toFixed(2)} logins=${logins}`,
+    `${rates}cpu_ratio_vs_undici=${(undiciCpuUs / fbCpuUs).toFixed(2)} cpu_ratio_vs_undici_dispatch=${(dispatchCpuUs / fbCpuUs).toFixed(2)} logins=${logins}`,
   )
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
 function tokenRequests(worker: ChildProcess): Promise<number> {

@@ -13,8 +13,17 @@ export interface ErrorContext {
   path: string
 }
 
+// Every answer of an org carries the same content type: remember the last one read.
+let lastContentType: string | undefined
+let lastIsJson = false
+
 export function isJsonContentType(contentType: string | undefined): boolean {
-  return contentType !== undefined && /[/+]json\b/i.test(contentType)
+  if (contentType === undefined) return false
+  if (contentType !== lastContentType) {
+    lastIsJson = /[/+]json\b/i.test(contentType)
+    lastContentType = contentType
+  }
+  return lastIsJson
 }
 
 export function apiErrorFromResponse(

@@ -3,6 +3,8 @@
 import { z } from 'zod'
 import { SalesforceError } from './salesforce-error.js'
 import type { TokenCache, TokenStore } from './token-cache.js'
+import type { LoginLock } from './login-lock.js'
+import type { LoginCooldown } from './login-cooldown.js'
 import type { ClientLogger } from './client-events.js'
 
 export interface PasswordAuth {
@@ -64,8 +66,15 @@ export interface ClientOptions {
   maxReloginsPerCall?: number
   /** Fail at once with API_LIMIT_RESERVE when remaining daily requests fall below this. */
   limitReserve?: number
-  /** Where tokens live between calls. Default: memory, per client. */
+  /**
+   * Where tokens live between calls; clients on one cache and `tokenKey` share one token.
+   * Default: memory, per client. A cluster passes one shared by every node (Redis).
+   */
   tokenCache?: TokenCache
+  /** Orders logins per `tokenKey`, across processes when shared. Default: memory, per client. */
+  loginLock?: LoginLock
+  /** Remembers failed logins per `tokenKey`, across processes when shared. Default: memory, per client. */
+  loginCooldown?: LoginCooldown
   /** Optional persistence so a restart need not log in again. */
   tokenStore?: TokenStore
   /** Key of this connection's token in the cache and store. Default derived from the settings. */
@@ -82,6 +91,12 @@ export interface ClientOptions {
   /** Milliseconds since the epoch; tests inject their own clock. Default Date.now. */
   now?: () => number
 }
+
+/**
+ * The token state clients can share: one token, one login at a time and one login cooldown per
+ * `tokenKey`. A cluster passes implementations shared by every node (Redis).
+ */
+export type SharedTokenState = Pick<ClientOptions, 'tokenCache' | 'loginLock' | 'loginCooldown'>
 
 const nonEmpty = z.string().min(1)
 const authSchema = z.discriminatedUnion('flow', [
@@ -140,6 +155,8 @@ const optionsSchema = z.object({
   maxReloginsPerCall: z.number().int().min(0).default(1),
   limitReserve: z.number().int().min(0).optional(),
   tokenCache: obj.optional(),
+  loginLock: obj.optional(),
+  loginCooldown: obj.optional(),
   tokenStore: obj.optional(),
   tokenKey: nonEmpty.optional(),
   onRefreshTokenRotated: fn.optional(),
@@ -159,6 +176,8 @@ export interface ResolvedOptions {
   readonly maxReloginsPerCall: number
   readonly limitReserve: number | undefined
   readonly tokenCache: TokenCache | undefined
+  readonly loginLock: LoginLock | undefined
+  readonly loginCooldown: LoginCooldown | undefined
   readonly tokenStore: TokenStore | undefined
   readonly tokenKey: string
   readonly onRefreshTokenRotated: ClientOptions['onRefreshTokenRotated']
@@ -223,6 +242,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxReloginsPerCall: o.maxReloginsPerCall,
     limitReserve: o.limitReserve,
     tokenCache: options.tokenCache,
+    loginLock: options.loginLock,
+    loginCooldown: options.loginCooldown,
     tokenStore: options.tokenStore,
     // No secret in the key: it may be a Redis key or a database row id.
     tokenKey: o.tokenKey ?? `${loginUrl}|${o.auth.flow}|${o.auth.clientId}|${user}`,

@@ -1,7 +1,5 @@
-// Where a call goes: the path rule of ARCHITECTURE.md on the token's instance_url, and how
-// its body is sent.
+// Where a call goes: the path rule of ARCHITECTURE.md on the token's instance_url.
 
-import { Readable } from 'node:stream'
 import { SalesforceError } from './salesforce-error.js'
 import type { RequestOptions } from './requester.js'
 
@@ -9,6 +7,12 @@ export interface Instance {
   origin: string
   /** Path prefix of instance_url, usually '' (Experience Cloud URLs may carry one). */
   prefix: string
+}
+
+/** The path without its query string, which may hold data (never in errors or events). */
+export function pathOnly(path: string): string {
+  const q = path.indexOf('?')
+  return q === -1 ? path : path.slice(0, q)
 }
 
 export function parseInstance(instanceUrl: string): Instance {
@@ -52,26 +56,4 @@ export function resolvePath(
     }
   }
   return path
-}
-
-export interface EncodedBody {
-  payload: string | Buffer | Uint8Array | Readable | undefined
-  contentType: string | undefined
-  /** False for streams: they can be sent only once, so no retry or replay after a 401. */
-  replayable: boolean
-}
-
-export function encodeBody(body: unknown): EncodedBody {
-  if (body === undefined || body === null) {
-    return { payload: undefined, contentType: undefined, replayable: true }
-  }
-  if (typeof body === 'string' || body instanceof Uint8Array) {
-    return { payload: body, contentType: undefined, replayable: true }
-  }
-  if (body instanceof Readable) return { payload: body, contentType: undefined, replayable: false }
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    const stream = Readable.from(body as AsyncIterable<Uint8Array | string>, { objectMode: false })
-    return { payload: stream, contentType: undefined, replayable: false }
-  }
-  return { payload: JSON.stringify(body), contentType: 'application/json', replayable: true }
 }

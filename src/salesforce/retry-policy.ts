@@ -55,8 +55,11 @@ export function mayRetryNetworkError(method: HttpMethod, policy: RetryPolicy): b
   return policy === 'always' || IDEMPOTENT.has(method)
 }
 
-/** Full jitter: a random delay in [0, min(max, base * 2^(attempt-1))]. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+/**
+ * Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^(attempt-1))].
+ * (The queue's `backoffDelay` is another rule: "equal jitter", half fixed and half random.)
+ */
+export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1))
   return Math.floor(Math.random() * ceiling)
 }

@@ -2,35 +2,19 @@
 // retries, limits, redirects, timeouts and typed errors; get/post/patch/put/delete on top.
 
 import { EventEmitter } from 'node:events'
-import type {
-  HttpMethod,
-  RequestOptions,
-  Requester,
-  RetryPolicy,
-  SalesforceResponse,
-} from './requester.js'
+import type { HttpMethod, RequestOptions, Requester, SalesforceResponse } from './requester.js'
 import type { ResolvedOptions } from './client-options.js'
-import type { ClientEventMap, ClientEventName } from './client-events.js'
+import type { ClientEventMap } from './client-events.js'
 import type { TokenInfo } from './token-info.js'
 import type { LimitInfo } from './limit-info.js'
+import type { TokenProvider } from './token-provider.js'
 import { LimitTracker } from './limit-tracker.js'
-import { HttpTransport, header, readStream, readText } from './http-transport.js'
-import { sendWithRedirects } from './send-with-redirects.js'
-import type { AttemptResult } from './send-with-redirects.js'
-import { flatHeaders, pathOnly, readBody } from './response-reader.js'
+import { HttpTransport } from './http-transport.js'
+import { flatHeaders, readBody } from './response-reader.js'
 import { TokenManager } from './token-manager.js'
-import { Semaphore } from './semaphore.js'
-import { CallDeadline } from './call-deadline.js'
-import { encodeBody, parseInstance, resolvePath } from './request-target.js'
-import type { Instance } from './request-target.js'
-import { apiErrorFromResponse } from './api-error-from-response.js'
-import {
-  backoffDelay,
-  mayRetryAnswer,
-  mayRetryNetworkError,
-  networkErrorCode,
-  parseRetryAfter,
-} from './retry-policy.js'
+import { Call, answerError, isAccepted, requestPipeline } from './pipeline/index.js'
+import { pathOnly } from './request-target.js'
+import type { Answer, Send } from './pipeline/index.js'
 import { SalesforceError } from './salesforce-error.js'
 import { revokeToken } from './oauth-revoke.js'
 import { DataHelpers } from './client-helpers.js'
@@ -51,10 +35,9 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   readonly #o: ResolvedOptions
   readonly #transport: HttpTransport
   readonly #tokens: TokenManager
-  readonly #slots: Semaphore
-  readonly #dataPrefix: string
-  #instanceFor: TokenInfo | undefined
-  #instance: Instance | undefined
+  readonly #auth: TokenProvider
+  /** The request path: steps around one send (pipeline/request-pipeline.ts). */
+  readonly #send: Send
   #helpers: DataHelpers | undefined
 
   constructor(options: ResolvedOptions) {
@@ -62,9 +45,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     this.#o = options
     this.apiVersion = options.apiVersion
     this.name = options.name
-    this.#dataPrefix = `/services/data/v${options.apiVersion}/`
     this.#transport = new HttpTransport(options.timeoutMs)
-    this.#slots = new Semaphore(options.maxConcurrency)
     this.#limits = new LimitTracker(options.name, options.limitReserve, options.now)
     this.#tokens = new TokenManager(options, this.#transport, (e) => {
       if (this.listenerCount('login') > 0) this.emit('login', e)
@@ -72,6 +53,37 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
       if (log && e.ok) log.info(e, 'salesforce login')
       else if (log) log.warn(e, 'salesforce login failed')
     })
+    const tokens = this.#tokens
+    this.#auth = Object.freeze({
+      peek: () => tokens.peek(),
+      // Like token(): a closed client logs in no more.
+      current: async () => {
+        this.#assertOpen()
+        return tokens.current()
+      },
+      invalidate: (token: TokenInfo | string) => tokens.invalidate(token),
+    })
+    this.#send = requestPipeline({
+      connection: options.name,
+      dataPrefix: `/services/data/v${options.apiVersion}/`,
+      timeoutMs: options.timeoutMs,
+      maxConcurrency: options.maxConcurrency,
+      maxRelogins: options.maxReloginsPerCall,
+      retry: options.retry,
+      tokens: this.#tokens,
+      limits: this.#limits,
+      transport: this.#transport,
+      events: this,
+      logger: options.logger,
+    })
+  }
+
+  /**
+   * The auth seam: the connection's current token and a way to report one Salesforce refused.
+   * Another transport (gRPC for the Pub/Sub API) uses it to share this client's login.
+   */
+  get auth(): TokenProvider {
+    return this.#auth
   }
 
   /** The latest Sforce-Limit-Info figures, or undefined before the first answer carrying them. */
@@ -127,7 +139,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   /** The current token, logging in if there is none. */
   token(): Promise<TokenInfo> {
     this.#assertOpen()
-    return this.#tokens.get()
+    return this.#tokens.current()
   }
 
   /**
@@ -152,220 +164,46 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     return this.#transport.close(options?.graceMs ?? 5_000)
   }
 
+  /** get/post/...: the body alone, without building the response object around it. */
   async #body<T>(
     method: HttpMethod,
     path: string,
     body: unknown,
     options?: CallOptions,
   ): Promise<T> {
-    const res = await this.request<T>(
-      options ? { ...options, method, path, body } : { method, path, body },
-    )
-    return res.body
+    const call = this.#call(options ? { ...options, method, path, body } : { method, path, body })
+    const answer = await this.#send(call)
+    return this.#result<T>(call, answer)
   }
 
   async request<T = unknown>(o: RequestOptions): Promise<SalesforceResponse<T>> {
+    const call = this.#call(o)
+    const answer = await this.#send(call)
+    const body = this.#result<T>(call, answer)
+    return { status: answer.status, headers: flatHeaders(answer.headers), body }
+  }
+
+  #call(o: RequestOptions): Call {
     this.#assertOpen()
     if (typeof o?.path !== 'string' || typeof o.method !== 'string') {
       throw new SalesforceError(
         'INVALID_REQUEST',
         `connection '${this.name}': request needs a method and a path`,
-        {
-          connection: this.name,
-        },
+        { connection: this.name },
       )
     }
-    this.#limits.check(`${o.method} ${pathOnly(o.path)}`)
-    const deadline = new CallDeadline(o.timeoutMs ?? this.#o.timeoutMs, o.signal)
-    let keepUserAbort = false
-    try {
-      const res = await this.#run<T>(o, deadline)
-      keepUserAbort = o.responseType === 'stream'
-      return res
-    } catch (err) {
-      if (deadline.aborted && !(err instanceof SalesforceError)) {
-        throw deadline.abortError(this.name, `${o.method} ${pathOnly(o.path)}`, err)
-      }
-      throw err
-    } finally {
-      deadline.dispose(keepUserAbort)
-    }
+    return new Call(this.name, o)
   }
 
-  async #run<T>(o: RequestOptions, deadline: CallDeadline): Promise<SalesforceResponse<T>> {
-    const policy: RetryPolicy = o.retry ?? 'auto'
-    const { payload, contentType, replayable } = encodeBody(o.body)
-    const retry = this.#o.retry
-    let attempt = 0
-    let relogins = 0
-    for (;;) {
-      attempt++
-      const token = this.#tokens.local ?? (await deadline.race(this.#tokens.get()))
-      const instance = this.#instanceOf(token)
-      const path = resolvePath(this.name, instance, this.#dataPrefix, o)
-      let sent: AttemptResult
-      const emitting = this.listenerCount('request') > 0 || this.listenerCount('response') > 0
-      const started = emitting ? performance.now() : 0
-      if (emitting) this.emit('request', this.#event(o.method, path, attempt))
-      const wait = this.#slots.acquire()
-      if (wait)
-        await deadline.race(wait).catch((e: unknown) => {
-          // The slot is handed over even when we stopped waiting: give it back.
-          void wait.then(() => this.#slots.release())
-          throw e
-        })
-      let released = false
-      const release = () => {
-        if (!released) {
-          released = true
-          this.#slots.release()
-        }
-      }
-      try {
-        sent = await sendWithRedirects(this.#transport, {
-          method: o.method,
-          origin: instance.origin,
-          path,
-          instanceOrigin: instance.origin,
-          accessToken: token.accessToken,
-          userHeaders: o.headers,
-          contentType,
-          body: payload,
-          signal: deadline,
-          timeoutMs: deadline.timeoutMs,
-        })
-      } catch (err) {
-        release()
-        const net = networkErrorCode(err)
-        if (
-          net &&
-          !deadline.aborted &&
-          replayable &&
-          attempt < retry.maxAttempts &&
-          mayRetryNetworkError(o.method, policy)
-        ) {
-          await this.#backoff(o.method, path, attempt, net, undefined, deadline)
-          continue
-        }
-        if (deadline.aborted)
-          throw deadline.abortError(this.name, `${o.method} ${pathOnly(path)}`, err)
-        throw new SalesforceError(
-          net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT'
-            ? 'TIMEOUT'
-            : 'NETWORK_ERROR',
-          `connection '${this.name}': ${o.method} ${pathOnly(path)} to ${instance.origin} failed (${net ?? (err as Error).message})${attempt > 1 ? ` after ${attempt} attempts` : ''}; check the network and the instance, or retry later`,
-          { connection: this.name, cause: err },
-        )
-      }
-      const res = sent.res
-      const status = res.statusCode
-      const limitHeader = res.headers['sforce-limit-info']
-      if (limitHeader !== undefined) {
-        const info = this.#limits.update(limitHeader)
-        if (info && this.listenerCount('limits') > 0) this.emit('limits', info)
-      }
-      if (emitting && this.listenerCount('response') > 0) {
-        this.emit('response', {
-          ...this.#event(o.method, path, attempt),
-          status,
-          durationMs: performance.now() - started,
-        })
-      }
-      // acceptStatuses: the caller reads 300/304/400 bodies itself (requester.ts); never retried.
-      if ((status >= 200 && status < 300) || status === 304 || o.acceptStatuses?.includes(status)) {
-        if (o.responseType === 'stream') {
-          const stream = readStream(res)
-          stream.once('close', release)
-          return { status, headers: flatHeaders(res), body: stream as T }
-        }
-        try {
-          return {
-            status,
-            headers: flatHeaders(res),
-            body: await readBody<T>(res, o.responseType, {
-              connection: this.name,
-              method: o.method,
-              path: pathOnly(path),
-            }),
-          }
-        } finally {
-          release()
-        }
-      }
-      let text: string
-      try {
-        text = await readText(res)
-      } finally {
-        release()
-      }
-      const error = apiErrorFromResponse(
-        { connection: this.name, method: o.method, path: pathOnly(path) },
-        status,
-        header(res, 'content-type'),
-        text,
-      )
-      // 401 INVALID_SESSION_ID: the token expired or was revoked; one new login, one replay.
-      // A 403 (limits, permissions) never logs in again.
-      if (
-        status === 401 &&
-        error.errorCode === 'INVALID_SESSION_ID' &&
-        replayable &&
-        relogins < this.#o.maxReloginsPerCall
-      ) {
-        relogins++
-        attempt--
-        await this.#tokens.invalidate(token)
-        continue
-      }
-      const codes = error.errors.map((e) => e.errorCode ?? e.statusCode ?? '')
-      if (
-        replayable &&
-        attempt < retry.maxAttempts &&
-        mayRetryAnswer(o.method, policy, status, codes)
-      ) {
-        const after = parseRetryAfter(header(res, 'retry-after'), Date.now())
-        if (after === undefined || after <= retry.maxDelayMs) {
-          await this.#backoff(
-            o.method,
-            path,
-            attempt,
-            error.errorCode ?? String(status),
-            after,
-            deadline,
-          )
-          continue
-        }
-      }
-      throw error
-    }
-  }
-
-  async #backoff(
-    method: string,
-    path: string,
-    attempt: number,
-    reason: string,
-    retryAfterMs: number | undefined,
-    deadline: CallDeadline,
-  ): Promise<void> {
-    const { baseDelayMs, maxDelayMs } = this.#o.retry
-    const delayMs = retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs)
-    const event = { ...this.#event(method, path, attempt), delayMs, reason }
-    if (this.listenerCount('retry') > 0) this.emit('retry', event)
-    this.#o.logger?.warn(event, 'salesforce call retried')
-    await deadline.sleep(delayMs)
-  }
-
-  #event(method: string, path: string, attempt: number) {
-    return { connection: this.name, method, path: pathOnly(path), attempt }
-  }
-
-  #instanceOf(token: TokenInfo): Instance {
-    if (this.#instanceFor !== token || !this.#instance) {
-      this.#instance = parseInstance(token.instanceUrl)
-      this.#instanceFor = token
-    }
-    return this.#instance
+  /** The body of an accepted answer as the call asked for it; the error of any other. */
+  #result<T>(call: Call, answer: Answer): T {
+    if (!isAccepted(call, answer.status)) throw answerError(call, answer)
+    if (answer.stream !== undefined) return answer.stream as T
+    return readBody<T>(answer, call.options.responseType, {
+      connection: this.name,
+      method: call.method,
+      path: pathOnly(call.path),
+    })
   }
 
   #assertOpen(): void {
@@ -380,6 +218,3 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     }
   }
 }
-
-/** Typed `on`/`off` come from EventEmitter<ClientEventMap>; this names the events. */
-export type SalesforceClientEvent = ClientEventName

@@ -1,5 +1,6 @@
-// Where tokens live between calls (TokenCache, memory by default; Redis can implement it later)
-// and an optional persistence hook (TokenStore) so a restart need not log in again.
+// Where tokens live between calls (TokenCache, memory by default; Redis can implement it for a
+// cluster) and an optional persistence hook (TokenStore) so a restart need not log in again.
+// Logins themselves are ordered by a LoginLock and paced by a LoginCooldown, beside this file.
 
 import type { TokenInfo } from './token-info.js'
 
@@ -14,11 +15,6 @@ export interface TokenCache {
   set(key: string, token: TokenInfo): Promise<void>
   /** Returns true when an entry was removed. */
   delete(key: string, ifAccessToken?: string): Promise<boolean>
-  /**
-   * Optional cross-process lock around a login (cluster mode): `fn` runs while no other holder
-   * of `key` runs. Without it, single flight is per process.
-   */
-  withLoginLock?<T>(key: string, fn: () => Promise<T>): Promise<T>
 }
 
 /** Persistence of the last token (the runtime passes an encrypted store). */

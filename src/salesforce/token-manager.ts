@@ -1,11 +1,18 @@
-// One token per connection: reused until Salesforce refuses it, single-flight login,
-// compare-and-delete invalidation, and a cooldown after a failed login.
+// One token per connection: reused until Salesforce refuses it, single-flight login (in this
+// process, and across processes through the LoginLock), compare-and-delete invalidation, and a
+// cooldown after a failed login (shared through the LoginCooldown). It is the client's auth
+// seam (TokenProvider): the request pipeline and any other transport use it alike.
 
 import { LoginError } from './login-error.js'
 import { requestToken } from './oauth-token-request.js'
-import { backoffDelay } from './retry-policy.js'
+import { fullJitterDelay } from './retry-policy.js'
 import { MemoryTokenCache } from './token-cache.js'
 import type { TokenCache } from './token-cache.js'
+import { MemoryLoginLock } from './login-lock.js'
+import type { LoginLock } from './login-lock.js'
+import { MemoryLoginCooldown } from './login-cooldown.js'
+import type { LoginCooldown, LoginFailure } from './login-cooldown.js'
+import type { TokenProvider } from './token-provider.js'
 import type { HttpTransport } from './http-transport.js'
 import type { ResolvedOptions } from './client-options.js'
 import type { TokenInfo } from './token-info.js'
@@ -14,12 +21,13 @@ import type { LoginEvent } from './client-events.js'
 const MAX_COOLDOWN_MS = 5 * 60_000
 const TRANSIENT_STATUS = new Set([502, 503, 504])
 
-export class TokenManager {
+export class TokenManager implements TokenProvider {
   /** The token this process last used: read without a cache round trip on the hot path. */
   local: TokenInfo | undefined
   private readonly cache: TokenCache
+  private readonly lock: LoginLock
+  private readonly cooldown: LoginCooldown
   private inflight: Promise<TokenInfo> | undefined
-  private failure: { error: LoginError; until: number; count: number } | undefined
   private refreshToken: string | undefined
   private storeChecked = false
 
@@ -29,11 +37,17 @@ export class TokenManager {
     private readonly onLogin: (event: LoginEvent) => void,
   ) {
     this.cache = o.tokenCache ?? new MemoryTokenCache()
+    this.lock = o.loginLock ?? new MemoryLoginLock()
+    this.cooldown = o.loginCooldown ?? new MemoryLoginCooldown()
     this.refreshToken = o.auth.flow === 'refresh_token' ? o.auth.refreshToken : undefined
   }
 
+  peek(): TokenInfo | undefined {
+    return this.local
+  }
+
   /** The current token; concurrent callers without one share one lookup or login. */
-  get(): Promise<TokenInfo> {
+  current(): Promise<TokenInfo> {
     if (this.local) return Promise.resolve(this.local)
     this.inflight ??= this.obtain(false).finally(() => {
       this.inflight = undefined
@@ -54,9 +68,10 @@ export class TokenManager {
    * Forgets `failed` if it is still the current token. A newer token (another caller's fresh
    * login) is kept, so N callers failing with the same old token cost one login, not N.
    */
-  async invalidate(failed: TokenInfo): Promise<void> {
-    if (this.local?.accessToken === failed.accessToken) this.local = undefined
-    await this.cache.delete(this.o.tokenKey, failed.accessToken)
+  async invalidate(failed: TokenInfo | string): Promise<void> {
+    const accessToken = typeof failed === 'string' ? failed : failed.accessToken
+    if (this.local?.accessToken === accessToken) this.local = undefined
+    await this.cache.delete(this.o.tokenKey, accessToken)
   }
 
   /** Drops the token everywhere (after revoke). */
@@ -76,10 +91,8 @@ export class TokenManager {
       const found = await this.lookup()
       if (found) return found
     }
-    const lock = this.cache.withLoginLock?.bind(this.cache)
-    if (!lock) return this.doLogin(force)
-    return lock(this.o.tokenKey, async () => {
-      // Another process may have logged in while we waited for the lock.
+    return this.lock.run(this.o.tokenKey, async () => {
+      // Another client or process may have logged in while we waited for the lock.
       const found = force ? undefined : await this.cache.get(this.o.tokenKey)
       if (found) return this.adopt(found)
       return this.doLogin(force)
@@ -128,7 +141,7 @@ export class TokenManager {
           err.code === 'LOGIN_UNAVAILABLE' &&
           (err.status === undefined || TRANSIENT_STATUS.has(err.status))
         if (!transient || attempt >= maxAttempts) throw err
-        const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs)
+        const delayMs = fullJitterDelay(attempt, baseDelayMs, maxDelayMs)
         this.o.logger?.warn(
           { connection: this.o.name, attempt, delayMs, status: err.status },
           'salesforce login retried',
@@ -139,10 +152,12 @@ export class TokenManager {
   }
 
   private async doLogin(force: boolean): Promise<TokenInfo> {
+    const key = this.o.tokenKey
     const now = this.o.now()
+    const failure: LoginFailure | undefined = await this.cooldown.get(key)
     // A refused login is not retried in a tight loop: Salesforce locks a user out after
     // about 3,600 logins an hour (lessons-from-peers.md). A forced login() skips the wait.
-    if (!force && this.failure && now < this.failure.until) throw this.failure.error
+    if (!force && failure && now < failure.until) throw failure.error
     const started = performance.now()
     const flow = this.o.auth.flow
     let token: TokenInfo
@@ -150,9 +165,9 @@ export class TokenManager {
       token = await this.requestWithRetry()
     } catch (err) {
       const error = err instanceof LoginError ? err : wrapUnexpected(err, this.o)
-      const count = (this.failure?.count ?? 0) + 1
+      const count = (failure?.count ?? 0) + 1
       const wait = Math.min(this.o.loginFailureCooldownMs * 2 ** (count - 1), MAX_COOLDOWN_MS)
-      this.failure = { error, until: this.o.now() + wait, count }
+      await this.cooldown.set(key, { error, until: this.o.now() + wait, count })
       this.onLogin({
         connection: this.o.name,
         flow,
@@ -162,7 +177,7 @@ export class TokenManager {
       })
       throw error
     }
-    this.failure = undefined
+    if (failure) await this.cooldown.clear(key)
     if (
       flow === 'refresh_token' &&
       token.refreshToken &&

@@ -2,7 +2,12 @@
 // invocations. `refresh()` re-reads the store cheaply (no secrets unless a row changed), so
 // edits made by the CLI in another process reach the running server.
 import type { Logger } from 'pino'
-import { createClient, type ClientAuth, type SalesforceClient } from '../../salesforce/index.js'
+import {
+  createClient,
+  type ClientAuth,
+  type SalesforceClient,
+  type SharedTokenState,
+} from '../../salesforce/index.js'
 import type {
   ConnectionCredentials,
   ConnectionInfo,
@@ -34,6 +39,11 @@ export interface ConnectionClientsOptions {
    * has not moved. Left out, every refresh() reads them.
    */
   revision?: () => string
+  /**
+   * Token cache, login lock and login cooldown shared by the clients (and, in a cluster, by
+   * every node). Left out, each client keeps its own in memory.
+   */
+  sharedTokens?: SharedTokenState
 }
 
 const UNCHANGED = Promise.resolve()
@@ -152,6 +162,7 @@ export function clientFor(
     // second `connection` key would repeat it in the same JSON line.
     logger: log,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...options.sharedTokens,
     ...(settings ? { tokenStore: storedTokens(settings, c) } : {}),
     // With rotation, the old refresh token dies when a new one is issued: keep the new one.
     ...(repo && c.authFlow === 'refresh_token'

@@ -1,23 +1,31 @@
 // The overall timeout of one call (all attempts, logins and backoff waits), joined with the
-// caller's own AbortSignal. It is itself the abort signal handed to undici, which accepts an
-// EventEmitter: cheaper on the hot path than an AbortController and EventTarget per call.
+// caller's own AbortSignal. Whatever waits on the call watches it: a send in flight, a wait for
+// a login or a slot, a backoff. A plain list of watchers costs less per call than an
+// AbortController or an EventEmitter; an AbortSignal is made only for a streamed answer.
 
-import { EventEmitter } from 'node:events'
-import { SalesforceError } from './salesforce-error.js'
+import { SalesforceError } from '../salesforce-error.js'
 
-export class CallDeadline extends EventEmitter<{ abort: [] }> {
+/** Told once when the call is aborted or times out. */
+export interface AbortWatcher {
+  onAbort(): void
+}
+
+export class CallDeadline {
   aborted = false
   timedOut = false
   reason: unknown = undefined
   private readonly timer: NodeJS.Timeout
   private readonly userSignal: AbortSignal | undefined
   private readonly onUserAbort: (() => void) | undefined
+  /** Usually one watcher at a time (the send in flight): kept inline, a list only beyond. */
+  private watcher: AbortWatcher | undefined
+  private others: AbortWatcher[] | undefined
+  private controller: AbortController | undefined
 
   constructor(
     readonly timeoutMs: number,
     userSignal: AbortSignal | undefined,
   ) {
-    super()
     this.timer = setTimeout(() => {
       this.timedOut = true
       this.abort(undefined)
@@ -32,11 +40,39 @@ export class CallDeadline extends EventEmitter<{ abort: [] }> {
     }
   }
 
+  watch(watcher: AbortWatcher): void {
+    if (this.watcher === undefined) this.watcher = watcher
+    else (this.others ??= []).push(watcher)
+  }
+
+  unwatch(watcher: AbortWatcher): void {
+    if (this.watcher === watcher) {
+      this.watcher = undefined
+      return
+    }
+    const i = this.others ? this.others.indexOf(watcher) : -1
+    if (i !== -1) this.others?.splice(i, 1)
+  }
+
+  /** An AbortSignal that follows this deadline, for APIs that want one (a streamed answer). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = (this.controller = new AbortController())
+      if (this.aborted) controller.abort(this.reason)
+      else this.watch({ onAbort: () => controller.abort(this.reason) })
+    }
+    return this.controller.signal
+  }
+
   private abort(reason: unknown): void {
     if (this.aborted) return
     this.aborted = true
     this.reason = reason
-    this.emit('abort')
+    const { watcher, others } = this
+    this.watcher = undefined
+    this.others = undefined
+    watcher?.onAbort()
+    if (others) for (const w of others) w.onAbort()
   }
 
   /** Stops the timer; `keepUserAbort` leaves the caller's signal able to abort a stream. */
@@ -51,15 +87,15 @@ export class CallDeadline extends EventEmitter<{ abort: [] }> {
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.aborted) return Promise.reject(new Error('aborted'))
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new Error('aborted'))
-      this.once('abort', onAbort)
+      const watcher = { onAbort: () => reject(new Error('aborted')) }
+      this.watch(watcher)
       promise.then(
         (v) => {
-          this.off('abort', onAbort)
+          this.unwatch(watcher)
           resolve(v)
         },
         (e: unknown) => {
-          this.off('abort', onAbort)
+          this.unwatch(watcher)
           reject(e instanceof Error ? e : new Error(String(e)))
         },
       )

@@ -1,0 +1,79 @@
+// Salesforce retries (salesforce-api.md §7; docs/client.md "Retries"): an attempt that failed
+// on the network, or an answer that says "try again", is sent again while attempts remain and
+// the rules of retry-policy.ts allow it, after a backoff with full jitter or the Retry-After.
+
+import type { EventEmitter } from 'node:events'
+import type { ClientEventMap, ClientLogger } from '../client-events.js'
+import type { RetryOptions } from '../client-options.js'
+import { header } from '../http-transport.js'
+import {
+  fullJitterDelay,
+  mayRetryAnswer,
+  mayRetryNetworkError,
+  parseRetryAfter,
+} from '../retry-policy.js'
+import { pathOnly } from '../request-target.js'
+import { answerError, isAccepted } from './call.js'
+import type { Answer, Call, Step } from './call.js'
+import { SendFailure } from './send-failure.js'
+
+export interface RetryStepOptions {
+  retry: Readonly<Required<RetryOptions>>
+  events: EventEmitter<ClientEventMap>
+  logger: ClientLogger | undefined
+}
+
+export function retryStep({ retry, events, logger }: RetryStepOptions): Step {
+  const { maxAttempts, baseDelayMs, maxDelayMs } = retry
+
+  async function backoff(call: Call, reason: string, retryAfterMs: number | undefined) {
+    const delayMs = retryAfterMs ?? fullJitterDelay(call.attempt, baseDelayMs, maxDelayMs)
+    const event = {
+      connection: call.connection,
+      method: call.method,
+      path: pathOnly(call.path),
+      attempt: call.attempt,
+      delayMs,
+      reason,
+    }
+    if (events.listenerCount('retry') > 0) events.emit('retry', event)
+    logger?.warn(event, 'salesforce call retried')
+    await call.deadline.sleep(delayMs)
+  }
+
+  return (next) => async (call) => {
+    for (;;) {
+      call.attempt++
+      let answer: Answer
+      try {
+        answer = await next(call)
+      } catch (err) {
+        const net = err instanceof SendFailure ? err.networkCode : undefined
+        if (
+          net &&
+          call.replayable &&
+          call.attempt < maxAttempts &&
+          mayRetryNetworkError(call.method, call.policy)
+        ) {
+          await backoff(call, net, undefined)
+          continue
+        }
+        throw err
+      }
+      if (isAccepted(call, answer.status) || !call.replayable || call.attempt >= maxAttempts) {
+        return answer
+      }
+      const error = answerError(call, answer)
+      const codes = error.errors.map((e) => e.errorCode ?? e.statusCode ?? '')
+      if (mayRetryAnswer(call.method, call.policy, answer.status, codes)) {
+        const after = parseRetryAfter(header(answer, 'retry-after'), Date.now())
+        // A Retry-After longer than we agree to wait: the caller gets the error now.
+        if (after === undefined || after <= maxDelayMs) {
+          await backoff(call, error.errorCode ?? String(answer.status), after)
+          continue
+        }
+      }
+      return answer
+    }
+  }
+}
