@@ -3,8 +3,10 @@
 // channels (the seed's campaign.create, and bench.campaign that answers without Salesforce);
 // `bare` starts a bare Fastify route that answers the same JSON (no auth, no hooks).
 // Talks to the parent over IPC: sends { url, key } once listening, answers 'cpu' with its
-// process.cpuUsage(), and closes and exits on 'stop' (so `--cpu-prof` writes its profile).
-import { mkdtempSync, rmSync } from 'node:fs'
+// process.cpuUsage(), starts V8's sampling profiler on 'profile-start' and writes the profile to
+// the file named by { profileStop } (answering { profiled }), and closes and exits on 'stop'.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Fastify from 'fastify'
@@ -83,8 +85,29 @@ const { emulatorUrl, creds } = JSON.parse(process.env.BENCH_SERVER ?? '{}') as {
 }
 const server =
   process.argv[2] === 'bare' ? await startBare() : await startRuntime(emulatorUrl, creds)
-process.on('message', (message) => {
+// The profiler is driven from here rather than by `node --cpu-prof`, so that a profile covers the
+// measured rounds only, not start-up (module loading is most of a short run's samples).
+// The session is opened only when asked for: an inspector session left connected slows V8 down.
+let inspector: Session | undefined
+async function startProfiler(): Promise<void> {
+  inspector = new Session()
+  inspector.connect()
+  await inspector.post('Profiler.enable')
+  await inspector.post('Profiler.setSamplingInterval', { interval: 200 })
+  await inspector.post('Profiler.start')
+}
+async function stopProfiler(file: string): Promise<void> {
+  const { profile } = await (inspector as Session).post('Profiler.stop')
+  inspector?.disconnect()
+  writeFileSync(file, JSON.stringify(profile))
+  process.send?.({ profiled: file })
+}
+
+process.on('message', (message: unknown) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
   else if (message === 'stop') void server.close().then(() => process.exit(0))
+  else if (message === 'profile-start') void startProfiler()
+  else if (typeof message === 'object' && message && 'profileStop' in message)
+    void stopProfiler(String(message.profileStop))
 })
 process.send?.(server.ready)

@@ -12,15 +12,20 @@
 // Two settings: loopback (the emulator answers at once; CPU-bound, so the ratio is an upper bound
 // on overhead) and round trip (each emulator call answers BENCH_LATENCY_MS later, default 20: a
 // stand-in for the network to Salesforce, so the ratio says what a caller sees in practice).
-// Prints channel_vs_fastify=<bare route's server CPU per request ÷ the no-SF channel's> (CPU per
-// request, steadier than req/s on a shared machine), then, last, overhead_ratio=<channel req/s ÷
+// Prints channel_vs_fastify=<bare route's server CPU per request ÷ the no-SF channel's>, the median
+// of that ratio over rounds (each round measures both back to back, so a change in the machine's
+// load between rounds cancels out; CPU per request is steadier than req/s, though still higher
+// when the machine is busy: a server that waits for a core serves each request with cold caches
+// and one wake-up per request), then, last, overhead_ratio=<channel req/s ÷
 // direct req/s> with the round trip. BENCH_ONLY=machinery runs the last two paths only;
-// BENCH_CPU_PROF=<folder> runs the servers under `node --cpu-prof` and writes their profiles there.
+// BENCH_CPU_PROF=<folder> profiles both servers (V8's sampling profiler, as `node --cpu-prof`)
+// through the loopback rounds and writes runtime.cpuprofile and bare.cpuprofile there; read them
+// with bench/cpu-profile-summary.ts (with BENCH_ONLY=machinery the runtime serves one path only).
 // Run: npm run bench:runtime
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Pool } from 'undici'
 import { createClient } from '../src/salesforce/index.js'
 import { startEmulatorProcess } from './emulator-process.js'
@@ -44,23 +49,20 @@ const CREDS = {
 interface ServerProcess {
   url: string
   key: string | undefined
-  /** User + system CPU of the child so far, in µs. */
-  cpuUs(): Promise<number>
+  /** CPU of the child so far, in µs. */
+  cpuUs(): Promise<NodeJS.CpuUsage>
+  /** Starts the child's CPU profiler. */
+  profileStart(): void
+  /** Stops it and writes the profile to `file`. */
+  profileStop(file: string): Promise<void>
   stop(): Promise<void>
 }
 
 async function startServer(mode: 'runtime' | 'bare', emulatorUrl: string): Promise<ServerProcess> {
-  const profile = CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${mode}.cpuprofile`]
-    : []
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', SERVER_SCRIPT, mode],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, BENCH_SERVER: JSON.stringify({ emulatorUrl, creds: CREDS }) },
-    },
-  )
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT, mode], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_SERVER: JSON.stringify({ emulatorUrl, creds: CREDS }) },
+  })
   const ready = await new Promise<{ url: string; key?: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; key?: string }))
     child.once('exit', (code) => reject(new Error(`${mode} server exited with code ${code}`)))
@@ -71,10 +73,15 @@ async function startServer(mode: 'runtime' | 'bare', emulatorUrl: string): Promi
     cpuUs: () =>
       new Promise((resolve) => {
         child.once('message', (m) => {
-          const { cpu } = m as { cpu: NodeJS.CpuUsage }
-          resolve(cpu.user + cpu.system)
+          resolve((m as { cpu: NodeJS.CpuUsage }).cpu)
         })
         child.send('cpu')
+      }),
+    profileStart: () => child.send('profile-start'),
+    profileStop: (file) =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve())
+        child.send({ profileStop: file })
       }),
     stop: () =>
       new Promise<void>((resolve) => {
@@ -89,6 +96,8 @@ interface Rate {
   perSecond: number
   /** CPU per request in the server's process, µs (NaN for the client called directly). */
   serverUs: number
+  /** The part of serverUs spent in the kernel (sockets, polling), µs. */
+  serverSystemUs: number
   /** CPU per request in this process (load generator, or the client called directly), µs. */
   callerUs: number
   /** CPU per request in the emulator's process, µs (NaN where /proc is missing). */
@@ -113,7 +122,7 @@ interface Path {
 
 /** Runs `path` with CONCURRENCY callers for SECONDS; returns its rate and CPU costs. */
 async function measure(path: Path): Promise<Rate> {
-  const server0 = (await path.server?.cpuUs()) ?? Number.NaN
+  const server0 = await path.server?.cpuUs()
   const emulator0 = processCpuUs(emulator.child.pid)
   const cpu0 = process.cpuUsage()
   const until = performance.now() + SECONDS * 1000
@@ -129,10 +138,14 @@ async function measure(path: Path): Promise<Rate> {
   )
   const cpu = process.cpuUsage(cpu0)
   const emulator1 = processCpuUs(emulator.child.pid)
-  const server1 = (await path.server?.cpuUs()) ?? Number.NaN
+  const server1 = await path.server?.cpuUs()
   return {
     perSecond: done / SECONDS,
-    serverUs: (server1 - server0) / done,
+    serverUs:
+      server0 && server1
+        ? (server1.user + server1.system - server0.user - server0.system) / done
+        : Number.NaN,
+    serverSystemUs: server0 && server1 ? (server1.system - server0.system) / done : Number.NaN,
     callerUs: (cpu.user + cpu.system) / done,
     emulatorUs: (emulator1 - emulator0) / done,
   }
@@ -220,31 +233,49 @@ const us = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(0)).padStart(8)
 const medianOf = (rates: Rate[], field: keyof Rate) => median(rates.map((r) => r[field]))
 const perSecond = (rates: Map<PathName, Rate[]>, name: PathName) =>
   medianOf(rates.get(name) ?? [], 'perSecond')
-const serverUs = (rates: Map<PathName, Rate[]>, name: PathName) =>
-  medianOf(rates.get(name) ?? [], 'serverUs')
 
 function report(title: string, rates: Map<PathName, Rate[]>): void {
   console.log(title)
   console.log(
-    '  path                              req/s   CPU µs per request:  server   caller emulator',
+    '  path                              req/s   CPU µs per request:  server (kernel)   caller emulator',
   )
   for (const [name, list] of rates) {
     console.log(
       `  ${LABELS[name].padEnd(28)} ${medianOf(list, 'perSecond').toFixed(0).padStart(10)}` +
-        `                     ${us(medianOf(list, 'serverUs'))} ${us(medianOf(list, 'callerUs'))} ${us(medianOf(list, 'emulatorUs'))}`,
+        `                     ${us(medianOf(list, 'serverUs'))} ${`(${us(medianOf(list, 'serverSystemUs')).trim()})`.padStart(8)} ${us(medianOf(list, 'callerUs'))} ${us(medianOf(list, 'emulatorUs'))}`,
     )
   }
 }
 
+const measured: PathName[] = MACHINERY_ONLY
+  ? ['machinery', 'bare']
+  : ['channel', 'direct', 'machinery', 'bare']
 // Warm up every path (logins, JIT).
-for (const name of Object.keys(paths) as PathName[]) await measure(paths[name])
+for (const name of measured) await measure(paths[name])
 console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS}s per path, medians`)
-const loopback = await compare(
-  MACHINERY_ONLY ? ['machinery', 'bare'] : ['channel', 'direct', 'machinery', 'bare'],
-)
+if (CPU_PROF) for (const server of [runtimeServer, bareServer]) server.profileStart()
+const loopback = await compare(measured)
+if (CPU_PROF) {
+  const served = (names: PathName[]) =>
+    names.reduce(
+      (sum, name) =>
+        sum + (loopback.get(name) ?? []).reduce((n, r) => n + r.perSecond * SECONDS, 0),
+      0,
+    )
+  await runtimeServer.profileStop(join(CPU_PROF, 'runtime.cpuprofile'))
+  await bareServer.profileStop(join(CPU_PROF, 'bare.cpuprofile'))
+  console.log(
+    `profiles in ${CPU_PROF}: runtime.cpuprofile (${served(['channel', 'machinery']).toFixed(0)} requests), bare.cpuprofile (${served(['bare']).toFixed(0)} requests)`,
+  )
+}
 report('loopback (emulator answers at once; CPU-bound)', loopback)
-const channelVsFastify = serverUs(loopback, 'bare') / serverUs(loopback, 'machinery')
-console.log(`  channel machinery vs bare route (server CPU): ${channelVsFastify.toFixed(2)}`)
+const roundRatios = (loopback.get('bare') ?? []).map(
+  (bare, r) => bare.serverUs / (loopback.get('machinery')?.[r]?.serverUs ?? Number.NaN),
+)
+const channelVsFastify = median(roundRatios)
+console.log(
+  `  bare route ÷ channel without Salesforce (server CPU), per round: ${roundRatios.map((r) => r.toFixed(2)).join(' ')}`,
+)
 let roundTrip: Map<PathName, Rate[]> | undefined
 if (!MACHINERY_ONLY) {
   await setLatency(LATENCY_MS)
@@ -255,7 +286,6 @@ await Promise.all(pools.map((p) => p.close()))
 await direct.close()
 await Promise.all([runtimeServer.stop(), bareServer.stop()])
 await emulator.stop()
-if (CPU_PROF) console.log(`server profiles in ${CPU_PROF}`)
 console.log(`channel_vs_fastify=${channelVsFastify.toFixed(2)}`)
 if (roundTrip) {
   const ratio = (rates: Map<PathName, Rate[]>) =>
