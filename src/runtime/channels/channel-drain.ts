@@ -7,8 +7,13 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
 /** After aborting, how long the aborted calls get to send their 503 before sockets are closed. */
 const ABORT_GRACE_MS = 2_000
 
+/** What the drain aborts: an AbortController, or the channels' LazyAbort. */
+export interface Abortable {
+  abort(reason: Error): void
+}
+
 export class ChannelDrain {
-  readonly #running = new Set<AbortController>()
+  readonly #running = new Set<Abortable>()
   #idle: (() => void) | undefined
   #draining = false
 
@@ -23,7 +28,7 @@ export class ChannelDrain {
   }
 
   /** Registers a running invocation; call the returned function once its answer is sent. */
-  track(controller: AbortController): () => void {
+  track(controller: Abortable): () => void {
     this.#running.add(controller)
     return () => {
       this.#running.delete(controller)

@@ -28,7 +28,12 @@ import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { ChannelRateLimiter } from './channel-rate-limiter.js'
 import { lazyChildLoggerFactory } from '../logging/index.js'
 import { ChannelTable } from './channel-table.js'
-import { InvalidInputError, type Invoker } from '../services/index.js'
+import {
+  InvalidInputError,
+  LazyAbort,
+  type InvokeOptions,
+  type Invoker,
+} from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
 import { JobStatusTokens } from './job-status-tokens.js'
 import type { JobQueue } from '../queue/index.js'
@@ -135,7 +140,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (!call) return reply.callNotFound()
       const { channel, params } = call.match
       const input = inputOf(req, params)
-      const abort = new AbortController()
+      const abort = new LazyAbort()
       const release = drain.track(abort)
       if (asyncCalls && prefersAsync(req.headers.prefer)) {
         // Tracked too, so that a close() waits for the job to be written before the store goes.
@@ -153,11 +158,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         }
         release()
       })
-      const result = await invoker.invoke(channel.service, input, {
-        correlationId: req.id,
-        signal: abort.signal,
-        ...(channel.timeoutMs !== null ? { timeoutMs: channel.timeoutMs } : {}),
-      })
+      const options: InvokeOptions = { correlationId: req.id, signal: abort }
+      if (channel.timeoutMs !== null) options.timeoutMs = channel.timeoutMs
+      const result = await invoker.invoke(channel.service, input, options)
       return reply.code(200).send(result ?? null)
     },
   })

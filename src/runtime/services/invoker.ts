@@ -8,6 +8,7 @@ import { ForcebridgeError } from '../../util/index.js'
 import type { ConnectionClients } from '../connections/index.js'
 import type { ServiceContext } from './define-service.js'
 import { LazyChildLogger } from '../logging/index.js'
+import { LazyAbort } from './lazy-abort.js'
 import type { ServiceRegistry } from './service-registry.js'
 import type { ServiceSettings } from './service-settings.js'
 
@@ -38,8 +39,11 @@ export class InvalidInputError extends ForcebridgeError {
 
 export interface InvokeOptions {
   correlationId?: string
-  /** Aborts the invocation, e.g. when the HTTP caller goes away. */
-  signal?: AbortSignal
+  /**
+   * Aborts the invocation, e.g. when the HTTP caller goes away. A LazyAbort (what the channels
+   * pass) costs no AbortController unless the service reads ctx.signal.
+   */
+  signal?: AbortSignal | LazyAbort
   log?: Logger
   /**
    * Time budget of this invocation in ms, e.g. a channel's timeoutMs; overrides the service's
@@ -137,10 +141,11 @@ export class Invoker {
       service: name,
     }) as unknown as Logger
     const timeoutMs = options.timeoutMs ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    const controller = new AbortController()
+    // Lazy: an AbortController is made only if the service reads ctx.signal (see LazyAbort).
+    const abort = new LazyAbort()
     const timer = setTimeout(
       () =>
-        controller.abort(
+        abort.abort(
           new ForcebridgeError(
             'SERVICE_TIMEOUT',
             `service '${name}' did not finish within ${timeoutMs} ms`,
@@ -148,24 +153,33 @@ export class Invoker {
         ),
       timeoutMs,
     )
-    const onCallerAbort = () => controller.abort(options.signal?.reason)
-    options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+    const caller = options.signal
+    const onCallerAbort = () => abort.abort(caller?.reason as Error)
+    if (caller instanceof LazyAbort) caller.onAbort(onCallerAbort)
+    else caller?.addEventListener('abort', onCallerAbort, { once: true })
     try {
-      await this.#clients.refresh()
-      const settings = this.#settings ? await this.#settings.forInvocation(service) : {}
+      // Both are cached under the store's revision; waiting for them only when they are not
+      // saves two turns of the microtask queue per call.
+      if (!this.#clients.isCurrent()) await this.#clients.refresh()
+      const settings = this.#settings
+        ? (this.#settings.cachedForInvocation(service) ??
+          (await this.#settings.forInvocation(service)))
+        : {}
       const ctx: ServiceContext<unknown> = {
         input: parsed.data,
         salesforce: (connection) => this.#clients.get(connection),
         invoke: (other, input) =>
           this.invoke(other, input, {
             correlationId,
-            signal: controller.signal,
+            signal: abort,
             log: options.log ?? this.#log,
           }),
         invokeAsync: (other, input, asyncOptions) =>
           this.invokeAsync(other, input, { ...asyncOptions, correlationId }),
         log,
-        signal: controller.signal,
+        get signal() {
+          return abort.signal
+        },
         correlationId,
         settings,
       }
@@ -173,7 +187,7 @@ export class Invoker {
       const journal = options.bulkJournal
       const result = await abortable(
         journal ? runWithBulkJournal(journal, handle) : handle(),
-        controller.signal,
+        abort,
       )
       if (!service.output) return result
       const out = service.output.safeParse(result)
@@ -187,17 +201,19 @@ export class Invoker {
       return out.data
     } finally {
       clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onCallerAbort)
+      if (caller instanceof LazyAbort) caller.offAbort(onCallerAbort)
+      else caller?.removeEventListener('abort', onCallerAbort)
     }
   }
 }
 
-/** Settles with `work`, or rejects with the abort reason as soon as `signal` aborts. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
+/** Settles with `work`, or rejects with the abort reason as soon as `abort` aborts. */
+function abortable<T>(work: Promise<T>, abort: LazyAbort): Promise<T> {
+  const aborted = abort.aborted && abort.reason
+  if (aborted) return Promise.reject(aborted)
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    const onAbort = (reason: Error) => reject(reason)
+    abort.onAbort(onAbort)
+    work.then(resolve, reject).finally(() => abort.offAbort(onAbort))
   })
 }
