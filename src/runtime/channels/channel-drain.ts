@@ -27,13 +27,14 @@ export class ChannelDrain {
     return this.#running.size
   }
 
-  /** Registers a running invocation; call the returned function once its answer is sent. */
-  track(controller: Abortable): () => void {
-    this.#running.add(controller)
-    return () => {
-      this.#running.delete(controller)
-      if (this.#running.size === 0) this.#idle?.()
-    }
+  /** Registers a running invocation; call finish() with it once its answer is sent. */
+  start(call: Abortable): void {
+    this.#running.add(call)
+  }
+
+  /** The invocation's answer is sent (or it ended otherwise); once is enough, more is harmless. */
+  finish(call: Abortable): void {
+    if (this.#running.delete(call) && this.#running.size === 0) this.#idle?.()
   }
 
   /**

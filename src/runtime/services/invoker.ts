@@ -183,10 +183,11 @@ export class Invoker {
         correlationId,
         settings,
       }
-      const handle = () => Promise.resolve(service.handle(ctx))
       const journal = options.bulkJournal
       const result = await abortable(
-        journal ? runWithBulkJournal(journal, handle) : handle(),
+        journal
+          ? runWithBulkJournal(journal, () => Promise.resolve(service.handle(ctx)))
+          : Promise.resolve(service.handle(ctx)),
         abort,
       )
       if (!service.output) return result
@@ -212,8 +213,16 @@ function abortable<T>(work: Promise<T>, abort: LazyAbort): Promise<T> {
   const aborted = abort.aborted && abort.reason
   if (aborted) return Promise.reject(aborted)
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (reason: Error) => reject(reason)
-    abort.onAbort(onAbort)
-    work.then(resolve, reject).finally(() => abort.offAbort(onAbort))
+    abort.onAbort(reject)
+    work.then(
+      (value) => {
+        abort.offAbort(reject)
+        resolve(value)
+      },
+      (err: Error) => {
+        abort.offAbort(reject)
+        reject(err)
+      },
+    )
   })
 }

@@ -2,11 +2,15 @@
 // Node 20 (its signal is a full EventTarget), more than the rest of a fast channel call, and a
 // call needs one only when its service reads `ctx.signal`. This one makes the controller on the
 // first read of `signal`; until then aborting calls the few internal listeners directly.
+type Listener = (reason: Error) => void
+
 export class LazyAbort {
   #controller: AbortController | undefined
   #aborted = false
   #reason: Error | undefined
-  #listeners: ((reason: Error) => void)[] = []
+  /** The first listener, and the others in order: a call has one or two, so no array at first. */
+  #first: Listener | undefined
+  #more: Listener[] | undefined
 
   get aborted(): boolean {
     return this.#aborted
@@ -34,16 +38,27 @@ export class LazyAbort {
     const error = reason ?? new DOMException('This operation was aborted', 'AbortError')
     this.#reason = error
     this.#controller?.abort(error)
-    for (const listener of this.#listeners.splice(0)) listener(error)
+    const first = this.#first
+    const more = this.#more
+    this.#first = undefined
+    this.#more = undefined
+    first?.(error)
+    if (more) for (const listener of more) listener(error)
   }
 
   /** Calls `listener` once, on abort (not when aborted already, like addEventListener). */
-  onAbort(listener: (reason: Error) => void): void {
-    if (!this.#aborted) this.#listeners.push(listener)
+  onAbort(listener: Listener): void {
+    if (this.#aborted) return
+    if (!this.#first && !this.#more?.length) this.#first = listener
+    else (this.#more ??= []).push(listener)
   }
 
-  offAbort(listener: (reason: Error) => void): void {
-    const i = this.#listeners.indexOf(listener)
-    if (i >= 0) this.#listeners.splice(i, 1)
+  offAbort(listener: Listener): void {
+    if (this.#first === listener) {
+      this.#first = undefined
+      return
+    }
+    const i = this.#more?.indexOf(listener) ?? -1
+    if (i >= 0) this.#more?.splice(i, 1)
   }
 }
