@@ -5,14 +5,23 @@
 // Talks to the parent over IPC: sends { url, key } once listening, answers 'cpu' with its
 // process.cpuUsage(), starts V8's sampling profiler on 'profile-start' and writes the profile to
 // the file named by { profileStop } (answering { profiled }), and closes and exits on 'stop'.
+// The runtime comes from dist/ (bench:runtime builds it first), as `forcebridge start` runs it:
+// code compiled by tsx on the fly carries helpers (`__name` on every function made) that tsc's
+// output has not, and that would count against the runtime.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Fastify from 'fastify'
 import { z } from 'zod'
-import { createLogger, createRuntime, defineService } from '../src/runtime/index.js'
-import { openStore } from '../src/store/index.js'
+import type * as RuntimeModule from '../src/runtime/index.js'
+import type * as StoreModule from '../src/store/index.js'
+
+const DIST = new URL('../dist/', import.meta.url)
+const { createLogger, createRuntime, defineService } = (await import(
+  new URL('runtime/index.js', DIST).href
+)) as typeof RuntimeModule
+const { openStore } = (await import(new URL('store/index.js', DIST).href)) as typeof StoreModule
 
 /** The answer of the channel without Salesforce and of the bare route: a created record's id. */
 const BENCH_ANSWER = { id: '701000000000001AAA' }
