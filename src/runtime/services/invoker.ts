@@ -6,11 +6,12 @@ import type { z } from 'zod'
 import { runWithBulkJournal, type BulkJournalScope } from '../../salesforce/index.js'
 import { ForcebridgeError } from '../../util/index.js'
 import type { ConnectionClients } from '../connections/index.js'
-import type { ServiceContext } from './define-service.js'
+import type { AnyService } from './define-service.js'
+import { InvocationContext } from './invocation-context.js'
 import { LazyChildLogger } from '../logging/index.js'
 import { LazyAbort } from './lazy-abort.js'
 import type { ServiceRegistry } from './service-registry.js'
-import type { ServiceSettings } from './service-settings.js'
+import type { ServiceSettings, SettingValues } from './service-settings.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -128,12 +129,44 @@ export class Invoker {
   }
 
   /**
-   * Invokes `name` with `rawInput`. Throws SERVICE_NOT_FOUND, INVALID_INPUT, SERVICE_TIMEOUT,
-   * INVALID_OUTPUT, or whatever the service threw.
+   * Invokes `name` with `rawInput`. Rejects with SERVICE_NOT_FOUND, INVALID_INPUT,
+   * SERVICE_TIMEOUT, INVALID_OUTPUT, or whatever the service threw.
    */
-  async invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
-    const { service, parsed } = this.#checked(name, rawInput)
+  invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    try {
+      const { service, parsed } = this.#checked(name, rawInput)
+      // Connections and settings are cached under the store's revision: the common call waits
+      // for neither (a promise and a few microtask turns less).
+      const settings = this.#clients.isCurrent() ? this.#cachedSettings(service) : undefined
+      if (settings) return this.#run(service, parsed.data, settings, options)
+      return this.#prepareThenRun(service, parsed.data, options)
+    } catch (err) {
+      const error = err as Error
+      return Promise.reject(error)
+    }
+  }
 
+  #cachedSettings(service: AnyService): SettingValues | undefined {
+    return this.#settings ? this.#settings.cachedForInvocation(service) : {}
+  }
+
+  async #prepareThenRun(service: AnyService, input: unknown, options: InvokeOptions) {
+    await this.#clients.refresh()
+    const settings = this.#settings ? await this.#settings.forInvocation(service) : {}
+    return this.#run(service, input, settings, options)
+  }
+
+  /**
+   * Runs the service: settles with its validated output, or rejects with its error, or with
+   * SERVICE_TIMEOUT or the caller's reason as soon as the call is aborted, whichever comes first.
+   */
+  #run(
+    service: AnyService,
+    input: unknown,
+    settings: SettingValues,
+    options: InvokeOptions,
+  ): Promise<unknown> {
+    const name = service.name
     const correlationId = options.correlationId ?? randomUUID()
     // Made only when the service logs: a pino child with redaction costs more than the invocation.
     const log = new LazyChildLogger(options.log ?? this.#log, {
@@ -143,86 +176,90 @@ export class Invoker {
     const timeoutMs = options.timeoutMs ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS
     // Lazy: an AbortController is made only if the service reads ctx.signal (see LazyAbort).
     const abort = new LazyAbort()
-    const timer = setTimeout(
-      () =>
-        abort.abort(
-          new ForcebridgeError(
-            'SERVICE_TIMEOUT',
-            `service '${name}' did not finish within ${timeoutMs} ms`,
-          ),
-        ),
-      timeoutMs,
-    )
     const caller = options.signal
-    const onCallerAbort = () => abort.abort(caller?.reason as Error)
-    if (caller instanceof LazyAbort) caller.onAbort(onCallerAbort)
-    else caller?.addEventListener('abort', onCallerAbort, { once: true })
-    try {
-      // Both are cached under the store's revision; waiting for them only when they are not
-      // saves two turns of the microtask queue per call.
-      if (!this.#clients.isCurrent()) await this.#clients.refresh()
-      const settings = this.#settings
-        ? (this.#settings.cachedForInvocation(service) ??
-          (await this.#settings.forInvocation(service)))
-        : {}
-      const ctx: ServiceContext<unknown> = {
-        input: parsed.data,
-        salesforce: (connection) => this.#clients.get(connection),
-        invoke: (other, input) =>
-          this.invoke(other, input, {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          abort.abort(
+            new ForcebridgeError(
+              'SERVICE_TIMEOUT',
+              `service '${name}' did not finish within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      )
+      const onCallerAbort = () => abort.abort(caller?.reason as Error)
+      if (caller instanceof LazyAbort) caller.onAbort(onCallerAbort)
+      else caller?.addEventListener('abort', onCallerAbort, { once: true })
+      const finish = () => {
+        clearTimeout(timer)
+        abort.offAbort(onAbort)
+        if (caller instanceof LazyAbort) caller.offAbort(onCallerAbort)
+        else caller?.removeEventListener('abort', onCallerAbort)
+      }
+      // An abort settles the call at once, whatever the service does after.
+      const onAbort = (reason: Error) => {
+        finish()
+        reject(reason)
+      }
+      abort.onAbort(onAbort)
+      const ctx = new InvocationContext(
+        input,
+        (connection) => this.#clients.get(connection),
+        (other, otherInput) =>
+          this.invoke(other, otherInput, {
             correlationId,
             signal: abort,
             log: options.log ?? this.#log,
           }),
-        invokeAsync: (other, input, asyncOptions) =>
-          this.invokeAsync(other, input, { ...asyncOptions, correlationId }),
+        (other, otherInput, asyncOptions) =>
+          this.invokeAsync(other, otherInput, { ...asyncOptions, correlationId }),
         log,
-        get signal() {
-          return abort.signal
-        },
         correlationId,
         settings,
-      }
-      const journal = options.bulkJournal
-      const result = await abortable(
-        journal
-          ? runWithBulkJournal(journal, () => Promise.resolve(service.handle(ctx)))
-          : Promise.resolve(service.handle(ctx)),
         abort,
       )
-      if (!service.output) return result
-      const out = service.output.safeParse(result)
-      if (!out.success) {
-        throw new ForcebridgeError(
-          'INVALID_OUTPUT',
-          `service '${name}' returned output that does not match its schema`,
-          { cause: out.error },
-        )
+      let work: Promise<unknown>
+      try {
+        const journal = options.bulkJournal
+        work = journal
+          ? runWithBulkJournal(journal, () => Promise.resolve(service.handle(ctx)))
+          : Promise.resolve(service.handle(ctx))
+      } catch (err) {
+        const error = err as Error
+        finish()
+        reject(error)
+        return
       }
-      return out.data
-    } finally {
-      clearTimeout(timer)
-      if (caller instanceof LazyAbort) caller.offAbort(onCallerAbort)
-      else caller?.removeEventListener('abort', onCallerAbort)
-    }
+      work.then(
+        (result) => {
+          finish()
+          try {
+            resolve(checkedOutput(service, result))
+          } catch (err) {
+            const error = err as Error
+            reject(error)
+          }
+        },
+        (err: Error) => {
+          finish()
+          reject(err)
+        },
+      )
+    })
   }
 }
 
-/** Settles with `work`, or rejects with the abort reason as soon as `abort` aborts. */
-function abortable<T>(work: Promise<T>, abort: LazyAbort): Promise<T> {
-  const aborted = abort.aborted && abort.reason
-  if (aborted) return Promise.reject(aborted)
-  return new Promise<T>((resolve, reject) => {
-    abort.onAbort(reject)
-    work.then(
-      (value) => {
-        abort.offAbort(reject)
-        resolve(value)
-      },
-      (err: Error) => {
-        abort.offAbort(reject)
-        reject(err)
-      },
+/** The service's result, parsed by its output schema when it declares one; INVALID_OUTPUT else. */
+function checkedOutput(service: AnyService, result: unknown): unknown {
+  if (!service.output) return result
+  const out = service.output.safeParse(result)
+  if (!out.success) {
+    throw new ForcebridgeError(
+      'INVALID_OUTPUT',
+      `service '${service.name}' returned output that does not match its schema`,
+      { cause: out.error },
     )
-  })
+  }
+  return out.data
 }
