@@ -1,21 +1,17 @@
 // Decides, before a request's body is read, whether a channel call may go ahead: which channel
 // (404 when none), the caller's credential (401), the channel's rate (429) and declared body size
 // (413). A Fastify onRequest hook in callback style, so the common case (channels cached, an API
-// key, no rate limit) runs synchronously and costs no promise; a rate-limited channel awaits the
-// shared RateLimiter (one settled promise with the in-memory one).
+// key, no rate limit) runs synchronously, costs no promise and, for a channel at a fixed path,
+// allocates nothing; a rate-limited channel awaits the shared RateLimiter (one settled promise
+// with the in-memory one).
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { ChannelInfo } from '../../store/index.js'
 import { declaredTooLarge } from './channel-body-limit.js'
 import type { ChannelMatch } from './channel-router.js'
-import type { SecurityVerdict } from './channel-security.js'
+import type { ChannelSecurity, SecurityVerdict } from './channel-security.js'
 import type { ChannelSnapshot, ChannelTable } from './channel-table.js'
 import { setRouteLabel } from '../metrics/index.js'
 import type { RateDecision, RateLimiter } from '../shared-state/index.js'
-
-/** What admission found out about a request, for the route's handler. */
-export interface AdmittedCall {
-  match: ChannelMatch
-  bodyLimit: number
-}
 
 export interface ChannelAdmissionOptions {
   table: ChannelTable
@@ -24,15 +20,26 @@ export interface ChannelAdmissionOptions {
   defaultBodyLimit: number
 }
 
+/**
+ * The request property that carries its admitted call from onRequest to the handler; the HTTP
+ * server declares it (decorateRequest), so request objects keep one shape. A WeakMap entry per
+ * request costs more to add and to collect.
+ */
+export const ADMITTED_CALL = Symbol('forcebridge.admittedCall')
+
+type WithCall = { [ADMITTED_CALL]?: ChannelMatch | null }
+
 export interface ChannelAdmission {
   onRequest(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void
-  /** The admitted call of `req`; undefined when admission answered it already. */
-  admitted(req: FastifyRequest): AdmittedCall | undefined
+  /** The channel and path parameters of `req`; undefined when admission answered it already. */
+  admitted(req: FastifyRequest): ChannelMatch | undefined
+  /** The largest body `channel` takes. */
+  bodyLimit(channel: ChannelInfo): number
 }
 
 export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmission {
   const { table, limiter, defaultBodyLimit } = options
-  const calls = new WeakMap<FastifyRequest, AdmittedCall>()
+  const bodyLimit = (channel: ChannelInfo) => channel.maxBodyBytes ?? defaultBodyLimit
 
   const route = (
     snapshot: ChannelSnapshot,
@@ -52,26 +59,37 @@ export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmis
     const security = snapshot.security(id)
     // A definition that vanished between two reads refuses, like a wrong credential.
     const checked = security?.check(req.headers) ?? MISSING_DEFINITION
-    const judged = (verdict: SecurityVerdict) => {
-      if (verdict.ok) return admit(match, req, reply, done)
-      const { channel } = match
-      req.log.warn(
-        {
-          channel: `${channel.method} ${channel.path}`,
-          kind: security?.kind,
-          reason: verdict.reason,
-        },
-        'credential refused',
-      )
-      // A 503 (keys not fetched, too many checks waiting) passes soon: say when to come back.
-      if (verdict.status === 503) reply.header('Retry-After', 1)
-      reply
-        .code(verdict.status)
-        .header('WWW-Authenticate', verdict.challenge)
-        .send({ error: verdict.status === 401 ? 'UNAUTHORIZED' : 'AUTH_UNAVAILABLE' })
+    if (checked instanceof Promise) {
+      checked.then((verdict) => judge(verdict, security, match, req, reply, done)).catch(done)
+    } else {
+      judge(checked, security, match, req, reply, done)
     }
-    if (checked instanceof Promise) checked.then(judged).catch(done)
-    else judged(checked)
+  }
+
+  const judge = (
+    verdict: SecurityVerdict,
+    security: ChannelSecurity | undefined,
+    match: ChannelMatch,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ) => {
+    if (verdict.ok) return admit(match, req, reply, done)
+    const { channel } = match
+    req.log.warn(
+      {
+        channel: `${channel.method} ${channel.path}`,
+        kind: security?.kind,
+        reason: verdict.reason,
+      },
+      'credential refused',
+    )
+    // A 503 (keys not fetched, too many checks waiting) passes soon: say when to come back.
+    if (verdict.status === 503) reply.header('Retry-After', 1)
+    reply
+      .code(verdict.status)
+      .header('WWW-Authenticate', verdict.challenge)
+      .send({ error: verdict.status === 401 ? 'UNAUTHORIZED' : 'AUTH_UNAVAILABLE' })
   }
 
   const admit = (
@@ -116,10 +134,10 @@ export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmis
   }
 
   const pass = (match: ChannelMatch, req: FastifyRequest, done: HookHandlerDoneFunction) => {
-    const bodyLimit = match.channel.maxBodyBytes ?? defaultBodyLimit
-    const tooLarge = declaredTooLarge(req.headers, bodyLimit)
+    const { channel } = match
+    const tooLarge = declaredTooLarge(req.headers, bodyLimit(channel))
     if (tooLarge) return done(tooLarge)
-    calls.set(req, { match, bodyLimit })
+    ;(req as WithCall)[ADMITTED_CALL] = match
     done()
   }
 
@@ -132,7 +150,8 @@ export function channelAdmission(options: ChannelAdmissionOptions): ChannelAdmis
         route(snapshot, req, reply, done)
       }
     },
-    admitted: (req) => calls.get(req),
+    admitted: (req) => (req as WithCall)[ADMITTED_CALL] ?? undefined,
+    bodyLimit,
   }
 }
 

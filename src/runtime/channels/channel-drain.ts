@@ -7,8 +7,13 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
 /** After aborting, how long the aborted calls get to send their 503 before sockets are closed. */
 const ABORT_GRACE_MS = 2_000
 
+/** What the drain aborts: an AbortController, or the channels' LazyAbort. */
+export interface Abortable {
+  abort(reason: Error): void
+}
+
 export class ChannelDrain {
-  readonly #running = new Set<AbortController>()
+  readonly #running = new Set<Abortable>()
   #idle: (() => void) | undefined
   #draining = false
 
@@ -22,13 +27,14 @@ export class ChannelDrain {
     return this.#running.size
   }
 
-  /** Registers a running invocation; call the returned function once its answer is sent. */
-  track(controller: AbortController): () => void {
-    this.#running.add(controller)
-    return () => {
-      this.#running.delete(controller)
-      if (this.#running.size === 0) this.#idle?.()
-    }
+  /** Registers a running invocation; call finish() with it once its answer is sent. */
+  start(call: Abortable): void {
+    this.#running.add(call)
+  }
+
+  /** The invocation's answer is sent (or it ended otherwise); once is enough, more is harmless. */
+  finish(call: Abortable): void {
+    if (this.#running.delete(call) && this.#running.size === 0) this.#idle?.()
   }
 
   /**

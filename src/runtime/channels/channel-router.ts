@@ -20,8 +20,11 @@ const NO_PARAMS: Record<string, string> = Object.freeze({})
  * (`/orders/today` before `/orders/:id`); among parameterised ones the store's order decides.
  */
 export class ChannelRouter {
-  /** `METHOD /path` (trailing slashes dropped) → the channel with that fixed path. */
-  readonly #fixed = new Map<string, ChannelInfo>()
+  /**
+   * Per method, `/path` (trailing slashes dropped) → the match of the channel with that fixed
+   * path, made once: a request to a fixed path allocates nothing here.
+   */
+  readonly #fixed = new Map<string, Map<string, ChannelMatch>>()
   /** Per method, the channels whose path has `:name` segments. */
   readonly #patterns = new Map<string, Pattern[]>()
 
@@ -29,8 +32,10 @@ export class ChannelRouter {
     for (const channel of channels) {
       const segments = split(channel.path)
       if (!segments.some((s) => s.startsWith(':'))) {
-        const key = `${channel.method} /${segments.join('/')}`
-        if (!this.#fixed.has(key)) this.#fixed.set(key, channel)
+        const path = `/${segments.join('/')}`
+        let paths = this.#fixed.get(channel.method)
+        if (!paths) this.#fixed.set(channel.method, (paths = new Map<string, ChannelMatch>()))
+        if (!paths.has(path)) paths.set(path, Object.freeze({ channel, params: NO_PARAMS }))
         continue
       }
       const list = this.#patterns.get(channel.method) ?? []
@@ -42,8 +47,8 @@ export class ChannelRouter {
   /** The channel for `method` and `path` (`:name` segments capture one segment each). */
   match(method: string, path: string): ChannelMatch | undefined {
     const trimmed = trimSlashes(path)
-    const fixed = this.#fixed.get(`${method} ${trimmed || '/'}`)
-    if (fixed) return { channel: fixed, params: NO_PARAMS }
+    const fixed = this.#fixed.get(method)?.get(trimmed || '/')
+    if (fixed) return fixed
     const patterns = this.#patterns.get(method)
     if (!patterns) return undefined
     const parts = trimmed.split('/').slice(1)

@@ -22,12 +22,17 @@ import { LoginError, SalesforceApiError, SalesforceError } from '../../salesforc
 import type { Store } from '../../store/index.js'
 import { errorAnswer, ForcebridgeError } from '../../util/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
-import { channelAdmission, pathOf } from './channel-admission.js'
+import { ADMITTED_CALL, channelAdmission, pathOf } from './channel-admission.js'
 import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
 import { ChannelDrain, DEFAULT_DRAIN_TIMEOUT_MS } from './channel-drain.js'
 import { lazyChildLoggerFactory } from '../logging/index.js'
 import { ChannelTable } from './channel-table.js'
-import { InvalidInputError, type Invoker } from '../services/index.js'
+import {
+  InvalidInputError,
+  LazyAbort,
+  type InvokeOptions,
+  type Invoker,
+} from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
 import { JobStatusTokens } from './job-status-tokens.js'
 import type { JobQueue } from '../queue/index.js'
@@ -96,6 +101,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
   })
 
+  app.decorateRequest(ADMITTED_CALL, null)
+
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Correlation-Id', req.id)
     // While draining, a kept-alive socket is closed after its answer instead of waiting for
@@ -129,38 +136,40 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     // Routing, credentials, rate and declared body size, all before the body is read.
     onRequest: (req, reply, done) => admission.onRequest(req, reply, done),
     preParsing: (req, _reply, payload, done) => {
-      const call = admission.admitted(req)
-      done(null, call ? limitBody(req.headers, payload, call.bodyLimit) : payload)
+      const match = admission.admitted(req)
+      done(
+        null,
+        match ? limitBody(req.headers, payload, admission.bodyLimit(match.channel)) : payload,
+      )
     },
-    handler: async (req, reply) => {
-      const call = admission.admitted(req)
-      if (!call) return reply.callNotFound()
-      const { channel, params } = call.match
+    // Not an async function: the call's own promise is handed to Fastify, one promise less.
+    handler: (req, reply) => {
+      const match = admission.admitted(req)
+      if (!match) return reply.callNotFound()
+      const { channel, params } = match
       const input = inputOf(req, params)
-      const abort = new AbortController()
-      const release = drain.track(abort)
+      const abort = new LazyAbort()
+      drain.start(abort)
       if (asyncCalls && prefersAsync(req.headers.prefer)) {
         // Tracked too, so that a close() waits for the job to be written before the store goes.
-        try {
-          return await respondAsync(asyncCalls, req, reply, channel, input)
-        } finally {
-          release()
-        }
+        return respondAsync(asyncCalls, req, reply, channel, input).finally(() =>
+          drain.finish(abort),
+        )
       }
       // The response's 'close' ends the call for the drain. Before it finished, it means the
       // caller went away (the request's own 'close' fires as soon as its body has been read).
-      reply.raw.once('close', () => {
+      // It is emitted once: `on` spares the wrapper that `once` makes.
+      reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) {
           abort.abort(new ForcebridgeError('CALLER_GONE', 'the HTTP caller closed the connection'))
         }
-        release()
+        drain.finish(abort)
       })
-      const result = await invoker.invoke(channel.service, input, {
-        correlationId: req.id,
-        signal: abort.signal,
-        ...(channel.timeoutMs !== null ? { timeoutMs: channel.timeoutMs } : {}),
+      const options: InvokeOptions = { correlationId: req.id, signal: abort }
+      if (channel.timeoutMs !== null) options.timeoutMs = channel.timeoutMs
+      return invoker.invoke(channel.service, input, options).then((result) => {
+        reply.code(200).send(result ?? null)
       })
-      return reply.code(200).send(result ?? null)
     },
   })
 

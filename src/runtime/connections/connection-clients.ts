@@ -63,13 +63,19 @@ export class ConnectionClients {
     this.#options = options
   }
 
+  /** True when the clients were read at the store's current revision (refresh() has no work). */
+  isCurrent(): boolean {
+    const revision = this.#options.revision?.()
+    return revision !== undefined && revision === this.#loadedRevision
+  }
+
   /**
    * Picks up added, changed and removed connections; unchanged ones keep their client (and
    * so their token). Clients log in lazily, on their first call.
    */
   refresh(): Promise<void> {
+    if (this.isCurrent()) return UNCHANGED
     const revision = this.#options.revision?.()
-    if (revision !== undefined && revision === this.#loadedRevision) return UNCHANGED
     // Single flight: concurrent invocations share one refresh, so a burst of calls on a new
     // or changed connection builds one client and so costs one login, not one each.
     this.#refreshing ??= this.#reload(revision).finally(() => {

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { SalesforceClient } from '../../salesforce/index.js'
 import type { AttemptEvent, JobQueue } from '../queue/index.js'
 import { ClientMetrics } from './client-metrics.js'
+import { HttpRequestMetrics } from './http-request-metrics.js'
 
 export interface Metrics {
   /** Every forcebridge series, plus the process ones (`forcebridge_process_cpu_seconds_total`, ...). */
@@ -42,17 +43,9 @@ export function createMetrics(): Metrics {
   const registers = [registry]
   collectDefaultMetrics({ register: registry, prefix: 'forcebridge_' })
 
-  const httpRequests = new Counter({
-    name: 'forcebridge_http_requests_total',
-    help: 'HTTP requests answered, by route pattern (a channel path), method and status.',
-    labelNames: ['route', 'method', 'status'],
-    registers,
-  })
-  const httpLatency = new Histogram({
-    name: 'forcebridge_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by route pattern and method.',
-    labelNames: ['route', 'method'],
-    registers,
+  const http = new HttpRequestMetrics(registry, {
+    requests: 'forcebridge_http_requests_total',
+    latency: 'forcebridge_http_request_duration_seconds',
   })
   const clients = new ClientMetrics(registry)
 
@@ -107,10 +100,7 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
-    observeHttp(route, method, status, seconds) {
-      httpRequests.inc({ route, method, status: String(status) })
-      httpLatency.observe({ route, method }, seconds)
-    },
+    observeHttp: (route, method, status, seconds) => http.observe(route, method, status, seconds),
     observeClient: (connection, client) => clients.observe(connection, client),
     observeQueue(q) {
       queue = q

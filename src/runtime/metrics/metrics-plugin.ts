@@ -3,7 +3,7 @@
 import type { FastifyPluginCallback } from 'fastify'
 import type { Metrics } from './create-metrics.js'
 import type { Readiness } from './readiness-checks.js'
-import { routeLabelOf } from './route-label.js'
+import { ROUTE_LABEL, routeLabelOf } from './route-label.js'
 
 export interface MetricsPluginOptions {
   /** Whether the server can do its work: the store answers, the services are loaded, ... */
@@ -22,10 +22,14 @@ export function metricsPlugin(
   options: MetricsPluginOptions,
 ): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (app, _options, done) => {
-    app.addHook('onResponse', async (request, reply) => {
+    // Declared, so that every request object has the same shape from its start (see route-label).
+    app.decorateRequest(ROUTE_LABEL, undefined)
+    // Callback style: an async hook costs a promise per request.
+    app.addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL: URLs carry ids and would make a series per record.
       const route = routeLabelOf(request) ?? request.routeOptions.url ?? UNMATCHED
       metrics.observeHttp(route, request.method, reply.statusCode, reply.elapsedTime / 1000)
+      done()
     })
 
     app.get('/metrics', async (_request, reply) => {

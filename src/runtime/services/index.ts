@@ -26,4 +26,5 @@ export {
   linkPublicEntry,
 } from './public-entry-resolver.js'
 export { ServiceSettings, type SettingValues, type SettingView } from './service-settings.js'
+export { LazyAbort } from './lazy-abort.js'
 export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'

@@ -6,10 +6,12 @@ import type { z } from 'zod'
 import { runWithBulkJournal, type BulkJournalScope } from '../../salesforce/index.js'
 import { ForcebridgeError } from '../../util/index.js'
 import type { ConnectionClients } from '../connections/index.js'
-import type { ServiceContext } from './define-service.js'
+import type { AnyService } from './define-service.js'
+import { InvocationContext } from './invocation-context.js'
 import { LazyChildLogger } from '../logging/index.js'
+import { LazyAbort } from './lazy-abort.js'
 import type { ServiceRegistry } from './service-registry.js'
-import type { ServiceSettings } from './service-settings.js'
+import type { ServiceSettings, SettingValues } from './service-settings.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -38,8 +40,11 @@ export class InvalidInputError extends ForcebridgeError {
 
 export interface InvokeOptions {
   correlationId?: string
-  /** Aborts the invocation, e.g. when the HTTP caller goes away. */
-  signal?: AbortSignal
+  /**
+   * Aborts the invocation, e.g. when the HTTP caller goes away. A LazyAbort (what the channels
+   * pass) costs no AbortController unless the service reads ctx.signal.
+   */
+  signal?: AbortSignal | LazyAbort
   log?: Logger
   /**
    * Time budget of this invocation in ms, e.g. a channel's timeoutMs; overrides the service's
@@ -124,12 +129,44 @@ export class Invoker {
   }
 
   /**
-   * Invokes `name` with `rawInput`. Throws SERVICE_NOT_FOUND, INVALID_INPUT, SERVICE_TIMEOUT,
-   * INVALID_OUTPUT, or whatever the service threw.
+   * Invokes `name` with `rawInput`. Rejects with SERVICE_NOT_FOUND, INVALID_INPUT,
+   * SERVICE_TIMEOUT, INVALID_OUTPUT, or whatever the service threw.
    */
-  async invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
-    const { service, parsed } = this.#checked(name, rawInput)
+  invoke(name: string, rawInput: unknown, options: InvokeOptions = {}): Promise<unknown> {
+    try {
+      const { service, parsed } = this.#checked(name, rawInput)
+      // Connections and settings are cached under the store's revision: the common call waits
+      // for neither (a promise and a few microtask turns less).
+      const settings = this.#clients.isCurrent() ? this.#cachedSettings(service) : undefined
+      if (settings) return this.#run(service, parsed.data, settings, options)
+      return this.#prepareThenRun(service, parsed.data, options)
+    } catch (err) {
+      const error = err as Error
+      return Promise.reject(error)
+    }
+  }
 
+  #cachedSettings(service: AnyService): SettingValues | undefined {
+    return this.#settings ? this.#settings.cachedForInvocation(service) : {}
+  }
+
+  async #prepareThenRun(service: AnyService, input: unknown, options: InvokeOptions) {
+    await this.#clients.refresh()
+    const settings = this.#settings ? await this.#settings.forInvocation(service) : {}
+    return this.#run(service, input, settings, options)
+  }
+
+  /**
+   * Runs the service: settles with its validated output, or rejects with its error, or with
+   * SERVICE_TIMEOUT or the caller's reason as soon as the call is aborted, whichever comes first.
+   */
+  #run(
+    service: AnyService,
+    input: unknown,
+    settings: SettingValues,
+    options: InvokeOptions,
+  ): Promise<unknown> {
+    const name = service.name
     const correlationId = options.correlationId ?? randomUUID()
     // Made only when the service logs: a pino child with redaction costs more than the invocation.
     const log = new LazyChildLogger(options.log ?? this.#log, {
@@ -137,67 +174,92 @@ export class Invoker {
       service: name,
     }) as unknown as Logger
     const timeoutMs = options.timeoutMs ?? service.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    const controller = new AbortController()
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new ForcebridgeError(
-            'SERVICE_TIMEOUT',
-            `service '${name}' did not finish within ${timeoutMs} ms`,
+    // Lazy: an AbortController is made only if the service reads ctx.signal (see LazyAbort).
+    const abort = new LazyAbort()
+    const caller = options.signal
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          abort.abort(
+            new ForcebridgeError(
+              'SERVICE_TIMEOUT',
+              `service '${name}' did not finish within ${timeoutMs} ms`,
+            ),
           ),
-        ),
-      timeoutMs,
-    )
-    const onCallerAbort = () => controller.abort(options.signal?.reason)
-    options.signal?.addEventListener('abort', onCallerAbort, { once: true })
-    try {
-      await this.#clients.refresh()
-      const settings = this.#settings ? await this.#settings.forInvocation(service) : {}
-      const ctx: ServiceContext<unknown> = {
-        input: parsed.data,
-        salesforce: (connection) => this.#clients.get(connection),
-        invoke: (other, input) =>
-          this.invoke(other, input, {
+        timeoutMs,
+      )
+      const onCallerAbort = () => abort.abort(caller?.reason as Error)
+      if (caller instanceof LazyAbort) caller.onAbort(onCallerAbort)
+      else caller?.addEventListener('abort', onCallerAbort, { once: true })
+      const finish = () => {
+        clearTimeout(timer)
+        abort.offAbort(onAbort)
+        if (caller instanceof LazyAbort) caller.offAbort(onCallerAbort)
+        else caller?.removeEventListener('abort', onCallerAbort)
+      }
+      // An abort settles the call at once, whatever the service does after.
+      const onAbort = (reason: Error) => {
+        finish()
+        reject(reason)
+      }
+      abort.onAbort(onAbort)
+      const ctx = new InvocationContext(
+        input,
+        (connection) => this.#clients.get(connection),
+        (other, otherInput) =>
+          this.invoke(other, otherInput, {
             correlationId,
-            signal: controller.signal,
+            signal: abort,
             log: options.log ?? this.#log,
           }),
-        invokeAsync: (other, input, asyncOptions) =>
-          this.invokeAsync(other, input, { ...asyncOptions, correlationId }),
+        (other, otherInput, asyncOptions) =>
+          this.invokeAsync(other, otherInput, { ...asyncOptions, correlationId }),
         log,
-        signal: controller.signal,
         correlationId,
         settings,
-      }
-      const handle = () => Promise.resolve(service.handle(ctx))
-      const journal = options.bulkJournal
-      const result = await abortable(
-        journal ? runWithBulkJournal(journal, handle) : handle(),
-        controller.signal,
+        abort,
       )
-      if (!service.output) return result
-      const out = service.output.safeParse(result)
-      if (!out.success) {
-        throw new ForcebridgeError(
-          'INVALID_OUTPUT',
-          `service '${name}' returned output that does not match its schema`,
-          { cause: out.error },
-        )
+      let work: Promise<unknown>
+      try {
+        const journal = options.bulkJournal
+        work = journal
+          ? runWithBulkJournal(journal, () => Promise.resolve(service.handle(ctx)))
+          : Promise.resolve(service.handle(ctx))
+      } catch (err) {
+        const error = err as Error
+        finish()
+        reject(error)
+        return
       }
-      return out.data
-    } finally {
-      clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onCallerAbort)
-    }
+      work.then(
+        (result) => {
+          finish()
+          try {
+            resolve(checkedOutput(service, result))
+          } catch (err) {
+            const error = err as Error
+            reject(error)
+          }
+        },
+        (err: Error) => {
+          finish()
+          reject(err)
+        },
+      )
+    })
   }
 }
 
-/** Settles with `work`, or rejects with the abort reason as soon as `signal` aborts. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
+/** The service's result, parsed by its output schema when it declares one; INVALID_OUTPUT else. */
+function checkedOutput(service: AnyService, result: unknown): unknown {
+  if (!service.output) return result
+  const out = service.output.safeParse(result)
+  if (!out.success) {
+    throw new ForcebridgeError(
+      'INVALID_OUTPUT',
+      `service '${service.name}' returned output that does not match its schema`,
+      { cause: out.error },
+    )
+  }
+  return out.data
 }

@@ -54,7 +54,20 @@ export class ServiceSettings {
    * names each missing or wrong value and how to set it.
    */
   async forInvocation(service: AnyService): Promise<SettingValues> {
-    const values = await this.stored(service.name)
+    return this.#validated(service, await this.stored(service.name))
+  }
+
+  /**
+   * forInvocation's answer at once when the values read under the current revision are cached;
+   * undefined when they must be read (the invoker then waits for forInvocation).
+   */
+  cachedForInvocation(service: AnyService): SettingValues | undefined {
+    const cached = this.#cache.get(service.name)
+    if (cached?.revision !== this.#revision()) return undefined
+    return this.#validated(service, cached.values)
+  }
+
+  #validated(service: AnyService, values: SettingValues): SettingValues {
     if (!service.settings) return values
     const parsed = service.settings.safeParse(values)
     if (parsed.success) return parsed.data as SettingValues
