@@ -126,10 +126,15 @@ export async function checkUnsaved(
 }
 
 /**
- * Logs in and prints the token response as Salesforce sends it (the seed's curl). The one
- * place a token is shown, deliberately, to the operator who asked for it.
+ * Logs in and prints the token response as Salesforce sends it (the seed's curl), the access
+ * token masked: a terminal's scrollback, a CI log or a pasted screenshot must not carry a live
+ * session. `reveal` prints it whole, for the operator who asked for it by name.
  */
-export async function printToken(ctx: CliContext, name: string): Promise<void> {
+export async function printToken(
+  ctx: CliContext,
+  name: string,
+  options: { reveal?: boolean } = {},
+): Promise<void> {
   const client = await openClient(ctx, name)
   try {
     let token
@@ -145,7 +150,7 @@ export async function printToken(ctx: CliContext, name: string): Promise<void> {
       )
     }
     const answer: Record<string, string> = {
-      access_token: token.accessToken,
+      access_token: options.reveal ? token.accessToken : maskToken(token.accessToken),
       instance_url: token.instanceUrl,
       id: token.id,
       token_type: token.tokenType,
@@ -154,6 +159,7 @@ export async function printToken(ctx: CliContext, name: string): Promise<void> {
     if (token.scope !== undefined) answer.scope = token.scope
     if (token.signature !== undefined) answer.signature = token.signature
     console.log(JSON.stringify(answer, null, 2))
+    if (!options.reveal) console.error('(access token masked; --reveal prints it whole)')
     // The client refuses a login whose signature does not match (LOGIN_SIGNATURE_INVALID).
     if (token.signatureVerified)
       console.error('✓ signature verified: HMAC-SHA256(consumer secret, id + issued_at)')
@@ -164,4 +170,11 @@ export async function printToken(ctx: CliContext, name: string): Promise<void> {
   } finally {
     await client.close()
   }
+}
+
+/** The org-id prefix and the last four characters: enough to tell two tokens apart, not to use one. */
+export function maskToken(token: string): string {
+  const bang = token.indexOf('!')
+  const prefix = bang > 0 && bang <= 18 ? token.slice(0, bang + 1) : ''
+  return `${prefix}...${token.slice(-4)}`
 }

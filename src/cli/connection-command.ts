@@ -282,9 +282,12 @@ export function connectionCommand(program: Command): void {
 
   connection
     .command('token <name>')
-    .description("log in and print Salesforce's token response, with its signature checked")
-    .action(async (name: string) => {
-      await withStore((ctx) => printToken(ctx, name))
+    .description(
+      "log in and print Salesforce's token response, with its signature checked (the access token masked)",
+    )
+    .option('--reveal', 'print the access token whole (a live session: keep it out of logs)')
+    .action(async (name: string, opts: { reveal?: boolean }) => {
+      await withStore((ctx) => printToken(ctx, name, { reveal: opts.reveal === true }))
     })
 }
 

@@ -154,6 +154,21 @@ describe('forcebridge connection', () => {
     )
     expect(body.instance_url).toBe(emulator.url)
     expect(token.err).toMatch(/✓ signature verified/)
+    // Masked unless asked for: the org prefix and four characters, which no call accepts.
+    expect(body.access_token).toMatch(/^(00D\w+!)?\.\.\..{4}$/)
+    const masked = await fetch(`${emulator.url}/services/data/v66.0/limits`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    })
+    expect(masked.status).toBe(401)
+    await masked.body?.cancel()
+    const revealed = await runCli('connection', 'token', 'CRM', '--reveal')
+    const live = (JSON.parse(revealed.out) as Record<string, string>).access_token!
+    expect(live.length).toBeGreaterThan(20)
+    const used = await fetch(`${emulator.url}/services/data/v66.0/limits`, {
+      headers: { authorization: `Bearer ${live}` },
+    })
+    expect(used.status).toBe(200)
+    await used.body?.cancel()
   })
 
   it('removes a connection, and names a missing one', async () => {
