@@ -2,7 +2,7 @@
 // the dashboard uses too. Errors answer `{ error: { code, message } }` (admin-errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { authenticate } from './session/index.js'
+import { authenticate, authSources } from './session/index.js'
 import type { AdminContext } from './admin-context.js'
 import type { AdminState } from './admin-state.js'
 import {
@@ -73,7 +73,7 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
       method,
       url: `/api${url}`,
       handler: async (req, reply) => {
-        const caller = await authenticate(req, state.sessions, state.apiToken)
+        const caller = await authenticate(req, authSources(state))
         const result = await handler(state.ctx, caller.actor, req)
         return reply.code(status).send(result ?? { ok: true })
       },

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { hasCode } from '../util/index.js'
 import type { AdminSession } from '../runtime/index.js'
-import { sessionOf, signInForm } from './session/index.js'
+import { authSources, liveSession, signInForm } from './session/index.js'
 import type { AdminState } from './admin-state.js'
 import { readDashboardAssets } from './dashboard-assets.js'
 import { channelForm, channelPage, getChannel, listChannels } from './channels/index.js'
@@ -70,8 +70,9 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   const assets = readDashboardAssets()
   const page = (url: string, render: Page) =>
     app.get(url, async (req, reply) => {
-      const session = await sessionOf(req, state.sessions)
-      if (!session) return secure(reply).redirect('/admin/sign-in', 303)
+      const session = await liveSession(req, authSources(state))
+      if (session === undefined || 'ended' in session)
+        return secure(reply).redirect('/admin/sign-in', 303)
       try {
         const { title, nav, body } = await render(req, session)
         const text = layout({ title, nav, user: session.user, csrfToken: session.csrfToken }, body)
@@ -134,7 +135,8 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   })
   // The usage panel alone, fetched again by the page after a Ping (src/admin/assets/admin.js, refresh).
   app.get('/connections/:name/usage-panel', async (req, reply) => {
-    if (!(await sessionOf(req, state.sessions))) {
+    const session = await liveSession(req, authSources(state))
+    if (session === undefined || 'ended' in session) {
       return secure(reply).code(401).type('text/html; charset=utf-8').send('sign in first')
     }
     const c = await getConnection(ctx, nameParam.parse(req.params).name)

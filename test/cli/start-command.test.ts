@@ -39,13 +39,34 @@ async function cli(...args: string[]): Promise<CliResult> {
 }
 
 async function signIn(url: string, name: string, password: string): Promise<number> {
+  return (await openSession(url, name, password)).status
+}
+
+/** Signs in; the answer's status and the session cookie it set. */
+async function openSession(
+  url: string,
+  name: string,
+  password: string,
+): Promise<{ status: number; cookie: string }> {
   const res = await fetch(`${url}/admin/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name, password }),
   })
   await res.arrayBuffer()
-  return res.status
+  return { status: res.status, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! }
+}
+
+/** What the session behind `cookie` gets from the admin API and from a dashboard page. */
+async function useSession(
+  url: string,
+  cookie: string,
+): Promise<{ api: number; message: string; page: number }> {
+  const api = await fetch(`${url}/admin/api/connections`, { headers: { cookie } })
+  const body = (await api.json()) as { error?: { message: string } }
+  const page = await fetch(`${url}/admin/connections`, { headers: { cookie }, redirect: 'manual' })
+  await page.arrayBuffer()
+  return { api: api.status, message: body.error?.message ?? '', page: page.status }
 }
 
 /** Every file under `home` (the database, its WAL, the key file), as bytes. */
@@ -167,7 +188,9 @@ describe('forcebridge start and admin users made with the CLI', () => {
     const added = await cli('admin', 'user', 'add', 'alice', '--password-env', 'FB_TEST_PW_1')
     expect(added.code).toBe(0)
     expect(added.out).toContain("✓ admin user 'alice' added")
-    expect(await signIn(url, 'alice', passwords.FB_TEST_PW_1)).toBe(200)
+    const first = await openSession(url, 'alice', passwords.FB_TEST_PW_1)
+    expect(first.status).toBe(200)
+    expect(await useSession(url, first.cookie)).toMatchObject({ api: 200, page: 200 })
     expect(await signIn(url, 'alice', 'not-her-password')).toBe(401)
 
     const again = await cli('admin', 'user', 'add', 'alice', '--password-env', 'FB_TEST_PW_2')
@@ -178,7 +201,15 @@ describe('forcebridge start and admin users made with the CLI', () => {
       (await cli('admin', 'user', 'passwd', 'alice', '--password-env', 'FB_TEST_PW_2')).code,
     ).toBe(0)
     expect(await signIn(url, 'alice', passwords.FB_TEST_PW_1)).toBe(401)
-    expect(await signIn(url, 'alice', passwords.FB_TEST_PW_2)).toBe(200)
+    // The server's session from before the change ends, though the change came from another process.
+    expect(await useSession(url, first.cookie)).toEqual({
+      api: 401,
+      message: "the password of admin user 'alice' changed after this session began; sign in again",
+      page: 303,
+    })
+    const second = await openSession(url, 'alice', passwords.FB_TEST_PW_2)
+    expect(second.status).toBe(200)
+    expect(await useSession(url, second.cookie)).toMatchObject({ api: 200, page: 200 })
 
     const last = await cli('admin', 'user', 'remove', 'alice')
     expect(last.code).toBe(1)
@@ -192,6 +223,11 @@ describe('forcebridge start and admin users made with the CLI', () => {
     )
     expect((await cli('admin', 'user', 'remove', 'alice')).code).toBe(0)
     expect(await signIn(url, 'alice', passwords.FB_TEST_PW_2)).toBe(401)
+    expect(await useSession(url, second.cookie)).toEqual({
+      api: 401,
+      message: "admin user 'alice' no longer exists; sign in as another user",
+      page: 303,
+    })
     expect(await signIn(url, 'bob', passwords.FB_TEST_PW_3)).toBe(200)
 
     const list = await cli('admin', 'user', 'list')

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ForcebridgeError } from '../../util/index.js'
-import { authenticate, sessionOf, setSessionCookie } from './admin-auth.js'
+import { authenticate, authSources, sessionOf, setSessionCookie } from './admin-auth.js'
 import type { AdminState } from '../admin-state.js'
 
 const signInBody = z
@@ -58,12 +58,12 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
   })
 
   app.get('/api/session', async (req) => {
-    const caller = await authenticate(req, state.sessions, state.apiToken)
+    const caller = await authenticate(req, authSources(state))
     return { user: caller.actor, csrfToken: caller.session?.csrfToken ?? null }
   })
 
   app.delete('/api/session', async (req, reply) => {
-    const caller = await authenticate(req, state.sessions, state.apiToken)
+    const caller = await authenticate(req, authSources(state))
     if (caller.session) await state.sessions.delete(caller.session.id)
     setSessionCookie(reply, undefined, cookie())
     await state.ctx.store.audit.record({
