@@ -2,11 +2,12 @@
 // turns InProgress, rows are written in chunks on timers (a large job takes a moment and
 // never blocks the server), then it ends JobComplete, or Failed when the upload is unusable.
 
-import { scalarText, toRecordErrors, type RecordError } from '../composite/index.js'
-import { ApiError, type OrgWriter, type SaveResult, type WriteContext } from '../model/index.js'
+import { toRecordErrors, type RecordError } from '../composite/index.js'
+import type { OrgWriter, WriteContext } from '../model/index.js'
 import { ColumnPlan, UnknownColumn } from './column-plan.js'
 import { parseCsv } from './csv-format.js'
 import type { IngestJob } from './ingest-job.js'
+import { writeRow } from './write-row.js'
 import type { Timers } from './timers.js'
 
 /** `STATUS_CODE:message:fields --`, the sf__Error column (salesforce-api.md §6.1, [B] suffix). */
@@ -112,67 +113,12 @@ export class IngestProcessor {
     try {
       const record = plan.toRecord(row)
       knownId = record.id
-      const result = this.write(job, plan, record.id, record.fields, user)
+      const result = writeRow(this.org, job, plan.obj.name, record.id, record.fields, user)
       job.successful.push([result.id, String(result.created === true), ...row])
     } catch (err) {
       job.failed.push([knownId ?? '', sfError(toRecordErrors(err)), ...row])
       job.numberRecordsFailed += 1
     }
     job.numberRecordsProcessed += 1
-  }
-
-  private write(
-    job: IngestJob,
-    plan: ColumnPlan,
-    id: string | undefined,
-    fields: Record<string, unknown>,
-    user: WriteContext,
-  ): SaveResult {
-    const objectName = plan.obj.name
-    const needId = () => {
-      if (id === undefined) {
-        throw new ApiError(
-          400,
-          'MISSING_ARGUMENT',
-          `Id not specified in an ${job.operation} call`,
-          ['Id'],
-        )
-      }
-      return id
-    }
-    switch (job.operation) {
-      case 'insert':
-        if (id !== undefined) {
-          throw new ApiError(
-            400,
-            'INVALID_FIELD_FOR_INSERT_UPDATE',
-            'cannot specify Id in an insert call',
-            ['Id'],
-          )
-        }
-        return { ...this.org.create(objectName, fields, user), created: true }
-      case 'update':
-        return { ...this.org.update(objectName, needId(), fields, user), created: false }
-      case 'delete':
-        return { ...this.org.delete(objectName, needId(), user), created: false }
-      case 'hardDelete':
-        return { ...this.org.hardDelete(objectName, needId(), user), created: false }
-      case 'upsert': {
-        const ext = job.externalIdFieldName ?? 'Id'
-        if (ext.toLowerCase() === 'id') {
-          return id === undefined
-            ? { ...this.org.create(objectName, fields, user), created: true }
-            : { ...this.org.update(objectName, id, fields, user), created: false }
-        }
-        const key = Object.keys(fields).find((k) => k.toLowerCase() === ext.toLowerCase())
-        const value = key === undefined ? undefined : fields[key]
-        if (key === undefined || value === null || value === undefined) {
-          throw new ApiError(400, 'MISSING_ARGUMENT', `${ext} not specified`, [ext])
-        }
-        const rest = { ...fields }
-        delete rest[key]
-        return this.org.upsert(objectName, key, scalarText(value), rest, user)
-      }
-    }
   }
 }
