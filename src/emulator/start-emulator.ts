@@ -147,6 +147,13 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       maxLongRunning: config.settings.maxConcurrentLongRunning,
       now,
     }),
+    // Developer Edition's allocation; the concurrency options do not apply to batches.
+    bulkBatches: new ApiLimits({
+      dailyMax: 15_000,
+      longRunningMs: Number.POSITIVE_INFINITY,
+      maxLongRunning: Number.POSITIVE_INFINITY,
+      now,
+    }),
     faults: new FaultInjector(opts.seed ?? 1),
     locators: new QueryLocators(() => ids.next('01g'), now),
     now,
@@ -182,6 +189,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       used: () => state.limits.used(),
       max: () => state.limits.max(),
       count: (n) => state.limits.count(n),
+    },
+    bulkBatches: {
+      exhausted: () => state.bulkBatches.exhausted(),
+      count: () => state.bulkBatches.count(),
     },
     setup: setupBackendFromState(state),
   }

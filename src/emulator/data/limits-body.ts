@@ -43,7 +43,10 @@ export function limitsBody(
     if (name === 'DailyAsyncApexExecutions') {
       out.DailyApiRequests = { Max: state.limits.max(), Remaining: state.limits.remaining() }
     }
-    out[name] = { Max: max, Remaining: max }
+    out[name] =
+      name === 'DailyBulkApiBatches'
+        ? { Max: state.bulkBatches.max(), Remaining: state.bulkBatches.remaining() }
+        : { Max: max, Remaining: max }
   }
   return out
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { versionFromSegment } from '../data/api-versions.js'
 import { sendFault } from '../faults/send-fault.js'
+import { sendInvalidSession } from '../bulk-v1/index.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { Session } from './emulator-context.js'
 import { normalizeUrl } from './normalize-path.js'
@@ -37,6 +38,11 @@ function bearerToken(request: FastifyRequest): string | undefined {
   // `OAuth <token>` is the legacy form Salesforce still accepts.
   const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim())
   return m?.[1]
+}
+
+function sfdcSession(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim()
+  return value === undefined || value === '' ? undefined : value
 }
 
 function invalidSession(reply: FastifyReply): FastifyReply {
@@ -84,16 +90,19 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
     const path = request.url.split('?', 1)[0]!
     const access = routeAccess(request.method, request.routeOptions.url, path)
     if (access === 'admin') return adminCheck(state, request, reply)
-    if (access !== 'session') return
+    if (access !== 'session' && access !== 'async') return
     const internal = request.headers['x-emulator-internal'] === state.internalKey
     let session: Session | undefined
     if (internal) {
       session = state.dispatchSessions.get(String(request.headers['x-emulator-dispatch']))
     } else {
-      const token = bearerToken(request)
+      // Bulk API 1.0 takes the access token in X-SFDC-Session ([C: SF-Bulk1 "Headers"]).
+      const token =
+        access === 'async' ? sfdcSession(request.headers['x-sfdc-session']) : bearerToken(request)
       session = token === undefined ? undefined : state.sessions.use(token)
     }
-    if (!session) return invalidSession(reply)
+    if (!session)
+      return access === 'async' ? sendInvalidSession(request, reply) : invalidSession(reply)
     // Routes outside `/services/data/vNN.N` (none yet) carry no version to check.
     const segment = DATA_PATH.exec(path)?.[1]
     const version = segment === undefined ? '' : versionFromSegment(segment)

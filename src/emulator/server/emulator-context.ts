@@ -57,6 +57,8 @@ export interface EmulatorContext {
   dispatch(req: DispatchRequest): Promise<DispatchResponse>
   /** The rolling 24-hour API request counter. */
   limits: { used(): number; max(): number; count(n?: number): void }
+  /** The rolling 24-hour DailyBulkApiBatches allocation that Bulk API 1.0 batches spend. */
+  bulkBatches: { exhausted(): boolean; count(): void }
 }
 
 /**

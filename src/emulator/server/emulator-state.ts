@@ -32,6 +32,8 @@ export interface EmulatorState {
   /** Codes of the web-server flow, between the login page and the token request. */
   authCodes: AuthorizationCodes
   limits: ApiLimits
+  /** DailyBulkApiBatches: Bulk API 1.0 batches in the last 24 hours. */
+  bulkBatches: ApiLimits
   faults: FaultInjector
   locators: QueryLocators
   now: () => Date

@@ -3,9 +3,15 @@
 import type { Feature } from './emulator-context.js'
 import { compositeFeature } from '../composite/index.js'
 import { createBulkFeature, type BulkOptions } from '../bulk/index.js'
+import { createBulkV1Feature } from '../bulk-v1/index.js'
 import { setupFeature } from '../setup/index.js'
 
 /** The features, with Bulk processing at the given pace (default: as fast as it goes). */
 export function features(options: { bulk?: BulkOptions } = {}): Feature[] {
-  return [compositeFeature, createBulkFeature(options.bulk), setupFeature]
+  return [
+    compositeFeature,
+    createBulkFeature(options.bulk),
+    createBulkV1Feature(options.bulk),
+    setupFeature,
+  ]
 }

@@ -9,9 +9,11 @@ import { PATHS } from '../setup/pages.js'
  *   Salesforce's `Bad_OAuth_Token`, or the Setup pages' cookie session);
  * - `admin`: `/__emulator/...`, open on a loopback address, otherwise needs the admin token;
  * - `session`: everything else: a valid API session, counted against the limits, with
- *   fault injection.
+ *   fault injection;
+ * - `async`: Bulk API 1.0 under `/services/async/`: the same, with the session in the
+ *   `X-SFDC-Session` header and Bulk 1.0's error shape.
  */
-export type RouteAccess = 'public' | 'own' | 'admin' | 'session'
+export type RouteAccess = 'public' | 'own' | 'admin' | 'session' | 'async'
 
 interface OpenEndpoint {
   methods: readonly string[]
@@ -78,9 +80,11 @@ export function routeAccess(
 ): RouteAccess | 'unmatched' {
   if (route === undefined) {
     if (/^\/services\/data\/[^/]/.test(path)) return 'session'
+    if (path.startsWith('/services/async/')) return 'async'
     if (path === '/__emulator' || path.startsWith('/__emulator/')) return 'admin'
     return 'unmatched'
   }
   if (route === '/__emulator' || route.startsWith('/__emulator/')) return 'admin'
+  if (route.startsWith('/services/async/')) return 'async'
   return byRoute.get(`${method === 'HEAD' ? 'GET' : method} ${route}`) ?? 'session'
 }
