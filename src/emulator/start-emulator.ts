@@ -3,6 +3,7 @@
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { dirname, resolve } from 'node:path'
 import { ApiLimits } from './limits/api-limits.js'
 import { FaultInjector } from './faults/fault-injector.js'
 import type { FaultSettings } from './faults/fault-settings.js'
@@ -196,9 +197,19 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     setup: setupBackendFromState(state),
   }
-  const { app, routes } = await buildApp(state, ctx, {
+  const built = buildApp(state, ctx, {
     logger: opts.logger ?? false,
     ...(opts.bulk ? { bulk: opts.bulk } : {}),
+    apexRest: {
+      routes: config.apexRest,
+      // Handler paths are relative to the org file; to the working folder for an object.
+      baseDir: typeof opts.org === 'string' ? dirname(resolve(opts.org)) : process.cwd(),
+    },
+  })
+  // A handler module that cannot load (Apex REST) stops the start: release the data folder.
+  const { app, routes } = await built.catch((err: unknown) => {
+    persistence?.close()
+    throw err
   })
   late.inject = async (req) => {
     const key = randomUUID()

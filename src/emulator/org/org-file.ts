@@ -2,6 +2,7 @@
 // Validated with zod so that every error names the bad path.
 
 import { z } from 'zod'
+import { apexRestRouteSchema } from './apex-rest-config.js'
 
 const fieldTypes = [
   'text',
@@ -149,6 +150,8 @@ export const orgFileSchema = z
       )
       .default([]),
     objects: z.array(objectSchema).default([]),
+    /** Custom Apex REST endpoints and the handler modules that answer them. */
+    apexRest: z.array(apexRestRouteSchema).default([]),
   })
   .strict()
 

@@ -10,7 +10,7 @@ import { registerApiGuard, rewriteRequestUrl } from './api-guard.js'
 import type { EmulatorContext } from './emulator-context.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { BulkOptions } from '../bulk/index.js'
-import { features } from './features.js'
+import { features, type FeatureOptions } from './features.js'
 
 const JSON_TYPE = 'application/json;charset=UTF-8'
 
@@ -18,6 +18,8 @@ export interface BuildAppOptions {
   logger: boolean
   /** Pace of Bulk job processing. */
   bulk?: BulkOptions
+  /** The org file's Apex REST endpoints, handler paths relative to `baseDir`. */
+  apexRest?: FeatureOptions['apexRest']
 }
 
 /** A route as registered: its method and Fastify pattern, e.g. `GET /services/data/:version`. */
@@ -94,7 +96,10 @@ export async function buildApp(
   registerOAuthRoutes(app, state)
   registerDataRoutes(app, state, ctx)
   registerAdminRoutes(app, state)
-  for (const feature of features({ ...(opts.bulk ? { bulk: opts.bulk } : {}) }))
-    await feature(app, ctx)
+  const featureOptions: FeatureOptions = {
+    ...(opts.bulk ? { bulk: opts.bulk } : {}),
+    ...(opts.apexRest ? { apexRest: opts.apexRest } : {}),
+  }
+  for (const feature of features(featureOptions)) await feature(app, ctx)
   return { app, routes }
 }

@@ -4,14 +4,24 @@ import type { Feature } from './emulator-context.js'
 import { compositeFeature } from '../composite/index.js'
 import { createBulkFeature, type BulkOptions } from '../bulk/index.js'
 import { createBulkV1Feature } from '../bulk-v1/index.js'
+import { createApexRestFeature } from '../apexrest/index.js'
+import type { ApexRestRouteConfig } from '../org/apex-rest-config.js'
 import { setupFeature } from '../setup/index.js'
 
-/** The features, with Bulk processing at the given pace (default: as fast as it goes). */
-export function features(options: { bulk?: BulkOptions } = {}): Feature[] {
+export interface FeatureOptions {
+  /** Bulk processing pace (default: as fast as it goes). */
+  bulk?: BulkOptions
+  /** The org file's Apex REST endpoints, handler paths relative to `baseDir`. */
+  apexRest?: { routes: ApexRestRouteConfig[]; baseDir: string }
+}
+
+/** The features, with their options. */
+export function features(options: FeatureOptions = {}): Feature[] {
   return [
     compositeFeature,
     createBulkFeature(options.bulk),
     createBulkV1Feature(options.bulk),
     setupFeature,
+    createApexRestFeature(options.apexRest?.routes ?? [], options.apexRest?.baseDir ?? '.'),
   ]
 }
