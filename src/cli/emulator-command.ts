@@ -31,6 +31,10 @@ export function emulatorCommand(program: Command): void {
       'ask for the admin token (printed at start) on /__emulator/ even on loopback',
     )
     .option(
+      '--tls',
+      'serve HTTPS with a self-signed certificate made at first start (kept in --data, else temporary)',
+    )
+    .option(
       '--bulk-rows-per-second <n>',
       'process Bulk API 2.0 ingest jobs at this pace, to watch them sit InProgress (default: at once)',
     )
@@ -60,6 +64,7 @@ export function emulatorCommand(program: Command): void {
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),
             ...(bulk ? { bulk } : {}),
             ...(flags.requireAdminToken ? { requireAdminToken: true } : {}),
+            ...(flags.tls ? { tls: true } : {}),
           }),
         config.host,
       )
@@ -67,6 +72,13 @@ export function emulatorCommand(program: Command): void {
       if (flags.spendDailyLimit) emulator.limits.spend()
       closeOnSignal([() => emulator.close()], (m) => console.error(m))
       console.log(`Salesforce emulator listening on ${emulator.url} (Ctrl-C to stop)`)
+      // Node clients trust a self-signed certificate only when told to, at their start.
+      if (emulator.tls) {
+        console.log(`TLS certificate (self-signed): ${emulator.tls.certFile}`)
+        console.log(
+          `trust it in Node clients with: NODE_EXTRA_CA_CERTS=${emulator.tls.certFile} (set before node starts)`,
+        )
+      }
       // Off loopback the admin API is closed without its token, so the operator needs it.
       if (emulator.adminTokenRequired)
         console.log(`admin API token (X-Emulator-Admin-Token): ${emulator.adminToken}`)
@@ -98,6 +110,7 @@ interface EmulatorFlags {
   spendDailyLimit?: boolean
   requireAdminToken?: boolean
   bulkRowsPerSecond?: string
+  tls?: boolean
 }
 
 /** `--bulk-rows-per-second n` as the emulator's pace: a chunk of rows every tick. */

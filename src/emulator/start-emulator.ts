@@ -24,6 +24,7 @@ import { runQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
 import type { BulkOptions } from './bulk/index.js'
 import { buildApp, type RouteEntry } from './server/build-app.js'
+import { certificateFiles } from './tls/index.js'
 import { isLoopback } from './server/is-loopback.js'
 import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
 import type { EmulatorState, UserAccount } from './server/emulator-state.js'
@@ -57,11 +58,19 @@ export interface StartEmulatorOptions {
    * millisecond; slow it down to watch jobs sit InProgress (e.g. `{ chunkSize: 50, tickMs: 100 }`).
    */
   bulk?: BulkOptions
+  /**
+   * Serve HTTPS with a self-signed certificate, made at first start and kept in
+   * `<dataDir>/tls/` (a temporary folder, removed at close, without a data folder). Clients
+   * trust it with `NODE_EXTRA_CA_CERTS=<handle.tls.certFile>`. Default false.
+   */
+  tls?: boolean
 }
 
 export interface EmulatorHandle {
-  /** e.g. `http://127.0.0.1:39123`: the login host and the instance URL. */
+  /** e.g. `http://127.0.0.1:39123` (`https://` with `tls`): the login host and the instance URL. */
   url: string
+  /** With `tls`: the PEM certificate file to trust (NODE_EXTRA_CA_CERTS) and its text. */
+  tls?: { certFile: string; cert: string }
   port: number
   orgId: string
   /** Needed in `X-Emulator-Admin-Token` when the emulator is not bound to loopback. */
@@ -136,6 +145,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const orgId = persistence?.getMeta('orgId') ?? ids.next('00D')
   persistence?.setMeta('orgId', orgId)
   let url = ''
+  const tls = opts.tls === true ? certificateFiles(opts.dataDir, host, now()) : undefined
   const state: EmulatorState = {
     config,
     store,
@@ -205,10 +215,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       // Handler paths are relative to the org file; to the working folder for an object.
       baseDir: typeof opts.org === 'string' ? dirname(resolve(opts.org)) : process.cwd(),
     },
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
   })
   // A handler module that cannot load (Apex REST) stops the start: release the data folder.
   const { app, routes } = await built.catch((err: unknown) => {
     persistence?.close()
+    tls?.dispose()
     throw err
   })
   late.inject = async (req) => {
@@ -252,13 +264,14 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     await app.listen({ host, port: opts.port ?? 0 })
   } catch (err) {
     persistence?.close()
+    tls?.dispose()
     throw err
   }
   const bound = app.server.address() as AddressInfo
   const port = bound.port
   // The bound address, not the host option: Node resolved `127.1`, `localhost` and friends.
   state.adminOpen = opts.requireAdminToken !== true && isLoopback(bound.address)
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {
     url,
@@ -266,10 +279,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     orgId,
     adminToken: state.adminToken,
     adminTokenRequired: !state.adminOpen,
+    ...(tls ? { tls: { certFile: tls.certFile, cert: tls.cert } } : {}),
     routes: () => routes.slice(),
     close: async () => {
       await app.close()
       persistence?.close()
+      tls?.dispose()
     },
     expireSessions: () => state.sessions.expireAll(),
     faults: {

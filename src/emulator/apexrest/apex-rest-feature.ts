@@ -57,8 +57,7 @@ async function answer(endpoint: Endpoint, req: ApexRestRequest, reply: FastifyRe
     out = await endpoint.handler(req)
   } catch (err) {
     // An unhandled exception in an Apex REST method: 500 with its type and message.
-    const message =
-      err instanceof Error ? `${err.name}: ${err.message}` : `Error: ${String(err)}`
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : `Error: ${String(err)}`
     return reply.code(500).send([{ errorCode: 'APEX_ERROR', message }])
   }
   const status = out?.status ?? (out?.body === undefined ? 204 : 200)

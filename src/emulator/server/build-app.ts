@@ -20,6 +20,8 @@ export interface BuildAppOptions {
   bulk?: BulkOptions
   /** The org file's Apex REST endpoints, handler paths relative to `baseDir`. */
   apexRest?: FeatureOptions['apexRest']
+  /** Serve HTTPS with this PEM key and certificate. */
+  https?: { key: string; cert: string }
 }
 
 /** A route as registered: its method and Fastify pattern, e.g. `GET /services/data/:version`. */
@@ -33,7 +35,10 @@ export async function buildApp(
   ctx: EmulatorContext,
   opts: BuildAppOptions,
 ): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
+  // Over HTTPS Fastify's instance is typed for an https.Server; the routes and hooks are the
+  // same, so the app is used through the one FastifyInstance type.
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     logger: opts.logger,
     // One normalised path for routing and every check (normalize-path.ts).
     rewriteUrl: rewriteRequestUrl,
@@ -41,7 +46,7 @@ export async function buildApp(
     bodyLimit: 160 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Salesforce answers 431 for URI plus headers over 16,384 bytes; Node's default is 16 KiB too.
-  })
+  }) as unknown as FastifyInstance
 
   // Every body arrives as its raw text: routes parse JSON themselves so that bad JSON
   // answers Salesforce's JSON_PARSER_ERROR, the token endpoint reads forms, Bulk reads CSV.
