@@ -2,7 +2,9 @@
 // refuses the password flow, fails writes with UNABLE_TO_LOCK_ROW, and has its daily limit spent.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
 
@@ -26,11 +28,12 @@ async function startCli(...flags: string[]): Promise<{ url: string; lines: strin
   let url: string | undefined
   for await (const line of createInterface({ input: child.stdout! })) {
     lines.push(line)
-    url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
+    url ??= /listening on (https?:\/\/\S+)/.exec(line)?.[1]
     // With flags, a summary line (the faults, the Bulk pace, the admin token) follows the address.
     if (
       url &&
-      (flags.length === 0 || /^(fault injection|bulk ingest pace|admin API token)\b/.test(line))
+      (flags.length === 0 ||
+        /^(fault injection|bulk ingest pace|admin API token|trust it in Node clients)\b/.test(line))
     )
       return { url, lines }
   }
@@ -51,6 +54,21 @@ function passwordLogin(url: string) {
 }
 
 describe('forcebridge emulator fault flags', () => {
+  it('serves HTTPS with --tls and prints how to trust the certificate', async () => {
+    const { url, lines } = await startCli('--tls')
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    const certFile = /NODE_EXTRA_CA_CERTS=(\S+)/.exec(lines.join('\n'))?.[1]
+    expect(certFile).toBeDefined()
+    const agent = new Agent({ connect: { ca: readFileSync(certFile!, 'utf8') } })
+    try {
+      const res = await request(`${url}/services/data`, { dispatcher: agent })
+      expect(res.statusCode).toBe(200)
+      await res.body.dump()
+    } finally {
+      await agent.close()
+    }
+  })
+
   it('prints the admin token when the admin API needs it, and the token opens it', async () => {
     const { url, lines } = await startCli('--require-admin-token')
     const token = /^admin API token \(X-Emulator-Admin-Token\): (\S+)$/m.exec(lines.join('\n'))?.[1]
