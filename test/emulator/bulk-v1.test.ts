@@ -400,7 +400,7 @@ describe('Bulk API 1.0 over HTTP', () => {
     expect(JSON.parse(noObject.text)).toMatchObject({ exceptionCode: 'InvalidJob' })
   })
 
-  it('counts each batch against DailyBulkApiBatches in /limits', async () => {
+  it('counts each batch against DailyBulkApiBatches in /limits, shared with Bulk API 2.0', async () => {
     const remaining = async () => {
       const res = await fetch(`${emu.url}/services/data/v62.0/limits`, {
         headers: { authorization: `Bearer ${token}` },
@@ -419,5 +419,20 @@ describe('Bulk API 1.0 over HTTP', () => {
     await async('POST', `/job/${jobId}/batch`, 'Name\nA\n', 'text/csv')
     await async('POST', `/job/${jobId}/batch`, 'Name\nB\n', 'text/csv')
     expect(await remaining()).toBe(before - 2)
+
+    // A Bulk API 2.0 ingest job spends the same allocation: one batch per 10,000 records.
+    const api = (method: string, path: string, body: string, type = 'application/json') =>
+      fetch(`${emu.url}/services/data/v62.0/jobs/ingest${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body,
+      })
+    const v2 = (await (
+      await api('POST', '', JSON.stringify({ object: 'Account', operation: 'insert' }))
+    ).json()) as { id: string }
+    const rows = Array.from({ length: 10_001 }, (_, i) => `V2 ${i}`).join('\n')
+    await api('PUT', `/${v2.id}/batches`, `Name\n${rows}\n`, 'text/csv')
+    await api('PATCH', `/${v2.id}`, JSON.stringify({ state: 'UploadComplete' }))
+    await until(remaining, (n) => n === before - 4)
   })
 })

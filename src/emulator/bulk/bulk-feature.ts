@@ -29,9 +29,17 @@ export function createBulkFeature(options: BulkOptions = {}): Feature {
     const timers = new Timers(tickMs)
     const ingestJobs = new Map<string, IngestJob>()
     const queryJobs = new Map<string, QueryJob>()
-    const processor = new IngestProcessor(ctx.org, timers, chunkSize, (job) => {
-      job.systemModstamp = sfDateTime(ctx.now())
-    })
+    const processor = new IngestProcessor(
+      ctx.org,
+      timers,
+      chunkSize,
+      (job) => {
+        job.systemModstamp = sfDateTime(ctx.now())
+      },
+      (n) => {
+        for (let i = 0; i < n; i++) ctx.bulkBatches.count()
+      },
+    )
     registerIngestRoutes(app, ctx, ingestJobs, processor)
     registerQueryRoutes(app, ctx, queryJobs, timers, options.queryPageSize)
     app.addHook('onClose', (_instance, done) => {

@@ -28,6 +28,8 @@ export class IngestProcessor {
     private readonly timers: Timers,
     private readonly chunkSize: number,
     private readonly stamp: (job: IngestJob) => void,
+    /** Spends DailyBulkApiBatches, the allocation Bulk API 2.0 shares with 1.0. */
+    private readonly countBatches: (n: number) => void = () => {},
   ) {}
 
   /** Starts processing a job that has just turned UploadComplete. */
@@ -64,6 +66,9 @@ export class IngestProcessor {
       job.upload = null
       job.columns = table.columns
       job.rows = table.rows
+      // Salesforce splits an ingest job into batches of up to 10,000 records, each counted in
+      // the batch allocation shared with Bulk API 1.0 ([C: SF-Bulk limits]).
+      this.countBatches(Math.ceil(table.rows.length / 10_000))
       const obj = this.org.getObject(job.object)
       if (obj === undefined) throw new UnknownColumn(job.object)
       this.plans.set(job.id, new ColumnPlan(this.org, obj, table.columns))

@@ -57,7 +57,10 @@ export interface EmulatorContext {
   dispatch(req: DispatchRequest): Promise<DispatchResponse>
   /** The rolling 24-hour API request counter. */
   limits: { used(): number; max(): number; count(n?: number): void }
-  /** The rolling 24-hour DailyBulkApiBatches allocation that Bulk API 1.0 batches spend. */
+  /**
+   * The rolling 24-hour DailyBulkApiBatches allocation, shared by Bulk API 1.0 batches and
+   * Bulk API 2.0 ingest jobs (one batch per 10,000 records).
+   */
   bulkBatches: { exhausted(): boolean; count(): void }
 }
 
