@@ -1,10 +1,12 @@
-// The shared-state backends every conformance suite runs against. A new backend (Redis, issue 14)
-// is one more entry here; each suite then checks it against the same contract.
+// The shared-state backends every conformance suite runs against: memory, and Redis (the shared
+// server at 127.0.0.1:6379, each opened state under its own random prefix, its keys deleted when
+// it is closed). Each suite checks every entry against the same contract.
 import {
   createSharedState,
   type SharedState,
   type SharedStateOptions,
 } from '../../../src/runtime/index.js'
+import { deleteKeys, SHARED_REDIS_URL, testPrefix, testSealer } from '../fixtures/redis-fixture.js'
 
 export interface SharedStateBackend {
   name: string
@@ -14,11 +16,45 @@ export interface SharedStateBackend {
   close(state: SharedState): Promise<void>
 }
 
+const prefixes = new WeakMap<SharedState, string>()
+
+/** A shared state on the shared Redis, under `prefix` (several "nodes" may share one). */
+export async function openRedisState(
+  options: SharedStateOptions,
+  prefix: string,
+): Promise<SharedState> {
+  const state = createSharedState({
+    ...options,
+    backend: 'redis',
+    redis: { url: SHARED_REDIS_URL, prefix, sealer: testSealer(), ...options.redis },
+  })
+  await state.ready()
+  if (state.status().degraded) {
+    await state.close()
+    throw new Error(`Redis at ${SHARED_REDIS_URL} does not answer; start it for these tests`)
+  }
+  return state
+}
+
 export const sharedStateBackends: SharedStateBackend[] = [
   {
     name: 'memory',
     open: (options) => Promise.resolve(createSharedState({ ...options, backend: 'memory' })),
     close: () => Promise.resolve(),
+  },
+  {
+    name: 'redis',
+    async open(options) {
+      const prefix = testPrefix()
+      const state = await openRedisState(options, prefix)
+      prefixes.set(state, prefix)
+      return state
+    },
+    async close(state) {
+      await state.close()
+      const prefix = prefixes.get(state)
+      if (prefix) await deleteKeys(prefix)
+    },
   },
 ]
 
