@@ -12,7 +12,7 @@ import {
   type Config,
 } from '../runtime/index.js'
 import { adminPlugin } from '../admin/index.js'
-import { openStore } from '../store/index.js'
+import { loadMasterKey, openStore, SecretBox } from '../store/index.js'
 import { logLevelOf } from './cli-context.js'
 import { demoBanner } from './demo-banner.js'
 import { ensureDemoSetup } from './demo-setup.js'
@@ -49,9 +49,24 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
   closers.push(() => store.close())
   // A master key that cannot open the stored secrets is a configuration error: refuse to start.
   await checkMasterKey(store)
-  // What a cluster's nodes would share (rate limits, sessions, sign-in limits, usage): this
-  // process's memory until a shared backend exists (issue 14). The channels and the admin use it.
-  const sharedState = createSharedState({ backend: 'memory' })
+  // What a cluster's nodes share (tokens, login lock, rate limits, sessions, sign-in limits,
+  // usage): Redis when FORCEBRIDGE_REDIS_URL is set, else this process's memory. Tokens go to
+  // Redis sealed under the store's master key, so every node needs the same key.
+  const sharedState = createSharedState(
+    config.redis
+      ? {
+          backend: 'redis',
+          redis: {
+            ...config.redis,
+            sealer: new SecretBox(loadMasterKey(config.home, config.secretKey)),
+          },
+          log,
+        }
+      : { backend: 'memory' },
+  )
+  closers.push(() => sharedState.close())
+  // Starts degraded (and says so) when Redis does not answer yet; it recovers on its own.
+  await sharedState.ready()
   const runtime = await createRuntime({
     store,
     log,
@@ -111,6 +126,7 @@ export function serverCommands(program: Command): void {
           channels: (await store.channels.list()).length,
           connections: (await store.connections.list()).length,
           workerConcurrency: config.workerConcurrency,
+          sharedState: runtime.sharedState.status(),
         },
         'forcebridge is listening',
       )

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { z } from 'zod'
 import { MIN_PASSWORD } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
+import { DEFAULT_REDIS_PREFIX } from './shared-state/index.js'
 
 const port = (fallback: number) =>
   z.coerce
@@ -78,7 +79,31 @@ const envSchema = z.object({
     .string()
     .min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`)
     .optional(),
+  /**
+   * `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS): the cluster's shared state
+   * (tokens, login lock, rate limits, admin sessions, sign-in limits, usage) lives in this Redis.
+   * Default: unset, each process keeps its own in memory.
+   */
+  FORCEBRIDGE_REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
+  /** In front of every key forcebridge writes to Redis. Default `forcebridge:`. */
+  FORCEBRIDGE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be 1 to 100 letters, digits, or . _ : -')
+    .default(DEFAULT_REDIS_PREFIX),
 })
+
+/** A URL ioredis connects to; the value itself never goes into a message (it may hold a password). */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
 
 export interface Config {
   readonly home: string
@@ -97,6 +122,11 @@ export interface Config {
   readonly openapi: 'public' | 'off'
   /** The first admin user `start` creates when there is none, from FORCEBRIDGE_ADMIN_*. */
   readonly firstAdmin: { readonly name: string; readonly password: string } | undefined
+  /**
+   * The shared state's Redis (FORCEBRIDGE_REDIS_URL, FORCEBRIDGE_REDIS_PREFIX); undefined: memory.
+   * The URL may hold a password: never log it.
+   */
+  readonly redis: { readonly url: string; readonly prefix: string } | undefined
 }
 
 /** Parses the FORCEBRIDGE_* variables; INVALID_CONFIG names every bad one. */
@@ -125,5 +155,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.FORCEBRIDGE_ADMIN_PASSWORD === undefined
         ? undefined
         : Object.freeze({ name: e.FORCEBRIDGE_ADMIN_USER, password: e.FORCEBRIDGE_ADMIN_PASSWORD }),
+    redis:
+      e.FORCEBRIDGE_REDIS_URL === undefined
+        ? undefined
+        : Object.freeze({ url: e.FORCEBRIDGE_REDIS_URL, prefix: e.FORCEBRIDGE_REDIS_PREFIX }),
   })
 }

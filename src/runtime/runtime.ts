@@ -97,6 +97,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Edits made in this process are seen at once, so an invocation right after a connection
     // edit uses the edited connection.
     revision: () => store.revision(),
+    // One token and one login at a time per connection for every node (Redis), or per client.
+    sharedTokens: sharedState.tokens,
   })
   const jobs = openAsyncInvocations(store, log, {
     ...options.async,
@@ -126,6 +128,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await http.register(openApiPlugin({ store, registry, mode: options.openapi ?? 'public' }))
   await http.register(
     metricsPlugin(metrics, {
+      // Not a check: a node whose Redis is away still serves (from its own memory), so it stays
+      // in rotation; the details say so.
+      details: () => ({ sharedState: sharedState.status() }),
       ready: readinessChecks({
         store: () => store.connections.list(),
         // Not ready while a file serves nothing because it never loaded. A broken new version

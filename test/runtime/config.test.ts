@@ -55,4 +55,22 @@ describe('settings from the environment', () => {
       /^bad setting: FORCEBRIDGE_ADMIN_PASSWORD must be at least 8 characters$/,
     )
   })
+
+  it('selects Redis for the shared state, never showing the URL in a message', () => {
+    expect(loadConfig({}).redis).toBeUndefined()
+    expect(loadConfig({ FORCEBRIDGE_REDIS_URL: 'redis://:s3cret@10.0.0.5:6379/2' }).redis).toEqual({
+      url: 'redis://:s3cret@10.0.0.5:6379/2',
+      prefix: 'forcebridge:',
+    })
+    expect(
+      loadConfig({ FORCEBRIDGE_REDIS_URL: 'rediss://cache', FORCEBRIDGE_REDIS_PREFIX: 'prod:' })
+        .redis,
+    ).toEqual({ url: 'rediss://cache', prefix: 'prod:' })
+    const bad = () => loadConfig({ FORCEBRIDGE_REDIS_URL: 'http://:s3cret@cache' })
+    expect(bad).toThrow(/^bad setting: FORCEBRIDGE_REDIS_URL must be a redis:\/\/ or rediss:\/\//)
+    expect(bad).not.toThrow(/s3cret/)
+    expect(() => loadConfig({ FORCEBRIDGE_REDIS_PREFIX: 'a b' })).toThrow(
+      /FORCEBRIDGE_REDIS_PREFIX must be/,
+    )
+  })
 })

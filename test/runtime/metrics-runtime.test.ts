@@ -86,6 +86,10 @@ describe('runtime metrics', () => {
     expect(health.status).toBe(200)
     const ready = await fetch(`${base}/readyz`)
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', services: 'ok' } })
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { store: 'ok', services: 'ok' },
+      details: { sharedState: { backend: 'memory', degraded: false } },
+    })
   })
 })

@@ -8,6 +8,11 @@ import { ROUTE_LABEL, routeLabelOf } from './route-label.js'
 export interface MetricsPluginOptions {
   /** Whether the server can do its work: the store answers, the services are loaded, ... */
   ready: () => Promise<Readiness>
+  /**
+   * What /readyz adds under `details` whatever the checks say (e.g. the shared state's backend
+   * and whether it is degraded). Must hold no secret.
+   */
+  details?: () => Record<string, unknown>
 }
 
 /** Label of requests that matched no route: one value, whatever URL was asked for. */
@@ -56,7 +61,11 @@ export function metricsPlugin(
       return reply
         .code(readiness.ok ? 200 : 503)
         .header('Cache-Control', 'no-store')
-        .send({ status: readiness.ok ? 'ready' : 'not ready', checks: readiness.checks })
+        .send({
+          status: readiness.ok ? 'ready' : 'not ready',
+          checks: readiness.checks,
+          ...(options.details ? { details: options.details() } : {}),
+        })
     })
     done()
   }
