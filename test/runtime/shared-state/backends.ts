@@ -3,6 +3,7 @@
 // it is closed). Each suite checks every entry against the same contract.
 import {
   createSharedState,
+  type Sealer,
   type SharedState,
   type SharedStateOptions,
 } from '../../../src/runtime/index.js'
@@ -18,15 +19,19 @@ export interface SharedStateBackend {
 
 const prefixes = new WeakMap<SharedState, string>()
 
-/** A shared state on the shared Redis, under `prefix` (several "nodes" may share one). */
+/**
+ * A shared state on the shared Redis, under `prefix` (several "nodes" may share one), sealing
+ * tokens with `sealer` (nodes of one cluster share the master key).
+ */
 export async function openRedisState(
   options: SharedStateOptions,
   prefix: string,
+  sealer: Sealer = testSealer(),
 ): Promise<SharedState> {
   const state = createSharedState({
     ...options,
     backend: 'redis',
-    redis: { url: SHARED_REDIS_URL, prefix, sealer: testSealer(), ...options.redis },
+    redis: { url: SHARED_REDIS_URL, prefix, sealer },
   })
   await state.ready()
   if (state.status().degraded) {
