@@ -1,0 +1,177 @@
+// A node whose Redis dies and comes back (a private redis-server this test kills and restarts):
+// channel calls that reach Salesforce keep working throughout from the node's own memory, the log
+// and /readyz say degraded and then recovered, and the outage costs at most one extra login.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import {
+  createLogger,
+  createRuntime,
+  createSharedState,
+  defineService,
+  type Runtime,
+  type SharedState,
+  type SharedStateLog,
+} from '../../src/runtime/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { freePort, PrivateRedis, testSealer } from './fixtures/redis-fixture.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'fb-redis-outage-'))
+const lines: { level: 'warn' | 'info'; message: string; details: object }[] = []
+const log: SharedStateLog = {
+  warn: (details, message) => void lines.push({ level: 'warn', message, details }),
+  info: (details, message) => void lines.push({ level: 'info', message, details }),
+}
+let redis: PrivateRedis
+let emu: EmulatorHandle
+let store: Store
+let shared: SharedState
+let runtime: Runtime
+let base: string
+let apiKey: string
+
+const limits = defineService({
+  name: 'org.limits',
+  input: z.object({}),
+  async handle({ salesforce }) {
+    const answer = await salesforce('crm').get<Record<string, unknown>>('limits')
+    return { keys: Object.keys(answer).length }
+  },
+})
+
+beforeAll(async () => {
+  redis = new PrivateRedis(await freePort())
+  await redis.start()
+  emu = await startEmulator({
+    org: {
+      users: [
+        {
+          username: DEMO_CREDENTIALS.username,
+          password: DEMO_CREDENTIALS.password,
+          securityToken: DEMO_CREDENTIALS.securityToken,
+        },
+      ],
+      connectedApps: [
+        {
+          name: 'integration',
+          consumerKey: DEMO_CREDENTIALS.clientId,
+          consumerSecret: DEMO_CREDENTIALS.clientSecret,
+          flows: ['password'],
+        },
+      ],
+    },
+  })
+  store = await openStore({ home: join(dir, 'home') })
+  await store.connections.add({
+    name: 'crm',
+    loginUrl: emu.url,
+    authFlow: 'password',
+    ...DEMO_CREDENTIALS,
+  })
+  shared = createSharedState({
+    backend: 'redis',
+    redis: { url: redis.url, prefix: 'fbtest:outage:', sealer: testSealer() },
+    log,
+  })
+  await shared.ready()
+  runtime = await createRuntime({
+    store,
+    log: createLogger({ level: 'silent' }),
+    watch: false,
+    async: { concurrency: 0, scheduler: false },
+    sharedState: shared,
+  })
+  runtime.registry.register(limits)
+  const api = await store.security.createApiKey('outage')
+  apiKey = api.key
+  await store.channels.add({
+    method: 'POST',
+    path: '/api/limits',
+    service: 'org.limits',
+    securityDefinitionId: api.definition.id,
+    rateLimit: { requests: 10_000, perSeconds: 60 },
+  })
+  base = await runtime.listen('127.0.0.1', 0)
+})
+
+afterAll(async () => {
+  await runtime?.close()
+  await shared?.close()
+  await store?.close()
+  await emu?.close()
+  await redis?.kill()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** Five channel calls at once; their statuses. */
+async function burst(): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: 5 }, async () => {
+      const res = await fetch(`${base}/api/limits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: '{}',
+      })
+      await res.arrayBuffer()
+      return res.status
+    }),
+  )
+}
+
+async function readiness(): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}/readyz`)
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (ok()) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('a node whose Redis dies and comes back', () => {
+  it('keeps serving, says it is degraded, recovers, and logs in at most once more', async () => {
+    const logins = () => emu.stats().tokenRequests
+    const start = logins()
+    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    expect(logins() - start).toBe(1)
+    expect((await readiness()).body.details).toEqual({
+      sharedState: { backend: 'redis', degraded: false },
+    })
+
+    await redis.kill()
+    // The first calls may be the ones that find Redis gone: they too are served.
+    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    await until('degraded', () => shared.status().degraded)
+    const down = await readiness()
+    // Still in rotation: every node would be degraded at once, and each still serves.
+    expect(down.status).toBe(200)
+    expect(down.body.details).toEqual({ sharedState: { backend: 'redis', degraded: true } })
+    expect(JSON.stringify(down.body)).not.toContain(String(redis.port))
+    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+
+    await redis.start()
+    await until('recovered', () => !shared.status().degraded)
+    expect((await readiness()).body.details).toEqual({
+      sharedState: { backend: 'redis', degraded: false },
+    })
+    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+
+    // The org ends every session: a new token is needed, and the restarted Redis has none.
+    emu.expireSessions()
+    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    // The first login, and the one the expiry needs: the outage itself cost none.
+    expect(logins() - start).toBe(2)
+
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'info'])
+    expect(lines[0]?.message).toMatch(/falls back to its own memory/)
+    expect(lines[1]?.message).toMatch(/answers again/)
+    expect(JSON.stringify(lines)).not.toContain('redis://')
+  })
+})
