@@ -174,4 +174,36 @@ describe('a node whose Redis dies and comes back', () => {
     expect(lines[1]?.message).toMatch(/answers again/)
     expect(JSON.stringify(lines)).not.toContain('redis://')
   })
+
+  it('ends in Redis, once it answers again, the sessions revoked while it did not', async () => {
+    const node = createSharedState({
+      backend: 'redis',
+      redis: {
+        url: redis.url,
+        prefix: 'fbtest:revoke:',
+        sealer: testSealer(),
+        commandTimeoutMs: 200,
+      },
+    })
+    const other = createSharedState({
+      backend: 'redis',
+      redis: { url: redis.url, prefix: 'fbtest:revoke:', sealer: testSealer() },
+    })
+    try {
+      await Promise.all([node.ready(), other.ready()])
+      const session = await other.sessions.create('ops')
+      // Redis stops answering for a moment (a stall, a partition) but keeps its data.
+      await redis.pause(1_500)
+      expect(await node.sessions.get(session.id)).toBeUndefined()
+      expect(node.status().degraded).toBe(true)
+      // The admin's password changes on this node meanwhile: every session of the user ends.
+      await node.sessions.deleteUser('ops')
+      await until('recovered', () => !node.status().degraded)
+      // Before anything is read from Redis again, the revocation reaches it.
+      expect(await node.sessions.get(session.id)).toBeUndefined()
+      expect(await other.sessions.get(session.id)).toBeUndefined()
+    } finally {
+      await Promise.all([node.close(), other.close()])
+    }
+  })
 })
