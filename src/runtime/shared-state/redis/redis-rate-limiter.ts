@@ -32,7 +32,7 @@ if count >= requests then
   return {0, count, oldest, newest, string.format('%d', now)}
 end
 redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window))
+redis.call('PEXPIRE', KEYS[1], math.ceil(window) + 1000)
 return {1, count}
 `)
 
