@@ -153,5 +153,33 @@ for (const backend of tokenBackends) {
         await opened.close()
       }
     })
+
+    it('log in with edited settings instead of reusing the token the old ones got', async () => {
+      const name = `edited-${backend.name}`
+      await store.connections.add({
+        name,
+        loginUrl: emu.url,
+        authFlow: 'password',
+        ...DEMO_CREDENTIALS,
+      })
+      const opened = await backend.open(2)
+      const nodes = opened.nodes.map(
+        (sharedTokens) => new ConnectionClients(store.connections, log, { sharedTokens }),
+      )
+      try {
+        await Promise.all(nodes.map((n) => n.refresh()))
+        await Promise.all(nodes.map((n) => n.get(name).get('limits')))
+        await store.connections.update(name, { password: 'a-mistyped-password' })
+        await Promise.all(nodes.map((n) => n.refresh()))
+        for (const n of nodes) {
+          await expect(n.get(name).get('limits')).rejects.toMatchObject({
+            code: 'LOGIN_FAILED',
+          })
+        }
+      } finally {
+        await Promise.all(nodes.map((n) => n.close()))
+        await opened.close()
+      }
+    })
   })
 }

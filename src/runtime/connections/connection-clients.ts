@@ -169,6 +169,12 @@ export function clientFor(
     logger: log,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...options.sharedTokens,
+    // A token shared beyond this client (a cluster's Redis) is keyed by the connection and its
+    // last edit: after an edit (a new password, another user) every node logs in with the new
+    // settings, once between them, instead of reusing a token the old ones got, so a bad edit
+    // shows at once. The client's default key (login URL, flow, consumer key, user) would not see
+    // a new password.
+    ...(options.sharedTokens?.tokenCache ? { tokenKey: `connection:${c.id}:${c.updatedAt}` } : {}),
     ...(settings ? { tokenStore: storedTokens(settings, c) } : {}),
     // With rotation, the old refresh token dies when a new one is issued: keep the new one.
     ...(repo && c.authFlow === 'refresh_token'
