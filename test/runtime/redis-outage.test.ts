@@ -206,4 +206,29 @@ describe('a node whose Redis dies and comes back', () => {
       await Promise.all([node.close(), other.close()])
     }
   })
+
+  it('starts degraded when Redis is not there yet, serves from memory, and joins it later', async () => {
+    const late = new PrivateRedis(await freePort())
+    const seen: string[] = []
+    const node = createSharedState({
+      backend: 'redis',
+      redis: { url: late.url, prefix: 'fbtest:late:', sealer: testSealer() },
+      log: { warn: () => void seen.push('warn'), info: () => void seen.push('info') },
+    })
+    try {
+      await node.ready()
+      expect(node.status()).toEqual({ backend: 'redis', degraded: true })
+      const limit = { requests: 1, perSeconds: 60 }
+      expect((await node.rateLimiter.consume('c', limit)).allowed).toBe(true)
+      expect((await node.rateLimiter.consume('c', limit)).allowed).toBe(false)
+      await late.start()
+      await until('joined', () => !node.status().degraded)
+      // Redis counts afresh: the calls counted in memory meanwhile were this node's alone.
+      expect((await node.rateLimiter.consume('c', limit)).allowed).toBe(true)
+      expect(seen).toEqual(['warn', 'info'])
+    } finally {
+      await node.close()
+      await late.kill()
+    }
+  })
 })
