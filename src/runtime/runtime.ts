@@ -106,6 +106,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   })
   metrics.observeQueue(jobs.queue)
   metrics.observeServiceFiles(() => catalog.status())
+  metrics.observeSharedState(() => sharedState.status())
   const settings = new ServiceSettings(store.settings, () => store.revision())
   const invoker = new Invoker(
     registry,

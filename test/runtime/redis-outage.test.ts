@@ -127,6 +127,10 @@ async function readiness(): Promise<{ status: number; body: Record<string, unkno
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
+async function metricsText(): Promise<string> {
+  return (await fetch(`${base}/metrics`)).text()
+}
+
 async function until(what: string, ok: () => boolean): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (ok()) return
@@ -154,6 +158,7 @@ describe('a node whose Redis dies and comes back', () => {
     expect(down.status).toBe(200)
     expect(down.body.details).toEqual({ sharedState: { backend: 'redis', degraded: true } })
     expect(JSON.stringify(down.body)).not.toContain(String(redis.port))
+    expect(await metricsText()).toContain('forcebridge_shared_state_degraded{backend="redis"} 1')
     expect(await burst()).toEqual([200, 200, 200, 200, 200])
 
     await redis.start()
@@ -162,6 +167,7 @@ describe('a node whose Redis dies and comes back', () => {
       sharedState: { backend: 'redis', degraded: false },
     })
     expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    expect(await metricsText()).toContain('forcebridge_shared_state_degraded{backend="redis"} 0')
 
     // The org ends every session: a new token is needed, and the restarted Redis has none.
     emu.expireSessions()

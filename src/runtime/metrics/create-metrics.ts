@@ -22,6 +22,8 @@ export interface Metrics {
   onJobAttempt(event: AttemptEvent): void
   /** Reports the service files by state at each scrape (the runtime's service catalog). */
   observeServiceFiles(files: () => readonly ServiceFileState[]): void
+  /** Reports at each scrape whether the shared state is degraded (Redis away, memory serving). */
+  observeSharedState(status: () => { backend: string; degraded: boolean }): void
 }
 
 /** What the service files gauge needs of a file's status. */
@@ -84,6 +86,19 @@ export function createMetrics(): Metrics {
       for (const [state, count] of Object.entries(counts)) this.set({ state }, count)
     },
   })
+  let sharedState: (() => { backend: string; degraded: boolean }) | undefined
+  new Gauge({
+    name: 'forcebridge_shared_state_degraded',
+    help: 'Whether this node serves the state a cluster shares from its own memory (1) because its backend (Redis) does not answer, or from the backend (0).',
+    labelNames: ['backend'],
+    registers,
+    collect() {
+      if (!sharedState) return
+      const { backend, degraded } = sharedState()
+      this.reset()
+      this.set({ backend }, degraded ? 1 : 0)
+    },
+  })
   const jobAttempts = new Counter({
     name: 'forcebridge_job_attempts_total',
     help: 'Job attempts recorded by the worker, by service and outcome (succeeded, retry, dead).',
@@ -111,6 +126,9 @@ export function createMetrics(): Metrics {
     },
     observeServiceFiles(files) {
       serviceFiles = files
+    },
+    observeSharedState(status) {
+      sharedState = status
     },
   }
 }
