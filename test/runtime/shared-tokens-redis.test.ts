@@ -93,6 +93,24 @@ describe('tokens shared through Redis', () => {
     expect(second[0]).not.toBe(first[0])
   })
 
+  it('never revokes the token a node replaced: the other nodes may still be using it', async () => {
+    const [a, b] = [await node(), await node()]
+    await Promise.all([a.client.get('limits'), b.client.get('limits')])
+    const old = await b.client.token()
+    const fresh = await a.client.login()
+    expect(fresh.accessToken).not.toBe(old.accessToken)
+    // The replaced token still opens the org: nothing revoked it at Salesforce.
+    const res = await fetch(`${old.instanceUrl}/services/data/v66.0/limits`, {
+      headers: { authorization: `Bearer ${old.accessToken}` },
+    })
+    expect(res.status).toBe(200)
+    await res.arrayBuffer()
+    // And the other node goes on (with the token it holds) without a login of its own.
+    const before = emu.stats().tokenRequests
+    expect(await b.client.get('limits')).toBeDefined()
+    expect(emu.stats().tokenRequests).toBe(before)
+  })
+
   it('keeps the token sealed in Redis: no access token in any key or value', async () => {
     const { client } = await node()
     await client.get('limits')
