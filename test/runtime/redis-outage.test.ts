@@ -1,6 +1,7 @@
-// A node whose Redis dies and comes back (a private redis-server this test kills and restarts):
-// channel calls that reach Salesforce keep working throughout from the node's own memory, the log
-// and /readyz say degraded and then recovered, and the outage costs at most one extra login.
+// Two nodes whose Redis dies and comes back (a private redis-server this test kills and
+// restarts): channel calls that reach Salesforce keep working throughout from each node's own
+// memory, the log and /readyz say degraded and then recovered, the outage costs no login, and the
+// re-login after it is one for both nodes again.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,17 +22,17 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { freePort, PrivateRedis, testSealer } from './fixtures/redis-fixture.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-redis-outage-'))
-const lines: { level: 'warn' | 'info'; message: string; details: object }[] = []
-const log: SharedStateLog = {
-  warn: (details, message) => void lines.push({ level: 'warn', message, details }),
-  info: (details, message) => void lines.push({ level: 'info', message, details }),
+type Line = { level: 'warn' | 'info'; message: string; details: object }
+interface Node {
+  store: Store
+  shared: SharedState
+  runtime: Runtime
+  base: string
+  lines: Line[]
 }
 let redis: PrivateRedis
 let emu: EmulatorHandle
-let store: Store
-let shared: SharedState
-let runtime: Runtime
-let base: string
+const nodes: Node[] = []
 let apiKey: string
 
 const limits = defineService({
@@ -65,27 +66,37 @@ beforeAll(async () => {
       ],
     },
   })
-  store = await openStore({ home: join(dir, 'home') })
+  const store = await openStore({ home: join(dir, 'home') })
   await store.connections.add({
     name: 'crm',
     loginUrl: emu.url,
     authFlow: 'password',
     ...DEMO_CREDENTIALS,
   })
-  shared = createSharedState({
-    backend: 'redis',
-    redis: { url: redis.url, prefix: 'fbtest:outage:', sealer: testSealer() },
-    log,
-  })
-  await shared.ready()
-  runtime = await createRuntime({
-    store,
-    log: createLogger({ level: 'silent' }),
-    watch: false,
-    async: { concurrency: 0, scheduler: false },
-    sharedState: shared,
-  })
-  runtime.registry.register(limits)
+  const sealer = testSealer()
+  for (let i = 0; i < 2; i++) {
+    const lines: Line[] = []
+    const log: SharedStateLog = {
+      warn: (details, message) => void lines.push({ level: 'warn', message, details }),
+      info: (details, message) => void lines.push({ level: 'info', message, details }),
+    }
+    const shared = createSharedState({
+      backend: 'redis',
+      redis: { url: redis.url, prefix: 'fbtest:outage:', sealer },
+      log,
+    })
+    await shared.ready()
+    const nodeStore = i === 0 ? store : await openStore({ home: join(dir, 'home') })
+    const runtime = await createRuntime({
+      store: nodeStore,
+      log: createLogger({ level: 'silent' }),
+      watch: false,
+      async: { concurrency: 0, scheduler: false },
+      sharedState: shared,
+    })
+    runtime.registry.register(limits)
+    nodes.push({ store: nodeStore, shared, runtime, lines, base: '' })
+  }
   const api = await store.security.createApiKey('outage')
   apiKey = api.key
   await store.channels.add({
@@ -95,23 +106,25 @@ beforeAll(async () => {
     securityDefinitionId: api.definition.id,
     rateLimit: { requests: 10_000, perSeconds: 60 },
   })
-  base = await runtime.listen('127.0.0.1', 0)
+  for (const node of nodes) node.base = await node.runtime.listen('127.0.0.1', 0)
 })
 
 afterAll(async () => {
-  await runtime?.close()
-  await shared?.close()
-  await store?.close()
+  for (const node of nodes) {
+    await node.runtime.close()
+    await node.shared.close()
+    await node.store.close()
+  }
   await emu?.close()
   await redis?.kill()
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Five channel calls at once; their statuses. */
+/** Ten channel calls at once, five on each node; their statuses. */
 async function burst(): Promise<number[]> {
   return Promise.all(
-    Array.from({ length: 5 }, async () => {
-      const res = await fetch(`${base}/api/limits`, {
+    Array.from({ length: 10 }, async (_, i) => {
+      const res = await fetch(`${nodes[i % 2]?.base}/api/limits`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
         body: '{}',
@@ -122,13 +135,22 @@ async function burst(): Promise<number[]> {
   )
 }
 
-async function readiness(): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${base}/readyz`)
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+/** Each node's /readyz: status and body. */
+async function readiness(): Promise<{ status: number; body: Record<string, unknown> }[]> {
+  return Promise.all(
+    nodes.map(async ({ base }) => {
+      const res = await fetch(`${base}/readyz`)
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }),
+  )
 }
 
-async function metricsText(): Promise<string> {
-  return (await fetch(`${base}/metrics`)).text()
+async function sharedStateDetails(): Promise<unknown[]> {
+  return (await readiness()).map((r) => r.body.details)
+}
+
+async function metricsTexts(): Promise<string[]> {
+  return Promise.all(nodes.map(async ({ base }) => (await fetch(`${base}/metrics`)).text()))
 }
 
 async function until(what: string, ok: () => boolean): Promise<void> {
@@ -139,46 +161,54 @@ async function until(what: string, ok: () => boolean): Promise<void> {
   throw new Error(`timed out waiting for ${what}`)
 }
 
-describe('a node whose Redis dies and comes back', () => {
-  it('keeps serving, says it is degraded, recovers, and logs in at most once more', async () => {
+const ALL_OK = Array.from({ length: 10 }, () => 200)
+const up = { sharedState: { backend: 'redis', degraded: false } }
+const degraded = { sharedState: { backend: 'redis', degraded: true } }
+
+describe('nodes whose Redis dies and comes back', () => {
+  it('keep serving, say they are degraded, recover, and cost no login for it', async () => {
     const logins = () => emu.stats().tokenRequests
     const start = logins()
-    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    expect(await burst()).toEqual(ALL_OK)
     expect(logins() - start).toBe(1)
-    expect((await readiness()).body.details).toEqual({
-      sharedState: { backend: 'redis', degraded: false },
-    })
+    expect(await sharedStateDetails()).toEqual([up, up])
 
     await redis.kill()
     // The first calls may be the ones that find Redis gone: they too are served.
-    expect(await burst()).toEqual([200, 200, 200, 200, 200])
-    await until('degraded', () => shared.status().degraded)
+    expect(await burst()).toEqual(ALL_OK)
+    await until('degraded', () => nodes.every((n) => n.shared.status().degraded))
     const down = await readiness()
-    // Still in rotation: every node would be degraded at once, and each still serves.
-    expect(down.status).toBe(200)
-    expect(down.body.details).toEqual({ sharedState: { backend: 'redis', degraded: true } })
-    expect(JSON.stringify(down.body)).not.toContain(String(redis.port))
-    expect(await metricsText()).toContain('forcebridge_shared_state_degraded{backend="redis"} 1')
-    expect(await burst()).toEqual([200, 200, 200, 200, 200])
+    // Still in rotation: every node is degraded at once, and each still serves.
+    expect(down.map((r) => r.status)).toEqual([200, 200])
+    expect(down.map((r) => r.body.details)).toEqual([degraded, degraded])
+    expect(JSON.stringify(down)).not.toContain(String(redis.port))
+    for (const text of await metricsTexts()) {
+      expect(text).toContain('forcebridge_shared_state_degraded{backend="redis"} 1')
+    }
+    expect(await burst()).toEqual(ALL_OK)
 
     await redis.start()
-    await until('recovered', () => !shared.status().degraded)
-    expect((await readiness()).body.details).toEqual({
-      sharedState: { backend: 'redis', degraded: false },
-    })
-    expect(await burst()).toEqual([200, 200, 200, 200, 200])
-    expect(await metricsText()).toContain('forcebridge_shared_state_degraded{backend="redis"} 0')
+    await until('recovered', () => nodes.every((n) => !n.shared.status().degraded))
+    expect(await sharedStateDetails()).toEqual([up, up])
+    expect(await burst()).toEqual(ALL_OK)
+    for (const text of await metricsTexts()) {
+      expect(text).toContain('forcebridge_shared_state_degraded{backend="redis"} 0')
+    }
+    // The outage itself cost no login: each node went on with the token it held.
+    expect(logins() - start).toBe(1)
 
-    // The org ends every session: a new token is needed, and the restarted Redis has none.
+    // The org ends every session: a new token is needed, the restarted Redis has none, and the
+    // cluster's login lock works again: one login for both nodes.
     emu.expireSessions()
-    expect(await burst()).toEqual([200, 200, 200, 200, 200])
-    // The first login, and the one the expiry needs: the outage itself cost none.
+    expect(await burst()).toEqual(ALL_OK)
     expect(logins() - start).toBe(2)
 
-    expect(lines.map((l) => l.level)).toEqual(['warn', 'info'])
-    expect(lines[0]?.message).toMatch(/falls back to its own memory/)
-    expect(lines[1]?.message).toMatch(/answers again/)
-    expect(JSON.stringify(lines)).not.toContain('redis://')
+    for (const { lines } of nodes) {
+      expect(lines.map((l) => l.level)).toEqual(['warn', 'info'])
+      expect(lines[0]?.message).toMatch(/falls back to its own memory/)
+      expect(lines[1]?.message).toMatch(/answers again/)
+      expect(JSON.stringify(lines)).not.toContain('redis://')
+    }
   })
 
   it('ends in Redis, once it answers again, the sessions revoked while it did not', async () => {
