@@ -121,7 +121,7 @@ export function createSharedState(options: SharedStateOptions = {}): SharedState
     )
   }
   const redis = options.redis
-  if (!redis?.url) {
+  if (!redis?.url || !redis.sealer) {
     throw new ForcebridgeError(
       'INVALID_OPTIONS',
       'createSharedState: the redis backend needs `redis.url` (FORCEBRIDGE_REDIS_URL) and `redis.sealer`',
