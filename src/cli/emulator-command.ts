@@ -11,6 +11,7 @@ export function emulatorCommand(program: Command): void {
     .command('emulator')
     .description('run the Salesforce emulator alone')
     .option('-p, --port <port>', 'port (default FORCEBRIDGE_EMULATOR_PORT or 8401)')
+    .option('--pubsub-port <port>', 'port of the Pub/Sub API (gRPC; default: a free port)')
     .option('--org <file>', 'org definition (default examples/demo-org.yaml)')
     .option('--data <dir>', 'keep the org data in this folder (default: in memory)')
     .option('--seed <n>', 'seed of the fault injection generator, for repeatable runs')
@@ -50,6 +51,13 @@ export function emulatorCommand(program: Command): void {
       // Bad fault flags are refused before anything listens.
       const faults = faultsOf(flags)
       const bulk = bulkPaceOf(flags.bulkRowsPerSecond)
+      const pubsubPort = flags.pubsubPort === undefined ? 0 : Number(flags.pubsubPort)
+      if (!Number.isInteger(pubsubPort) || pubsubPort < 0 || pubsubPort > 65535) {
+        throw new ForcebridgeError(
+          'INVALID_ARGUMENTS',
+          `--pubsub-port ${flags.pubsubPort}: must be a port number between 0 and 65535`,
+        )
+      }
       const { startEmulator } = await loadEmulator()
       const emulator = await listening(
         'emulator',
@@ -65,6 +73,7 @@ export function emulatorCommand(program: Command): void {
             ...(bulk ? { bulk } : {}),
             ...(flags.requireAdminToken ? { requireAdminToken: true } : {}),
             ...(flags.tls ? { tls: true } : {}),
+            pubsub: { port: pubsubPort },
           }),
         config.host,
       )
@@ -79,6 +88,7 @@ export function emulatorCommand(program: Command): void {
           `trust it in Node clients with: NODE_EXTRA_CA_CERTS=${emulator.tls.certFile} (set before node starts)`,
         )
       }
+      console.log(`Pub/Sub API (gRPC, plaintext) on ${emulator.pubsubEndpoint}`)
       // Off loopback the admin API is closed without its token, so the operator needs it.
       if (emulator.adminTokenRequired)
         console.log(`admin API token (X-Emulator-Admin-Token): ${emulator.adminToken}`)
@@ -100,6 +110,7 @@ function seedOf(text: string): number {
 
 interface EmulatorFlags {
   port?: string
+  pubsubPort?: string
   org?: string
   data?: string
   seed?: string

@@ -28,6 +28,7 @@ import { certificateFiles } from './tls/index.js'
 import { isLoopback } from './server/is-loopback.js'
 import type { DispatchResponse, EmulatorContext } from './server/emulator-context.js'
 import type { EmulatorState, UserAccount } from './server/emulator-state.js'
+import { EmulatorPubSub, type PubSubOptions } from './pubsub/emulator-pubsub.js'
 
 export interface StartEmulatorOptions {
   /**
@@ -64,6 +65,8 @@ export interface StartEmulatorOptions {
    * trust it with `NODE_EXTRA_CA_CERTS=<handle.tls.certFile>`. Default false.
    */
   tls?: boolean
+  /** The Pub/Sub API (gRPC, plaintext on `host`): port, keepalive, retention. */
+  pubsub?: PubSubOptions
 }
 
 export interface EmulatorHandle {
@@ -72,6 +75,9 @@ export interface EmulatorHandle {
   /** With `tls`: the PEM certificate file to trust (NODE_EXTRA_CA_CERTS) and its text. */
   tls?: { certFile: string; cert: string }
   port: number
+  /** The Pub/Sub API's gRPC endpoint, e.g. `127.0.0.1:39124` (plaintext). */
+  pubsubEndpoint: string
+  pubsubPort: number
   orgId: string
   /** Needed in `X-Emulator-Admin-Token` when the emulator is not bound to loopback. */
   adminToken: string
@@ -207,9 +213,11 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     },
     setup: setupBackendFromState(state),
   }
+  const pubsub = new EmulatorPubSub(state, opts.pubsub)
   const built = buildApp(state, ctx, {
     logger: opts.logger ?? false,
     ...(opts.bulk ? { bulk: opts.bulk } : {}),
+    pubsub: pubsub.feature,
     apexRest: {
       routes: config.apexRest,
       // Handler paths are relative to the org file; to the working folder for an object.
@@ -218,7 +226,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
   })
   // A handler module that cannot load (Apex REST) stops the start: release the data folder.
-  const { app, routes } = await built.catch((err: unknown) => {
+  const { app, routes } = await built.catch(async (err: unknown) => {
+    await pubsub.close()
     persistence?.close()
     tls?.dispose()
     throw err
@@ -260,9 +269,13 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     }
   }
 
+  let pubsubPort: number
   try {
     await app.listen({ host, port: opts.port ?? 0 })
+    pubsubPort = await pubsub.listen(host)
   } catch (err) {
+    await app.close()
+    await pubsub.close()
     persistence?.close()
     tls?.dispose()
     throw err
@@ -276,12 +289,15 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   return {
     url,
     port,
+    pubsubEndpoint: `${host.includes(':') ? `[${host}]` : host}:${pubsubPort}`,
+    pubsubPort,
     orgId,
     adminToken: state.adminToken,
     adminTokenRequired: !state.adminOpen,
     ...(tls ? { tls: { certFile: tls.certFile, cert: tls.cert } } : {}),
     routes: () => routes.slice(),
     close: async () => {
+      await pubsub.close()
       await app.close()
       persistence?.close()
       tls?.dispose()

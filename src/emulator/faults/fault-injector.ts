@@ -57,6 +57,11 @@ export class FaultInjector {
     return this.settings.blockPasswordFlow === true
   }
 
+  /** The Pub/Sub faults as set (the same object until set again), without a copy. */
+  get pubsub(): FaultSettings['pubsub'] {
+    return this.settings.pubsub
+  }
+
   get includeOAuth(): boolean {
     return this.settings.includeOAuth === true
   }

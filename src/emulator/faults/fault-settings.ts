@@ -35,9 +35,22 @@ export const faultSettingsSchema = z
     blockPasswordFlow: z.boolean(),
     /** Also apply latency, errors and resets to `/services/oauth2/token`. Default false. */
     includeOAuth: z.boolean(),
+    /** Faults of the Pub/Sub API (gRPC); setting this object again restarts its counters. */
+    pubsub: z
+      .object({
+        /** End every Subscribe stream with UNAVAILABLE once it has sent this many events. */
+        dropStreamAfterEvents: z.number().int().min(1).nullable(),
+        /** Answer this many calls (of any RPC) with UNAVAILABLE, then serve again. */
+        unavailableCalls: z.number().int().min(0),
+        /** Expire every session once this many events have been sent (open streams go on). */
+        expireSessionsAfterEvents: z.number().int().min(1).nullable(),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict()
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>
 export type FaultKind = keyof NonNullable<FaultSettings['errorRates']>
+export type PubSubFaultSettings = NonNullable<FaultSettings['pubsub']>

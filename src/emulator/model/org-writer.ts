@@ -39,6 +39,8 @@ export interface OrgWriter extends OrgReader {
   ): SaveResult
   /** Move a record to the recycle bin (IsDeleted = true). */
   delete(objectName: string, id: string, ctx: WriteContext): SaveResult
+  /** Restore a record from the recycle bin (SOAP and Apex `undelete`). */
+  undelete(objectName: string, id: string, ctx: WriteContext): SaveResult
   /** Remove a record for good (Bulk API hardDelete). */
   hardDelete(objectName: string, id: string, ctx: WriteContext): SaveResult
   /**

@@ -77,6 +77,14 @@ export const objectSchema = z
   })
   .strict()
 
+export const platformEventSchema = z
+  .object({
+    name: apiName.refine((n) => n.endsWith('__e'), 'a platform event name ends with __e'),
+    label: z.string().optional(),
+    fields: z.array(customFieldSchema).default([]),
+  })
+  .strict()
+
 const flows = [
   'password',
   'client_credentials',
@@ -152,6 +160,16 @@ export const orgFileSchema = z
     objects: z.array(objectSchema).default([]),
     /** Custom Apex REST endpoints and the handler modules that answer them. */
     apexRest: z.array(apexRestRouteSchema).default([]),
+    /** What the Pub/Sub API publishes (docs/emulator.md, "Events"). */
+    events: z
+      .object({
+        /** Entities selected for Change Data Capture, e.g. `[Account, Invoice__c]`. */
+        changeDataCapture: z.array(apiName).default([]),
+        /** Platform event objects (`Name__e`) with their custom fields. */
+        platformEvents: z.array(platformEventSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
 
@@ -160,3 +178,4 @@ export type OrgConfig = z.output<typeof orgFileSchema>
 export type CustomFieldConfig = z.output<typeof customFieldSchema>
 export type ConnectedAppConfig = OrgConfig['connectedApps'][number]
 export type UserConfig = OrgConfig['users'][number]
+export type PlatformEventConfig = OrgConfig['events']['platformEvents'][number]

@@ -19,6 +19,13 @@ import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
 import type { RecordChange, SqlitePersistence } from './sqlite-persistence.js'
 
+/** One row written in a committed transaction: before and after (undefined when absent). */
+export interface RowChange {
+  objectName: string
+  before: RecordRow | undefined
+  after: RecordRow | undefined
+}
+
 interface Undo {
   objectName: string
   row: RecordRow | undefined
@@ -36,6 +43,9 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private undo: Map<string, Undo> | null = null
   private readonly dirty = new Map<string, string>()
   private caseNumber: number | undefined
+  /** Rows written in the open transaction, in order, for the commit listener (Pub/Sub CDC). */
+  private written: RowChange[] = []
+  private commitListener: ((changes: RowChange[]) => void) | undefined
 
   constructor(
     private readonly schema: ObjectDef[],
@@ -246,13 +256,44 @@ export class OrgStore implements OrgWriter, RuleLookups {
     })
   }
 
+  /**
+   * Restore a record from the recycle bin (SOAP/Apex `undelete`; the REST API has none).
+   */
+  undelete(objectName: string, id: string, ctx: WriteContext): SaveResult {
+    return this.transaction(() => {
+      const obj = this.requireObject(objectName)
+      const current = this.getRow(obj.name, id)
+      if (!current) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist')
+      if (!current.IsDeleted)
+        throw new ApiError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin', [])
+      const row: Record<string, unknown> = { ...current, IsDeleted: false }
+      const stamp = formatDateTime(this.now())
+      Object.assign(row, {
+        LastModifiedDate: stamp,
+        LastModifiedById: ctx.userId,
+        SystemModstamp: stamp,
+      })
+      this.checkUnique(obj, row)
+      this.setRow(obj.name, row as RecordRow)
+      return { id: current.Id }
+    })
+  }
+
+  /**
+   * Hear every committed transaction's writes, in order (the Pub/Sub server turns them into
+   * change events). One listener; it must not write to the store.
+   */
+  onCommit(listener: ((changes: RowChange[]) => void) | undefined): void {
+    this.commitListener = listener
+  }
+
   transaction<T>(fn: () => T): T {
     if (this.undo) return fn()
     this.undo = new Map()
+    let result: T
     try {
-      const result = fn()
+      result = fn()
       this.flush()
-      return result
     } catch (err) {
       const entries = [...this.undo.entries()].reverse()
       this.undo = null
@@ -261,10 +302,15 @@ export class OrgStore implements OrgWriter, RuleLookups {
         else this.removeRow(objectName, id)
       }
       this.dirty.clear()
+      this.written = []
       throw err
     } finally {
       this.undo = null
     }
+    const written = this.written
+    this.written = []
+    if (written.length > 0) this.commitListener?.(written)
+    return result
   }
 
   /** Store a row as is, without validation (org bootstrap: the org file's users). */
@@ -342,6 +388,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
     const table = this.tables.get(objectName)!
     const old = table.get(row.Id)
     this.remember(objectName, row.Id, old)
+    if (this.undo && this.commitListener) this.written.push({ objectName, before: old, after: row })
     if (old) this.unindex(objectName, old)
     table.set(row.Id, row)
     if (!row.IsDeleted) this.index(objectName, row)
@@ -352,6 +399,8 @@ export class OrgStore implements OrgWriter, RuleLookups {
     const old = table.get(id)
     if (!old) return
     this.remember(objectName, id, old)
+    if (this.undo && this.commitListener)
+      this.written.push({ objectName, before: old, after: undefined })
     this.unindex(objectName, old)
     table.delete(id)
   }

@@ -7,7 +7,7 @@ import { registerAdminRoutes } from '../faults/admin-routes.js'
 import { registerOAuthRoutes } from '../oauth/oauth-routes.js'
 import { registerDataRoutes } from '../data/data-routes.js'
 import { registerApiGuard, rewriteRequestUrl } from './api-guard.js'
-import type { EmulatorContext } from './emulator-context.js'
+import type { EmulatorContext, Feature } from './emulator-context.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { BulkOptions } from '../bulk/index.js'
 import { features, type FeatureOptions } from './features.js'
@@ -22,6 +22,8 @@ export interface BuildAppOptions {
   apexRest?: FeatureOptions['apexRest']
   /** Serve HTTPS with this PEM key and certificate. */
   https?: { key: string; cert: string }
+  /** The Pub/Sub feature (REST publishing of platform events). */
+  pubsub?: Feature
 }
 
 /** A route as registered: its method and Fastify pattern, e.g. `GET /services/data/:version`. */
@@ -104,6 +106,7 @@ export async function buildApp(
   const featureOptions: FeatureOptions = {
     ...(opts.bulk ? { bulk: opts.bulk } : {}),
     ...(opts.apexRest ? { apexRest: opts.apexRest } : {}),
+    ...(opts.pubsub ? { pubsub: opts.pubsub } : {}),
   }
   for (const feature of features(featureOptions)) await feature(app, ctx)
   return { app, routes }

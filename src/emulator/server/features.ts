@@ -13,6 +13,8 @@ export interface FeatureOptions {
   bulk?: BulkOptions
   /** The org file's Apex REST endpoints, handler paths relative to `baseDir`. */
   apexRest?: { routes: ApexRestRouteConfig[]; baseDir: string }
+  /** REST publishing of platform events: it needs the running event bus (the Pub/Sub API). */
+  pubsub?: Feature
 }
 
 /** The features, with their options. */
@@ -23,5 +25,6 @@ export function features(options: FeatureOptions = {}): Feature[] {
     createBulkV1Feature(options.bulk),
     setupFeature,
     createApexRestFeature(options.apexRest?.routes ?? [], options.apexRest?.baseDir ?? '.'),
+    ...(options.pubsub ? [options.pubsub] : []),
   ]
 }
