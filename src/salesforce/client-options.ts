@@ -90,6 +90,11 @@ export interface ClientOptions {
   loginFailureCooldownMs?: number
   /** Milliseconds since the epoch; tests inject their own clock. Default Date.now. */
   now?: () => number
+  /**
+   * `host:port` of the Pub/Sub API for `client.events`. Default `api.pubsub.salesforce.com:7443`
+   * (TLS); a loopback host such as the emulator's `127.0.0.1:<port>` is spoken to in plaintext.
+   */
+  pubsubEndpoint?: string
 }
 
 /**
@@ -163,6 +168,10 @@ const optionsSchema = z.object({
   logger: obj.optional(),
   loginFailureCooldownMs: z.number().min(0).default(2_000),
   now: fn.optional(),
+  pubsubEndpoint: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port')
+    .optional(),
 })
 
 export interface ResolvedOptions {
@@ -184,6 +193,7 @@ export interface ResolvedOptions {
   readonly logger: ClientLogger | undefined
   readonly loginFailureCooldownMs: number
   readonly now: () => number
+  readonly pubsubEndpoint: string | undefined
 }
 
 /** True for 127.0.0.1, ::1 and localhost: the only hosts where plain http is accepted. */
@@ -251,5 +261,6 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     logger: options.logger,
     loginFailureCooldownMs: o.loginFailureCooldownMs,
     now: options.now ?? Date.now,
+    pubsubEndpoint: o.pubsubEndpoint,
   })
 }

@@ -101,6 +101,20 @@ export type {
   TreeResult,
 } from './composite/index.js'
 
+// Events: Change Data Capture and platform events over the Pub/Sub API (docs/events.md).
+export { EventsClient, EventSubscription, PubSubError } from './events/index.js'
+export type {
+  EventsClientOptions,
+  PublishResult,
+  TopicInfo,
+  ReplayFrom,
+  SubscribeOptions,
+  SubscriptionStatus,
+  PubSubEvent,
+  PubSubEventKind,
+  ChangeEventHeader,
+} from './events/index.js'
+
 // Bulk API 2.0 (docs/bulk.md), and the journal that lets a Bulk call resume after a restart.
 export { Bulk, BulkJournalScope, runWithBulkJournal } from './bulk/index.js'
 export type {

@@ -20,6 +20,7 @@ import { revokeToken } from './oauth-revoke.js'
 import { DataHelpers } from './client-helpers.js'
 import type { QueryIterator, QueryOptions } from './query/index.js'
 import type { SObject } from './sobject/index.js'
+import { EventsClient } from './events/index.js'
 
 /** Options of get/post/patch/put/delete: everything of RequestOptions but method, path, body. */
 export type CallOptions = Omit<RequestOptions, 'method' | 'path' | 'body'>
@@ -39,6 +40,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
   /** The request path: steps around one send (pipeline/request-pipeline.ts). */
   readonly #send: Send
   #helpers: DataHelpers | undefined
+  #events: EventsClient | undefined
 
   constructor(options: ResolvedOptions) {
     super()
@@ -115,6 +117,17 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
     return (this.#helpers ??= new DataHelpers(this))
   }
 
+  /**
+   * Change Data Capture and platform events over the Pub/Sub API (gRPC), logged in as this
+   * client: `client.events.subscribe('/data/AccountChangeEvent')`, `client.events.publish(...)`.
+   */
+  get events(): EventsClient {
+    this.#assertOpen()
+    return (this.#events ??= new EventsClient(this.name, this.#auth, {
+      ...(this.#o.pubsubEndpoint ? { endpoint: this.#o.pubsubEndpoint } : {}),
+    }))
+  }
+
   /** Rows of one sObject type: `client.sobject('Account').create({ Name: 'Acme' })`. */
   sobject<R extends object = Record<string, unknown>>(name: string): SObject<R> {
     return this.data.sobject<R>(name)
@@ -161,6 +174,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
    * `graceMs` (default 5,000) to finish, then fail.
    */
   close(options?: { graceMs?: number }): Promise<void> {
+    this.#events?.close()
     return this.#transport.close(options?.graceMs ?? 5_000)
   }
 

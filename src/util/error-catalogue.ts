@@ -189,6 +189,11 @@ export const errorCatalogue = {
   BULK_JOB_FAILED: { status: 500, meaning: 'a Bulk job ended Failed' },
   BULK_JOB_ABORTED: { status: 500, meaning: 'a Bulk job was aborted' },
   BULK_JOB_TIMEOUT: { status: 500, meaning: 'a Bulk job did not finish in time' },
+  PUBSUB_ERROR: { status: 502, meaning: 'the Pub/Sub API ended a call with an error' },
+  REPLAY_ID_INVALID: {
+    status: 502,
+    meaning: 'the Pub/Sub API refused a replay id (malformed or past retention)',
+  },
 
   // Everything else answers 500 (with its message only in the admin API and the CLI).
   ADMIN_ASSETS_MISSING: {
