@@ -3,8 +3,19 @@
 
 import type { FieldType } from '../model/index.js'
 
+/** The last text read and its value: a record's audit datetimes are one stamp, read 3 times. */
+let lastText = ''
+let lastMs: number | undefined
+
 /** `2024-03-20T21:42:13.000+0000` or `2024-03-20` to epoch ms; undefined when unreadable. */
 function epochMs(value: string, type: 'date' | 'datetime'): number | undefined {
+  if (value === lastText) return lastMs
+  lastText = value
+  lastMs = parseEpochMs(value, type)
+  return lastMs
+}
+
+function parseEpochMs(value: string, type: 'date' | 'datetime'): number | undefined {
   const text =
     type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value)
       ? `${value}T00:00:00Z`

@@ -136,11 +136,12 @@ export class ChangeEvents {
   }
 }
 
+const live = (r: RecordRow | undefined): boolean => r !== undefined && !r.IsDeleted
+
 function changeType(
   before: RecordRow | undefined,
   after: RecordRow | undefined,
 ): ChangeType | undefined {
-  const live = (r: RecordRow | undefined) => r !== undefined && !r.IsDeleted
   if (!live(before) && live(after)) return before ? 'UNDELETE' : 'CREATE'
   if (live(before) && !live(after)) return 'DELETE'
   if (live(before) && live(after)) return 'UPDATE'
