@@ -39,7 +39,11 @@ export class SubscribeCall {
     private readonly keepaliveMs: number,
   ) {
     call.on('data', (req: FetchRequestMessage) => this.onRequest(req))
-    call.on('end', () => this.close())
+    // The client half-closed: no more demand will come, so the stream ends too.
+    call.on('end', () => {
+      this.close()
+      call.end()
+    })
     call.on('cancelled', () => this.close())
     call.on('error', () => this.close())
   }
