@@ -3,13 +3,13 @@
 // client.events.subscribe. Prints the live rate, the rate at which a backlog of the same events
 // is decoded, lag from commit (the header's commitTimestamp) to the consumer, and events lost or
 // repeated. The emulator runs in a child process, so the consumer's figures are the client's.
-// Run: npm run bench:events   (BENCH_EVENTS changes the total, half Bulk and half REST)
+// Run: npm run bench:events   (BENCH_EVENTS changes the total, BENCH_BULK the Bulk share: half)
 
 import { spawn } from 'node:child_process'
 import { createClient, type PubSubEvent } from '../src/salesforce/index.js'
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 20_000)
-const BULK = Math.floor(TOTAL / 2)
+const BULK = Math.min(TOTAL, Number(process.env.BENCH_BULK ?? Math.floor(TOTAL / 2)))
 const REST = TOTAL - BULK
 const REST_CONCURRENCY = 16
 const EMULATOR_INDEX = new URL('../src/emulator/index.ts', import.meta.url).href
@@ -96,10 +96,12 @@ async function run(client: ReturnType<typeof createClient>): Promise<void> {
   await opened
 
   const started = Date.now()
-  const bulk = client.data.bulk.ingest(
-    { object: 'Account', operation: 'insert', poll: { initialDelayMs: 50, maxDelayMs: 200 } },
-    Array.from({ length: BULK }, (_, i) => ({ Name: `Bulk ${i}`, Phone: String(i) })),
-  )
+  const bulk =
+    BULK > 0 &&
+    client.data.bulk.ingest(
+      { object: 'Account', operation: 'insert', poll: { initialDelayMs: 50, maxDelayMs: 200 } },
+      Array.from({ length: BULK }, (_, i) => ({ Name: `Bulk ${i}`, Phone: String(i) })),
+    )
   let next = 0
   const rest = Promise.all(
     Array.from({ length: REST_CONCURRENCY }, async () => {
