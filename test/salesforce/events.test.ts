@@ -9,6 +9,7 @@ import {
   type PubSubEvent,
   type SalesforceClient,
 } from '../../src/salesforce/index.js'
+import { SchemaCache } from '../../src/salesforce/events/avro-codec.js'
 
 const ORDER = '/event/Order_Placed__e'
 let emu: EmulatorHandle
@@ -181,10 +182,7 @@ describe('flow control and replay', () => {
     await publishRest(3, 200)
     const [a] = [(await first).value as PubSubEvent]
     sub.close()
-    const resumed = await take(
-      client.events.subscribe(ORDER, { replay: { after: a.replayId } }),
-      2,
-    )
+    const resumed = await take(client.events.subscribe(ORDER, { replay: { after: a.replayId } }), 2)
     expect(resumed.map((e) => e.payload.Order_Number__c).sort()).not.toContain(
       a.payload.Order_Number__c,
     )
@@ -256,5 +254,20 @@ describe('reconnecting', () => {
     } finally {
       emu.faults.clear()
     }
+  })
+})
+
+describe('schema cache', () => {
+  it('asks for a schema id once, however many events wait for it', async () => {
+    let fetches = 0
+    const cache = new SchemaCache(async () => {
+      fetches++
+      await new Promise((r) => setTimeout(r, 10))
+      return JSON.stringify({ type: 'record', name: 'E', fields: [{ name: 'n', type: 'long' }] })
+    })
+    const types = await Promise.all(Array.from({ length: 20 }, () => cache.get('id-1')))
+    expect(fetches).toBe(1)
+    const value = types[0]!.fromBuffer(types[0]!.toBuffer({ n: 2n ** 60n + 1n })) as { n: bigint }
+    expect(value.n).toBe(2n ** 60n + 1n)
   })
 })

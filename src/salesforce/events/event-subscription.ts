@@ -86,7 +86,8 @@ export class EventSubscription implements AsyncIterableIterator<PubSubEvent> {
   #attempt = 0
   #authFailures = 0
   #timer: NodeJS.Timeout | undefined
-  #wake: (() => void) | undefined
+  /** Callers of next() waiting for an event (usually one: a for-await loop). */
+  #waiting: (() => void)[] = []
   #reconnects = 0
   /** The stream whose opening was announced to onStatus. */
   #announced: Stream | undefined
@@ -140,7 +141,14 @@ export class EventSubscription implements AsyncIterableIterator<PubSubEvent> {
       if (this.#closed) return { done: true, value: undefined }
       const head = this.#buffer[0]
       if (head) {
-        const type = await this.#deps.schemas.get(head.event.schema_id)
+        let type: Awaited<ReturnType<SchemaCache['get']>>
+        try {
+          type = await this.#deps.schemas.get(head.event.schema_id)
+        } catch (err) {
+          // Without its schema the event cannot be read; stop rather than skip it.
+          this.close()
+          throw err
+        }
         // A reconnect while the schema came cleared the buffer: the new stream sends it again.
         if (this.#buffer[0] !== head) continue
         this.#buffer.shift()
@@ -154,7 +162,7 @@ export class EventSubscription implements AsyncIterableIterator<PubSubEvent> {
         this.close()
         throw failure
       }
-      await new Promise<void>((resolve) => (this.#wake = resolve))
+      await new Promise<void>((resolve) => this.#waiting.push(resolve))
     }
   }
 
@@ -177,9 +185,7 @@ export class EventSubscription implements AsyncIterableIterator<PubSubEvent> {
   }
 
   #notify(): void {
-    const wake = this.#wake
-    this.#wake = undefined
-    wake?.()
+    for (const wake of this.#waiting.splice(0)) wake()
   }
 
   /** Ask for the next batch once the consumer has taken every event of the previous one. */
