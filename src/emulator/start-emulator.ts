@@ -15,6 +15,7 @@ import { defaultOrg } from './org/default-org.js'
 import { loadOrg } from './org/load-org-file.js'
 import type { OrgFile } from './org/org-file.js'
 import { OrgStore } from './org/org-store.js'
+import { seedOrg, stampSeedAuthor } from './org/seed-org.js'
 import { formatDateTime } from './org/sf-datetime.js'
 import { SqlitePersistence } from './org/sqlite-persistence.js'
 import { SessionStore } from './auth/session-store.js'
@@ -103,6 +104,7 @@ function setupUsers(
   store: OrgStore,
   users: ReturnType<typeof loadOrg>['users'],
   now: () => Date,
+  profileId: string,
 ): Map<string, UserAccount> {
   const out = new Map<string, UserAccount>()
   const stamp = formatDateTime(now())
@@ -125,6 +127,8 @@ function setupUsers(
         LocaleSidKey: 'en_US',
         LanguageLocaleKey: 'en_US',
         EmailEncodingKey: 'UTF-8',
+        ProfileId: profileId,
+        UserType: 'Standard',
         CreatedDate: stamp,
         CreatedById: id,
         LastModifiedDate: stamp,
@@ -150,6 +154,10 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const store = new OrgStore(buildSchema(config), ids, now, persistence)
   const orgId = persistence?.getMeta('orgId') ?? ids.next('00D')
   persistence?.setMeta('orgId', orgId)
+  const { adminProfileId } = seedOrg(store, { orgId, orgName: config.name, now })
+  const users = setupUsers(store, config.users, now, adminProfileId)
+  const firstUser = users.values().next().value
+  if (firstUser) stampSeedAuthor(store, firstUser.id)
   let url = ''
   const tls = opts.tls === true ? certificateFiles(opts.dataDir, host, now()) : undefined
   const state: EmulatorState = {
@@ -175,7 +183,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     locators: new QueryLocators(() => ids.next('01g'), now),
     now,
     instanceUrl: () => url,
-    users: setupUsers(store, config.users, now),
+    users,
     apps: new Map(config.connectedApps.map((a) => [a.consumerKey, a])),
     stats: { logins: new Map(), requests: 0, tokenRequests: 0 },
     loginTimes: new Map(),

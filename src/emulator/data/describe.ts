@@ -13,7 +13,12 @@ const SOAP_TYPES: Record<string, string> = {
   percent: 'xsd:double',
   date: 'xsd:date',
   datetime: 'xsd:dateTime',
+  base64: 'xsd:base64Binary',
+  address: 'urn:address',
 }
+
+/** Compound and binary fields cannot be filtered, sorted, grouped or aggregated. */
+const OPAQUE = new Set(['address', 'base64'])
 
 function urls(obj: ObjectDef, version: string): Record<string, string> {
   const base = `/services/data/v${version}/sobjects/${obj.name}`
@@ -37,11 +42,11 @@ export function globalEntry(obj: ObjectDef, version: string): Record<string, unk
     activateable: false,
     associateEntityType: null,
     associateParentEntity: null,
-    createable: true,
+    createable: obj.createable ?? true,
     custom: obj.custom,
     customSetting: false,
     deepCloneable: false,
-    deletable: !system,
+    deletable: obj.deletable ?? !system,
     deprecatedAndHidden: false,
     feedEnabled: !obj.custom,
     hasSubtypes: false,
@@ -59,8 +64,8 @@ export function globalEntry(obj: ObjectDef, version: string): Record<string, unk
     retrieveable: true,
     searchable: true,
     triggerable: true,
-    undeletable: !system,
-    updateable: true,
+    undeletable: obj.deletable ?? !system,
+    updateable: obj.updateable ?? true,
     urls: urls(obj, version),
   }
 }
@@ -74,28 +79,30 @@ function fieldDescribe(f: FieldDef): Record<string, unknown> {
     'url',
     'picklist',
     'multipicklist',
+    'combobox',
     'id',
     'reference',
   ].includes(f.type)
+  const opaque = OPAQUE.has(f.type)
   const numeric = ['double', 'currency', 'percent'].includes(f.type)
   const system = !f.createable && !f.updateable
   return {
-    aggregatable: f.type !== 'textarea' || f.length <= 255,
+    aggregatable: !opaque && (f.type !== 'textarea' || f.length <= 255),
     aiPredictionField: false,
-    autoNumber: f.name === 'CaseNumber',
+    autoNumber: f.autoNumber === true,
     byteLength: text ? f.length * 3 : 0,
     calculated: false,
     calculatedFormula: null,
     cascadeDelete: false,
     caseSensitive: f.caseSensitive,
-    compoundFieldName: ['FirstName', 'LastName'].includes(f.name) ? 'Name' : null,
+    compoundFieldName: f.compoundFieldName ?? null,
     controllerName: null,
     createable: f.createable,
     custom: f.custom,
     defaultValue: f.type === 'boolean' ? (f.defaultValue ?? false) : (f.defaultValue ?? null),
     defaultValueFormula: null,
     defaultedOnCreate:
-      system ||
+      (system && f.type !== 'address') ||
       f.type === 'boolean' ||
       f.name === 'OwnerId' ||
       (f.defaultValue !== null && f.defaultValue !== undefined),
@@ -106,12 +113,19 @@ function fieldDescribe(f: FieldDef): Record<string, unknown> {
     encrypted: false,
     externalId: f.externalId,
     extraTypeInfo: f.type === 'textarea' ? 'plaintextarea' : null,
-    filterable: f.type !== 'textarea' || f.length <= 255,
+    filterable: !opaque && (f.type !== 'textarea' || f.length <= 255),
     filteredLookupInfo: null,
     formulaTreatNullNumberAsZero: false,
-    groupable: !['textarea', 'double', 'currency', 'percent', 'datetime', 'multipicklist'].includes(
-      f.type,
-    ),
+    groupable: ![
+      'textarea',
+      'double',
+      'currency',
+      'percent',
+      'datetime',
+      'multipicklist',
+      'address',
+      'base64',
+    ].includes(f.type),
     highScaleNumber: false,
     htmlFormatted: false,
     idLookup: f.name === 'Id' || f.externalId || f.name === 'Username',
@@ -138,7 +152,7 @@ function fieldDescribe(f: FieldDef): Record<string, unknown> {
     scale: numeric ? f.scale : 0,
     searchPrefilterable: f.type === 'reference',
     soapType: SOAP_TYPES[f.type] ?? 'xsd:string',
-    sortable: f.type !== 'multipicklist' && (f.type !== 'textarea' || f.length <= 255),
+    sortable: !opaque && f.type !== 'multipicklist' && (f.type !== 'textarea' || f.length <= 255),
     type: f.type,
     unique: f.unique,
     updateable: f.updateable,
@@ -146,8 +160,53 @@ function fieldDescribe(f: FieldDef): Record<string, unknown> {
   }
 }
 
-/** `GET /sobjects/{Type}/describe`. */
+/** The Master record type every object has; its id is the same in every org. */
+export const MASTER_RECORD_TYPE_ID = '012000000000000AAA'
+
+function recordTypeInfos(obj: ObjectDef, version: string): Record<string, unknown>[] {
+  const declared = obj.recordTypes ?? []
+  const layout = (id: string) => ({
+    layout: `/services/data/v${version}/sobjects/${obj.name}/describe/layouts/${id}`,
+  })
+  return [
+    ...declared.map((rt) => ({
+      active: rt.active,
+      available: rt.active,
+      defaultRecordTypeMapping: rt.default,
+      developerName: rt.developerName,
+      master: false,
+      name: rt.name,
+      recordTypeId: rt.id,
+      urls: layout(rt.id),
+    })),
+    {
+      active: true,
+      // With record types of its own, Master is no longer offered for new records.
+      available: declared.length === 0,
+      defaultRecordTypeMapping: declared.length === 0,
+      developerName: 'Master',
+      master: true,
+      name: 'Master',
+      recordTypeId: MASTER_RECORD_TYPE_ID,
+      urls: layout(MASTER_RECORD_TYPE_ID),
+    },
+  ]
+}
+
+// Describe bodies are the same for the emulator's life (the schema is fixed at start):
+// built once per object and API version.
+const cache = new WeakMap<ObjectDef, Map<string, Record<string, unknown>>>()
+
+/** `GET /sobjects/{Type}/describe` (cached; callers must not change the answer). */
 export function describeObject(obj: ObjectDef, version: string): Record<string, unknown> {
+  let byVersion = cache.get(obj)
+  if (!byVersion) cache.set(obj, (byVersion = new Map<string, Record<string, unknown>>()))
+  let body = byVersion.get(version)
+  if (!body) byVersion.set(version, (body = buildDescribe(obj, version)))
+  return body
+}
+
+function buildDescribe(obj: ObjectDef, version: string): Record<string, unknown> {
   return {
     actionOverrides: [],
     ...globalEntry(obj, version),
@@ -167,20 +226,7 @@ export function describeObject(obj: ObjectDef, version: string): Record<string, 
     lookupLayoutable: null,
     namedLayoutInfos: [],
     networkScopeFieldName: null,
-    recordTypeInfos: [
-      {
-        active: true,
-        available: true,
-        defaultRecordTypeMapping: true,
-        developerName: 'Master',
-        master: true,
-        name: 'Master',
-        recordTypeId: '012000000000000AAA',
-        urls: {
-          layout: `/services/data/v${version}/sobjects/${obj.name}/describe/layouts/012000000000000AAA`,
-        },
-      },
-    ],
+    recordTypeInfos: recordTypeInfos(obj, version),
     searchLayoutable: true,
     supportedScopes: [{ label: 'All ' + obj.labelPlural.toLowerCase(), name: 'everything' }],
     sobjectDescribeOption: 'FULL',

@@ -19,6 +19,12 @@ export type FieldType =
   | 'date'
   | 'datetime'
   | 'reference'
+  /** A picklist that also takes free text (Task and Event Subject). */
+  | 'combobox'
+  /** Binary data sent as base64 (ContentVersion.VersionData); served by its own URL. */
+  | 'base64'
+  /** A compound address (BillingAddress), read-only, built from its component fields. */
+  | 'address'
 
 export interface PicklistValue {
   value: string
@@ -56,6 +62,22 @@ export interface FieldDef {
   /** Is this the object's name field (`Name`)? */
   nameField: boolean
   defaultValue: unknown
+  /** The compound field this one is part of, e.g. `BillingAddress` for `BillingCity`. */
+  compoundFieldName?: string | null
+  /** An auto-number (CaseNumber, ContractNumber): set by the org on create. */
+  autoNumber?: boolean
+}
+
+/** A record type of an object, declared in the org file. */
+export interface RecordTypeDef {
+  /** 18-character `012` id. */
+  id: string
+  developerName: string
+  name: string
+  description: string | null
+  active: boolean
+  /** The default record type of the object for new records. */
+  default: boolean
 }
 
 export interface ChildRelationship {
@@ -77,6 +99,12 @@ export interface ObjectDef {
   custom: boolean
   fields: FieldDef[]
   childRelationships: ChildRelationship[]
+  /** Object-level describe flags (true when absent). */
+  createable?: boolean
+  updateable?: boolean
+  deletable?: boolean
+  /** Record types the org file declares (the Master record type is implied). */
+  recordTypes?: RecordTypeDef[]
 }
 
 /**

@@ -3,24 +3,11 @@
 // every object has, and the child relationships that lookups imply.
 
 import { ForcebridgeError } from '../../util/index.js'
-import type { ChildRelationship, FieldDef, ObjectDef } from '../model/index.js'
+import type { ChildRelationship, FieldDef, ObjectDef, RecordTypeDef } from '../model/index.js'
 import { field, picklist, readOnly, ref } from './field-builder.js'
 import type { CustomFieldConfig, OrgConfig } from './org-file.js'
-import { standardObjects, type ObjectTemplate } from './standard-objects.js'
-
-/**
- * Lookups whose children Salesforce deletes with the parent: an account's contacts and
- * opportunities, the members of a deleted campaign, lead or contact, and activities.
- */
-const CASCADE = new Set([
-  'Contact.AccountId',
-  'Opportunity.AccountId',
-  'CampaignMember.CampaignId',
-  'CampaignMember.LeadId',
-  'CampaignMember.ContactId',
-  'Task.WhoId',
-  'Task.WhatId',
-])
+import { recordTypeId } from './record-type-id.js'
+import { standardObjects, type ObjectTemplate } from './standard-objects/index.js'
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -112,10 +99,7 @@ function systemFields(t: ObjectTemplate, custom: boolean): { head: FieldDef[]; t
       : []),
     readOnly('IsDeleted', 'boolean', { nillable: false, label: 'Deleted' }),
   ]
-  const tail = [
-    ...(!custom && t.hasOwner
-      ? [ref('OwnerId', 'User', { nillable: false, relationshipName: 'Owner', label: 'Owner ID' })]
-      : []),
+  const audit = [
     readOnly('CreatedDate', 'datetime', { nillable: false }),
     ref('CreatedById', 'User', {
       createable: false,
@@ -132,6 +116,12 @@ function systemFields(t: ObjectTemplate, custom: boolean): { head: FieldDef[]; t
       relationshipName: 'LastModifiedBy',
       label: 'Last Modified By ID',
     }),
+  ]
+  const tail = [
+    ...(!custom && t.hasOwner
+      ? [ref('OwnerId', 'User', { nillable: false, relationshipName: 'Owner', label: 'Owner ID' })]
+      : []),
+    ...(t.audit ? audit : []),
     readOnly('SystemModstamp', 'datetime', { nillable: false }),
   ]
   return { head, tail }
@@ -142,7 +132,7 @@ function childRelationshipName(
   f: FieldDef,
   explicit: string | undefined,
 ): string {
-  if (explicit) return explicit.endsWith('__r') ? explicit : `${explicit}__r`
+  if (explicit) return explicit.endsWith('__r') || !f.custom ? explicit : `${explicit}__r`
   const plural = child.labelPlural.replace(/[^A-Za-z0-9]/g, '')
   if (f.custom) return `${plural}__r`
   return f.name === 'ParentId' ? `Child${plural}` : plural
@@ -151,7 +141,8 @@ function childRelationshipName(
 /** Every object of the org, in describeGlobal order (by name). */
 export function buildSchema(config: OrgConfig): ObjectDef[] {
   const extras = new Map(config.objects.map((o) => [o.name.toLowerCase(), o]))
-  const explicitRel = new Map<FieldDef, string | undefined>()
+  const explicitRel = new Map<FieldDef, string | null | undefined>()
+  const cascade = new Set<FieldDef>()
   const objects: ObjectDef[] = []
   let customIndex = 0
   const templates: { t: ObjectTemplate; custom: boolean; extraFields: CustomFieldConfig[] }[] =
@@ -170,6 +161,12 @@ export function buildSchema(config: OrgConfig): ObjectDef[] {
         labelPlural: o.labelPlural ?? `${label}s`,
         keyPrefix: customPrefix(customIndex++),
         hasOwner: true,
+        audit: true,
+        createable: true,
+        updateable: true,
+        deletable: true,
+        childNames: new Map(),
+        cascade: new Set(),
         // Custom objects' Name is text(80); when left out Salesforce stores the record id.
         fields: [
           field('Name', 'string', {
@@ -184,21 +181,45 @@ export function buildSchema(config: OrgConfig): ObjectDef[] {
       extraFields: o.fields,
     })
   }
+  let recordTypeIndex = 0
   for (const { t, custom, extraFields } of templates) {
     const { head, tail } = systemFields(t, custom)
+    // Template fields are shared by every org built in this process: copy before marking.
+    const own = t.fields.map((f) => ({ ...f }))
+    for (const f of own) {
+      if (t.childNames.has(f.name)) explicitRel.set(f, t.childNames.get(f.name))
+      if (t.cascade.has(f.name)) cascade.add(f)
+    }
     const extra = extraFields.map((f) => {
       const def = customField(f)
       explicitRel.set(def, f.relationshipName)
       return def
     })
+    const declared = extras.get(t.name.toLowerCase())?.recordTypes ?? []
+    const recordTypes: RecordTypeDef[] = declared.map((rt, i) => ({
+      id: recordTypeId(recordTypeIndex++),
+      developerName: rt.developerName,
+      name: rt.label ?? rt.developerName.replace(/_/g, ' '),
+      description: rt.description ?? null,
+      active: rt.active,
+      default: rt.default ?? i === 0,
+    }))
+    // Salesforce adds RecordTypeId to an object once it has a record type.
+    const rtField =
+      recordTypes.length > 0 ? [ref('RecordTypeId', 'RecordType', { label: 'Record Type ID' })] : []
+    for (const f of rtField) explicitRel.set(f, null)
     objects.push({
       name: t.name,
       label: t.label,
       labelPlural: t.labelPlural,
       keyPrefix: t.keyPrefix,
       custom,
-      fields: [...head, ...t.fields, ...tail, ...extra],
+      fields: [...head, ...rtField, ...own, ...tail, ...extra],
       childRelationships: [],
+      createable: t.createable,
+      updateable: t.updateable,
+      deletable: t.deletable,
+      ...(recordTypes.length > 0 ? { recordTypes } : {}),
     })
   }
   const byName = new Map(objects.map((o) => [o.name.toLowerCase(), o]))
@@ -207,14 +228,15 @@ export function buildSchema(config: OrgConfig): ObjectDef[] {
       if (f.type !== 'reference' || f.relationshipName === null) continue
       // Audit and owner lookups to User are left out: they would list every object under User.
       if (['OwnerId', 'CreatedById', 'LastModifiedById'].includes(f.name)) continue
+      if (explicitRel.get(f) === null) continue
       for (const target of f.referenceTo) {
         const parent = byName.get(target.toLowerCase())
         if (!parent) continue
         const rel: ChildRelationship = {
-          relationshipName: childRelationshipName(child, f, explicitRel.get(f)),
+          relationshipName: childRelationshipName(child, f, explicitRel.get(f) ?? undefined),
           childSObject: child.name,
           field: f.name,
-          cascadeDelete: CASCADE.has(`${child.name}.${f.name}`),
+          cascadeDelete: cascade.has(f),
         }
         parent.childRelationships.push(rel)
       }

@@ -56,6 +56,8 @@ export function field(name: string, type: FieldType, opts: FieldOptions = {}): F
     restrictedPicklist: opts.restrictedPicklist ?? false,
     nameField: opts.nameField ?? false,
     defaultValue: opts.defaultValue ?? (type === 'boolean' ? false : null),
+    ...(opts.compoundFieldName ? { compoundFieldName: opts.compoundFieldName } : {}),
+    ...(opts.autoNumber ? { autoNumber: true } : {}),
   }
 }
 

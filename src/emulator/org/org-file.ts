@@ -67,6 +67,19 @@ export const customFieldSchema = z
     }
   })
 
+export const recordTypeSchema = z
+  .object({
+    /** e.g. `Enterprise` (RecordType.DeveloperName). */
+    developerName: apiName,
+    /** RecordType.Name; default: the developer name with spaces for underscores. */
+    label: z.string().optional(),
+    description: z.string().optional(),
+    active: z.boolean().default(true),
+    /** The default record type for new records; default: the first one declared. */
+    default: z.boolean().optional(),
+  })
+  .strict()
+
 export const objectSchema = z
   .object({
     /** A standard object to extend (`Campaign`) or a custom one (`Invoice__c`). */
@@ -74,6 +87,49 @@ export const objectSchema = z
     label: z.string().optional(),
     labelPlural: z.string().optional(),
     fields: z.array(customFieldSchema).default([]),
+    /** Record types; the object gains RecordTypeId and `recordTypeInfos` lists them. */
+    recordTypes: z.array(recordTypeSchema).default([]),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.recordTypes.filter((r) => r.default === true).length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recordTypes'],
+        message: 'at most one record type is the default',
+      })
+    }
+  })
+
+/** A workflow rule, listed by `/process/rules` (the emulator runs no actions). */
+export const processRuleSchema = z
+  .object({
+    object: apiName,
+    name: z.string().min(1),
+    description: z.string().optional(),
+    active: z.boolean().default(true),
+    /** Field updates, email alerts, ... the rule would run, as `/process/rules` lists them. */
+    actions: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            type: z.enum(['FieldUpdate', 'Alert', 'Task', 'OutboundMessage']),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+
+/** An approval process, listed by `/process/approvals`; submitting a record starts it. */
+export const approvalProcessSchema = z
+  .object({
+    object: apiName,
+    /** The process's unique (developer) name. */
+    name: apiName,
+    description: z.string().optional(),
+    sortOrder: z.number().int().min(1).optional(),
   })
   .strict()
 
@@ -170,6 +226,8 @@ export const orgFileSchema = z
       })
       .strict()
       .prefault({}),
+    processRules: z.array(processRuleSchema).default([]),
+    approvalProcesses: z.array(approvalProcessSchema).default([]),
   })
   .strict()
 

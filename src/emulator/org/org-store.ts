@@ -15,6 +15,7 @@ import {
 import { toId18, type IdGenerator } from '../ids/record-id.js'
 import { display, normalise } from './coerce-value.js'
 import { applyComputedName } from './computed-name.js'
+import { applyCompoundAddresses } from './compound-address.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
 import type { RecordChange, SqlitePersistence } from './sqlite-persistence.js'
@@ -42,10 +43,11 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private readonly indexed = new Map<string, FieldDef[]>()
   private undo: Map<string, Undo> | null = null
   private readonly dirty = new Map<string, string>()
-  private caseNumber: number | undefined
   /** Rows written in the open transaction, in order, for the commit listener (Pub/Sub CDC). */
   private written: RowChange[] = []
   private commitListener: ((changes: RowChange[]) => void) | undefined
+  /** Last auto-number given per `Object.Field` (CaseNumber, ContractNumber, ...). */
+  private readonly autoNumbers = new Map<string, number>()
 
   constructor(
     private readonly schema: ObjectDef[],
@@ -355,17 +357,26 @@ export class OrgStore implements OrgWriter, RuleLookups {
     return row
   }
 
-  /** Fields Salesforce computes: a person's Name, Case numbers, a custom object's default Name. */
+  /** Fields Salesforce computes: auto-numbers, a person's Name, compound addresses, a custom object's default Name. */
   private computeFields(obj: ObjectDef, row: Record<string, unknown>, creating: boolean): void {
-    if (creating && obj.name === 'Case') {
-      if (this.caseNumber === undefined) {
-        this.caseNumber = 1000
-        for (const r of this.tables.get('Case')!.values())
-          this.caseNumber = Math.max(this.caseNumber, Number(r.CaseNumber))
-      }
-      row.CaseNumber = String(++this.caseNumber).padStart(8, '0')
+    if (creating) {
+      for (const f of obj.fields) if (f.autoNumber) row[f.name] = this.nextNumber(obj, f.name)
     }
     applyComputedName(obj, row)
+    applyCompoundAddresses(obj, row)
+  }
+
+  /** The next auto-number of `Object.Field` (00001001, ...), after the highest one stored. */
+  private nextNumber(obj: ObjectDef, fieldName: string): string {
+    const key = `${obj.name}.${fieldName}`
+    let n = this.autoNumbers.get(key)
+    if (n === undefined) {
+      n = 1000
+      for (const r of this.tables.get(obj.name)!.values())
+        n = Math.max(n, Number(r[fieldName]) || 0)
+    }
+    this.autoNumbers.set(key, ++n)
+    return String(n).padStart(8, '0')
   }
 
   private checkUnique(obj: ObjectDef, row: Record<string, unknown>): void {

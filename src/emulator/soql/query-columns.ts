@@ -49,6 +49,9 @@ const APEX_TYPES: Record<FieldType, string> = {
   percent: 'Decimal',
   date: 'Date',
   datetime: 'Datetime',
+  combobox: 'String',
+  base64: 'Blob',
+  address: 'Address',
 }
 const NUMBERS = new Set<FieldType>(['int', 'double', 'currency', 'percent'])
 const TEXTS = new Set<FieldType>([
@@ -59,6 +62,7 @@ const TEXTS = new Set<FieldType>([
   'url',
   'picklist',
   'multipicklist',
+  'combobox',
 ])
 
 function fieldColumn(field: FieldDef): ColumnMetadata {
