@@ -20,6 +20,7 @@ import { formatDateTime } from './org/sf-datetime.js'
 import { SqlitePersistence } from './org/sqlite-persistence.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
+import { RecentItems } from './resources/recent-items.js'
 import { AuthorizationCodes } from './oauth/authorization-codes.js'
 import { runQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
@@ -181,6 +182,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     }),
     faults: new FaultInjector(opts.seed ?? 1),
     locators: new QueryLocators(() => ids.next('01g'), now),
+    recent: new RecentItems(),
     now,
     instanceUrl: () => url,
     users,

@@ -8,6 +8,7 @@ import { limitsBody } from './limits-body.js'
 import { registerQueryRoutes } from './query-routes.js'
 import { registerSearchRoutes } from './search-routes.js'
 import { registerSObjectRoutes } from './sobject-routes.js'
+import { registerRestResources } from '../resources/index.js'
 
 const RESOURCES = [
   'tooling',
@@ -81,4 +82,5 @@ export function registerDataRoutes(
   registerSObjectRoutes(app, state)
   registerQueryRoutes(app, state, ctx)
   registerSearchRoutes(app, state.store)
+  registerRestResources(app, state, ctx)
 }

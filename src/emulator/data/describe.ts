@@ -70,7 +70,8 @@ export function globalEntry(obj: ObjectDef, version: string): Record<string, unk
   }
 }
 
-function fieldDescribe(f: FieldDef): Record<string, unknown> {
+/** One field of an sObject describe (also used by layouts). */
+export function fieldDescribe(f: FieldDef): Record<string, unknown> {
   const text = [
     'string',
     'textarea',

@@ -9,6 +9,7 @@ import { readJsonObject } from '../server/read-json-body.js'
 import type { EmulatorState } from '../server/emulator-state.js'
 import { describeObject, globalEntry } from './describe.js'
 import { recordOutput, recordUrl, selectFields } from './record-output.js'
+import { recentEntry } from '../resources/recent-routes.js'
 
 type TypeParams = { type: string }
 type RowParams = { type: string; id: string }
@@ -95,7 +96,14 @@ export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState
 
   app.get<{ Params: TypeParams }>(`${base}/:type`, (request) => {
     const obj = requireType(request.params.type)
-    return { objectDescribe: globalEntry(obj, request.apiVersion), recentItems: [] }
+    const recentItems = state.recent
+      .list(request.session.userId)
+      .filter((r) => r.objectName === obj.name)
+      .flatMap((r) => {
+        const row = store.getRow(obj.name, r.id)
+        return row && !row.IsDeleted ? [recentEntry(state, obj.name, row, request.apiVersion)] : []
+      })
+    return { objectDescribe: globalEntry(obj, request.apiVersion), recentItems }
   })
 
   app.post<{ Params: TypeParams }>(`${base}/:type`, async (request, reply) => {
@@ -130,13 +138,10 @@ export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState
     `${base}/:type/:id`,
     async (request, reply) => {
       const obj = requireType(request.params.type)
-      return sendRecord(
-        reply,
-        obj,
-        requireRow(obj, request.params.id),
-        request.apiVersion,
-        request.query.fields,
-      )
+      const row = requireRow(obj, request.params.id)
+      // Retrieving a record by id counts as viewing it (the user's recent items).
+      state.recent.touch(request.session.userId, obj, row)
+      return sendRecord(reply, obj, row, request.apiVersion, request.query.fields)
     },
   )
 

@@ -9,6 +9,7 @@ import type { FaultInjector } from '../faults/fault-injector.js'
 import type { QueryLocators } from '../data/query-locators.js'
 import type { AuthorizationCodes } from '../oauth/authorization-codes.js'
 import type { Session } from './emulator-context.js'
+import type { RecentItems } from '../resources/recent-items.js'
 
 export interface UserAccount extends UserConfig {
   /** 18-character User id. */
@@ -36,6 +37,8 @@ export interface EmulatorState {
   bulkBatches: ApiLimits
   faults: FaultInjector
   locators: QueryLocators
+  /** Recently viewed records per user (`/recent`). */
+  recent: RecentItems
   now: () => Date
   instanceUrl(): string
   /** Users by lower-case username. */
