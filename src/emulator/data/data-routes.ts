@@ -9,6 +9,7 @@ import { registerQueryRoutes } from './query-routes.js'
 import { registerSearchRoutes } from './search-routes.js'
 import { registerSObjectRoutes } from './sobject-routes.js'
 import { registerRestResources } from '../resources/index.js'
+import { registerMultipartParser } from '../files/index.js'
 
 const RESOURCES = [
   'tooling',
@@ -79,6 +80,7 @@ export function registerDataRoutes(
 
   app.get('/services/data/:version/limits', () => limitsBody(state))
 
+  registerMultipartParser(app)
   registerSObjectRoutes(app, state)
   registerQueryRoutes(app, state, ctx)
   registerSearchRoutes(app, state.store)

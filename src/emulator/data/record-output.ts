@@ -38,6 +38,12 @@ export function recordOutput(
   const out: Record<string, unknown> = {
     attributes: { type: obj.name, url: recordUrl(obj.name, row.Id, version) },
   }
-  for (const name of fields) out[name] = row[name] ?? null
+  const binary = new Set(obj.fields.filter((f) => f.type === 'base64').map((f) => f.name))
+  for (const name of fields) {
+    const value = row[name] ?? null
+    // Binary fields answer the URL of their bytes (`.../{id}/VersionData`), not the data.
+    out[name] =
+      binary.has(name) && value !== null ? `${recordUrl(obj.name, row.Id, version)}/${name}` : value
+  }
   return out
 }

@@ -10,6 +10,7 @@ import type { EmulatorState } from '../server/emulator-state.js'
 import { describeObject, globalEntry } from './describe.js'
 import { recordOutput, recordUrl, selectFields } from './record-output.js'
 import { recentEntry } from '../resources/recent-routes.js'
+import { binaryField, createContentVersionReply, sendBinary } from '../files/index.js'
 
 type TypeParams = { type: string }
 type RowParams = { type: string; id: string }
@@ -108,6 +109,8 @@ export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState
 
   app.post<{ Params: TypeParams }>(`${base}/:type`, async (request, reply) => {
     const obj = requireType(request.params.type)
+    // A file: its document and links come with it, and it may arrive as multipart.
+    if (obj.name === 'ContentVersion') return createContentVersionReply(state, request, reply)
     const { id } = store.create(obj.name, readJsonObject(request.body), {
       userId: request.session.userId,
     })
@@ -168,6 +171,10 @@ export function registerSObjectRoutes(app: FastifyInstance, state: EmulatorState
     `${base}/:type/:field/:value`,
     async (request, reply) => {
       const obj = requireType(request.params.type)
+      // `/{id}/VersionData`: the bytes of a binary field.
+      const blob = binaryField(obj, request.params.value)
+      if (blob && toId18(request.params.field) !== undefined)
+        return sendBinary(reply, obj, requireRow(obj, request.params.field), blob)
       const rows = matchExternal(obj, request.params.field, request.params.value)
       if (rows.length === 0) throw notFound()
       if (rows.length > 1)

@@ -122,6 +122,14 @@ export function compileSelect(fields: FieldType[], ctx: SelectContext, depth = 0
     for (const col of level.columns) {
       if (col.kind === 'field') {
         const value = row[col.field.name] ?? null
+        // Binary fields answer the URL of their bytes, never the data (ContentVersion.VersionData).
+        if (col.field.type === 'base64') {
+          out[col.key] =
+            value === null
+              ? null
+              : `/services/data/v${ctx.apiVersion}/sobjects/${type}/${row.Id}/${col.field.name}`
+          continue
+        }
         out[col.key] =
           col.labels && typeof value === 'string' ? (col.labels.get(value) ?? value) : value
       } else if (col.kind === 'children') out[col.key] = col.run(row)

@@ -1,0 +1,7 @@
+// Files (ContentVersion, ContentDocument, ContentDocumentLink) over the REST API.
+export {
+  binaryField,
+  createContentVersionReply,
+  registerMultipartParser,
+  sendBinary,
+} from './file-routes.js'
