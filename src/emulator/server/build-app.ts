@@ -6,6 +6,7 @@ import { ApiError } from '../model/index.js'
 import { registerAdminRoutes } from '../faults/admin-routes.js'
 import { registerOAuthRoutes } from '../oauth/oauth-routes.js'
 import { registerDataRoutes } from '../data/data-routes.js'
+import { registerSoapRoutes } from '../soap/soap-routes.js'
 import { registerApiGuard, rewriteRequestUrl } from './api-guard.js'
 import type { EmulatorContext, Feature } from './emulator-context.js'
 import type { EmulatorState } from './emulator-state.js'
@@ -102,6 +103,7 @@ export async function buildApp(
   registerApiGuard(app, state)
   registerOAuthRoutes(app, state)
   registerDataRoutes(app, state, ctx)
+  registerSoapRoutes(app, state, ctx)
   registerAdminRoutes(app, state)
   const featureOptions: FeatureOptions = {
     ...(opts.bulk ? { bulk: opts.bulk } : {}),

@@ -51,6 +51,12 @@ export const OPEN_ENDPOINTS: readonly OpenEndpoint[] = [
     why: 'API versions list, served without authentication (salesforce-api.md §2.1)',
   },
   { methods: ['GET'], url: '/services/oauth2/userinfo', access: 'own', why: 'bearer token' },
+  ...['/services/Soap/u/:version', '/services/Soap/u/:version/:org'].map((url) => ({
+    methods: ['POST'],
+    url,
+    access: 'own' as const,
+    why: 'SOAP API: login carries the credentials in its body; every other call checks its SessionHeader',
+  })),
   { methods: ['GET'], url: '/id/:org/:user', access: 'own', why: 'identity URL, bearer token' },
   { methods: ['GET'], url: '/', access: 'public', why: 'redirects to the Setup login page' },
   { methods: ['GET', 'POST'], url: PATHS.login, access: 'public', why: 'Setup login page' },
