@@ -279,8 +279,7 @@ describe('path sweep over every route', () => {
       const a = answers[i]!
       const base = baselines.get(key(p.method, p.base, p.session))!
       const where = `${p.session ? 'with' : 'without'} session ${p.method} ${p.path}`
-      if (serverError(a))
-        failures.serverError.push(`${where}: ${a.status} ${a.body.slice(0, 120)}`)
+      if (serverError(a)) failures.serverError.push(`${where}: ${a.status} ${a.body.slice(0, 120)}`)
       if (!p.session && DATA_MARKERS.test(a.body))
         failures.leak.push(`${where}: data without a session: ${a.body.slice(0, 120)}`)
       if (p.kind === 'equivalent' && a.status !== base.status)
