@@ -120,6 +120,43 @@ describe('SOAP API', () => {
     expect(tag(del.text, 'success')).toBe('true')
   })
 
+  it('pages a query with QueryOptions batchSize and queryMore locators', async () => {
+    const userId = [...emu.org.rows('User')][0]!.Id
+    for (let i = 0; i < 450; i++)
+      emu.org.create('Lead', { LastName: `Page ${i}`, Company: 'P' }, { userId })
+    const { sessionId } = await login()
+    const options = '<urn:QueryOptions><urn:batchSize>200</urn:batchSize></urn:QueryOptions>'
+    const first = await fetch(`${emu.url}/services/Soap/u/62.0`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+      body: envelope(
+        "<urn:query><urn:queryString>SELECT Id FROM Lead WHERE Company = 'P'</urn:queryString></urn:query>",
+        sessionId,
+      ).replace('</urn:SessionHeader>', `</urn:SessionHeader>${options}`),
+    })
+    let text = await first.text()
+    const seen = [(text.match(/<records /g) ?? []).length]
+    expect(tag(text, 'size')).toBe('450')
+    while (tag(text, 'done') === 'false') {
+      const locator = tag(text, 'queryLocator')!
+      expect(locator).toMatch(/^01g[0-9A-Za-z]{15}-\d+$/)
+      text = (
+        await soap(
+          `<urn:queryMore><urn:queryLocator>${locator}</urn:queryLocator></urn:queryMore>`,
+          sessionId,
+        )
+      ).text
+      seen.push((text.match(/<records /g) ?? []).length)
+    }
+    expect(seen).toEqual([200, 200, 50])
+    expect(text).toContain('<queryLocator xsi:nil="true"/>')
+    const bad = await soap(
+      '<urn:queryMore><urn:queryLocator>01g000000000000AAA-5</urn:queryLocator></urn:queryMore>',
+      sessionId,
+    )
+    expect(tag(bad.text, 'faultcode')).toBe('sf:INVALID_QUERY_LOCATOR')
+  })
+
   it('faults on a bad session and a malformed query', async () => {
     const bad = await soap('<urn:getUserInfo/>', 'nope')
     expect(bad.status).toBe(500)

@@ -28,11 +28,16 @@ export function sObjectXml(tag: string, record: Json): string {
   return `${out}</${tag}>`
 }
 
-/** The inside of a QueryResult: done, queryLocator, records, size. */
+/**
+ * The inside of a QueryResult: done, queryLocator (the REST locator's last segment, the
+ * same `01g...-2000` form Salesforce uses in both APIs), records, size.
+ */
 export function queryResultXml(result: Json): string {
   const records = (result.records ?? []) as Json[]
   const size = typeof result.totalSize === 'number' ? result.totalSize : records.length
-  return `<done>true</done><queryLocator xsi:nil="true"/>${records.map((r) => sObjectXml('records', r)).join('')}<size>${size}</size>`
+  const next = typeof result.nextRecordsUrl === 'string' ? result.nextRecordsUrl : null
+  const done = result.done !== false
+  return `${el('done', done)}${el('queryLocator', next?.split('/').pop() ?? null)}${records.map((r) => sObjectXml('records', r)).join('')}<size>${size}</size>`
 }
 
 /** A SaveResult or DeleteResult. */

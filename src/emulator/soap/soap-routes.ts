@@ -1,5 +1,5 @@
 // The SOAP partner API at `/services/Soap/u/NN.0`: login (password plus security token),
-// logout, getUserInfo, getServerTimestamp, query and queryAll, create, update, upsert and
+// logout, getUserInfo, getServerTimestamp, query, queryAll and queryMore, create, update, upsert and
 // delete, with faults (HTTP 500) as Salesforce sends them. A SOAP session is an ordinary
 // session: its id works as a REST bearer token and the other way round.
 
@@ -213,27 +213,54 @@ export function registerSoapRoutes(
     },
   }
 
+  /** QueryOptions batchSize: 500 by default, 200 to 2,000 (SOAP API guide). */
+  const batchSize = (call: Call): number => {
+    const raw = Number(child(child(call.header, 'QueryOptions'), 'batchSize')?.text)
+    return Number.isFinite(raw) && raw > 0 ? Math.min(2000, Math.max(200, Math.trunc(raw))) : 500
+  }
+
+  const queryFault = (err: unknown): never => {
+    if (err instanceof ApiError) {
+      const code = err.errorCode
+      const kind =
+        code === 'INVALID_FIELD'
+          ? 'InvalidFieldFault'
+          : code === 'INVALID_TYPE'
+            ? 'InvalidSObjectFault'
+            : code === 'INVALID_QUERY_LOCATOR'
+              ? 'InvalidQueryLocatorFault'
+              : 'MalformedQueryFault'
+      throw new SoapFault(code, err.message, kind)
+    }
+    throw err
+  }
+
   function runQuery(call: Call, includeDeleted: boolean): string {
     sessionOf(call)
     const soql = child(call.op, 'queryString')?.text ?? ''
     try {
       const result = ctx.query(soql, { includeDeleted, apiVersion: call.version })
+      const page = state.locators.firstPage(result, batchSize(call), call.version)
       return soapResponse(
         call.op.name,
-        `<result xsi:type="QueryResult">${queryResultXml(result)}</result>`,
+        `<result xsi:type="QueryResult">${queryResultXml(page as unknown as Record<string, unknown>)}</result>`,
       )
     } catch (err) {
-      if (err instanceof ApiError) {
-        const code = err.errorCode
-        const kind =
-          code === 'INVALID_FIELD'
-            ? 'InvalidFieldFault'
-            : code === 'INVALID_TYPE'
-              ? 'InvalidSObjectFault'
-              : 'MalformedQueryFault'
-        throw new SoapFault(code, err.message, kind)
-      }
-      throw err
+      return queryFault(err)
+    }
+  }
+
+  operations.queryMore = (call) => {
+    sessionOf(call)
+    const locator = child(call.op, 'queryLocator')?.text.trim() ?? ''
+    try {
+      const page = state.locators.next(locator, call.version)
+      return soapResponse(
+        'queryMore',
+        `<result xsi:type="QueryResult">${queryResultXml(page as unknown as Record<string, unknown>)}</result>`,
+      )
+    } catch (err) {
+      return queryFault(err)
     }
   }
 
