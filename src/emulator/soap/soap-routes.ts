@@ -1,7 +1,7 @@
 // The SOAP partner API at `/services/Soap/u/NN.0`: login (password plus security token),
-// logout, getUserInfo, getServerTimestamp, query, queryAll and queryMore, create, update, upsert and
-// delete, with faults (HTTP 500) as Salesforce sends them. A SOAP session is an ordinary
-// session: its id works as a REST bearer token and the other way round.
+// logout, getUserInfo, getServerTimestamp, query, queryAll and queryMore, create, update,
+// upsert and delete, with faults (HTTP 500) as Salesforce sends them. A SOAP session is an
+// ordinary session: its id works as a REST bearer token and the other way round.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../model/index.js'
