@@ -109,6 +109,8 @@ function groupFields(obj: ObjectDef): LayoutField[] {
   const personName = byName.has('FirstName') && byName.has('LastName')
   for (const f of obj.fields) {
     if (used.has(f.name) || SKIPPED.has(f.name)) continue
+    // A described compound address (BillingAddress) is the group its parts make below.
+    if (f.type === 'address') continue
     const address = /^(.*)Street$/.exec(f.name)
     if (address && byName.has(`${address[1]}City`)) {
       const prefix = address[1]!
