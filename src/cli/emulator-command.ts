@@ -67,6 +67,7 @@ export function emulatorCommand(program: Command): void {
           startEmulator({
             host: config.host,
             port,
+            limits: config.serverLimits,
             ...(flags.org ? { org: resolve(flags.org) } : demoOrg()),
             ...(flags.data ? { dataDir: resolve(flags.data) } : {}),
             ...(flags.seed !== undefined ? { seed: seedOf(flags.seed) } : {}),

@@ -75,6 +75,9 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     async: { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs },
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     openapi: config.openapi,
+    serverLimits: config.serverLimits,
+    trustedProxies: config.trustedProxies,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   })
   closers.push(() => runtime.close())
   // The admin API and dashboard at /admin, over the same store and runtime.
@@ -154,6 +157,7 @@ export function serverCommands(program: Command): void {
               port: config.emulatorPort,
               ...demoOrg(),
               dataDir: join(config.home, 'emulator'),
+              limits: config.serverLimits,
             }),
           config.host,
         )

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
+import { serverLimitsOf, type ServerLimits } from '../util/index.js'
 import { ApiLimits } from './limits/api-limits.js'
 import { FaultInjector } from './faults/fault-injector.js'
 import type { FaultSettings } from './faults/fault-settings.js'
@@ -69,6 +70,11 @@ export interface StartEmulatorOptions {
   tls?: boolean
   /** The Pub/Sub API (gRPC, plaintext on `host`): port, keepalive, retention. */
   pubsub?: PubSubOptions
+  /**
+   * Timeouts and caps of the listener, so slow or idle clients cannot hold its sockets (the CLI
+   * passes FORCEBRIDGE_HEADERS_TIMEOUT_MS and friends). Default: DEFAULT_SERVER_LIMITS.
+   */
+  limits?: Partial<ServerLimits>
 }
 
 export interface EmulatorHandle {
@@ -226,6 +232,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const pubsub = new EmulatorPubSub(state, opts.pubsub)
   const built = buildApp(state, ctx, {
     logger: opts.logger ?? false,
+    limits: serverLimitsOf(opts.limits),
     ...(opts.bulk ? { bulk: opts.bulk } : {}),
     pubsub: pubsub.feature,
     apexRest: {

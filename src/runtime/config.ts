@@ -3,7 +3,8 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { MIN_PASSWORD } from '../store/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { DEFAULT_SERVER_LIMITS, ForcebridgeError, type ServerLimits } from '../util/index.js'
+import { blockListOf, publicUrlOf } from './channels/index.js'
 import { DEFAULT_REDIS_PREFIX } from './shared-state/index.js'
 
 const port = (fallback: number) =>
@@ -13,6 +14,33 @@ const port = (fallback: number) =>
     .min(0, 'must be between 0 and 65535')
     .max(65535, 'must be between 0 and 65535')
     .default(fallback)
+
+const wholeMs = (fallback: number, min: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(3_600_000, 'must be at most 3600000 (an hour)')
+    .default(fallback)
+
+const count = (fallback: number, min: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be ${min} or more`)
+    .max(1_000_000, 'must be at most 1000000')
+    .default(fallback)
+
+/** A setting checked by a function that throws ForcebridgeError; its message becomes the issue. */
+const checked = <T>(check: (text: string) => T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return check(text)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) })
+      return z.NEVER
+    }
+  })
 
 const envSchema = z.object({
   /** Data folder: the store, the key file, the emulator's org. Default `./.forcebridge`. */
@@ -64,6 +92,34 @@ const envSchema = z.object({
   FORCEBRIDGE_OPENAPI: z
     .enum(['public', 'off'], { error: 'must be public or off' })
     .default('public'),
+  /** Time a client has to send a request's line and headers, in ms. Default 10000. */
+  FORCEBRIDGE_HEADERS_TIMEOUT_MS: wholeMs(DEFAULT_SERVER_LIMITS.headersTimeoutMs, 100),
+  /** Time a client has to send a whole request, body included, in ms. Default 30000. */
+  FORCEBRIDGE_REQUEST_TIMEOUT_MS: wholeMs(DEFAULT_SERVER_LIMITS.requestTimeoutMs, 100),
+  /** How long a kept-alive connection may sit idle between requests, in ms. Default 5000. */
+  FORCEBRIDGE_KEEP_ALIVE_TIMEOUT_MS: wholeMs(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs, 100),
+  /** Connections open at once per server; further ones are closed at once. Default 1000. */
+  FORCEBRIDGE_MAX_CONNECTIONS: count(DEFAULT_SERVER_LIMITS.maxConnections, 1),
+  /** Requests served on one connection before it is closed; 0: no cap. Default 1000. */
+  FORCEBRIDGE_MAX_REQUESTS_PER_CONNECTION: count(DEFAULT_SERVER_LIMITS.maxRequestsPerSocket, 0),
+  /**
+   * The server's public base URL (e.g. `https://api.example.com`): the origin of every absolute
+   * URL it hands out (job status URLs, /openapi.json's servers). Default: the listening address;
+   * never the caller's Host header.
+   */
+  FORCEBRIDGE_PUBLIC_URL: checked(publicUrlOf).optional(),
+  /**
+   * Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For, -Proto and
+   * -Host headers are believed. Default: none (those headers are ignored).
+   */
+  FORCEBRIDGE_TRUSTED_PROXIES: checked((text) => {
+    const list = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+    blockListOf(list)
+    return list
+  }).optional(),
   /** Name of the admin user FORCEBRIDGE_ADMIN_PASSWORD creates. Default admin. */
   FORCEBRIDGE_ADMIN_USER: z
     .string()
@@ -120,6 +176,12 @@ export interface Config {
   readonly shutdownTimeoutMs: number
   /** Whether GET /openapi.json is served (`public`) or not (`off`). */
   readonly openapi: 'public' | 'off'
+  /** Timeouts and caps of every server this process runs (services server, emulator). */
+  readonly serverLimits: ServerLimits
+  /** FORCEBRIDGE_PUBLIC_URL without a trailing slash, or undefined. */
+  readonly publicUrl: string | undefined
+  /** FORCEBRIDGE_TRUSTED_PROXIES: addresses and CIDR ranges; empty: no proxy is believed. */
+  readonly trustedProxies: readonly string[]
   /** The first admin user `start` creates when there is none, from FORCEBRIDGE_ADMIN_*. */
   readonly firstAdmin: { readonly name: string; readonly password: string } | undefined
   /**
@@ -139,6 +201,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ForcebridgeError('INVALID_CONFIG', `bad setting: ${lines.join('; ')}`)
   }
   const e = result.data
+  if (e.FORCEBRIDGE_HEADERS_TIMEOUT_MS > e.FORCEBRIDGE_REQUEST_TIMEOUT_MS) {
+    throw new ForcebridgeError(
+      'INVALID_CONFIG',
+      'bad setting: FORCEBRIDGE_HEADERS_TIMEOUT_MS must not be over FORCEBRIDGE_REQUEST_TIMEOUT_MS',
+    )
+  }
   return Object.freeze({
     home: resolve(e.FORCEBRIDGE_HOME),
     secretKey: e.FORCEBRIDGE_SECRET_KEY,
@@ -151,6 +219,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
     shutdownTimeoutMs: e.FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS,
     openapi: e.FORCEBRIDGE_OPENAPI,
+    serverLimits: Object.freeze({
+      headersTimeoutMs: e.FORCEBRIDGE_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.FORCEBRIDGE_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.FORCEBRIDGE_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.FORCEBRIDGE_MAX_CONNECTIONS,
+      maxRequestsPerSocket: e.FORCEBRIDGE_MAX_REQUESTS_PER_CONNECTION,
+    }),
+    publicUrl: e.FORCEBRIDGE_PUBLIC_URL,
+    trustedProxies: Object.freeze(e.FORCEBRIDGE_TRUSTED_PROXIES ?? []),
     firstAdmin:
       e.FORCEBRIDGE_ADMIN_PASSWORD === undefined
         ? undefined

@@ -2,9 +2,10 @@
 // connection, the invoker, and the HTTP server. `close()` stops it all in order.
 import type { Logger } from 'pino'
 import type { Store } from '../store/index.js'
+import type { ServerLimits } from '../util/index.js'
 import { ConnectionClients } from './connections/index.js'
 import { openAsyncInvocations, type AsyncInvocationOptions } from './async-invocations.js'
-import { createHttpServer, type HttpServer } from './channels/index.js'
+import { createHttpServer, PublicOrigin, type HttpServer } from './channels/index.js'
 import {
   Invoker,
   linkPublicEntry,
@@ -53,6 +54,15 @@ export interface RuntimeOptions {
    * Default: `createSharedState()`, this process's memory.
    */
   sharedState?: SharedState
+  /** Timeouts and caps of the HTTP listener. Default: DEFAULT_SERVER_LIMITS. */
+  serverLimits?: Partial<ServerLimits>
+  /**
+   * The origin of every absolute URL handed out (FORCEBRIDGE_PUBLIC_URL). Default: the listening
+   * address; never the caller's Host header.
+   */
+  publicUrl?: string
+  /** Proxies whose X-Forwarded-* headers are believed (FORCEBRIDGE_TRUSTED_PROXIES). Default none. */
+  trustedProxies?: readonly string[]
 }
 
 export interface Runtime {
@@ -116,17 +126,30 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     settings,
   )
   await jobs.start(invoker)
+  const origin = new PublicOrigin({
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+  })
   const http = createHttpServer({
+    origin,
     store,
     invoker,
     log,
     queue: jobs.queue,
     rateLimiter: sharedState.rateLimiter,
+    ...(options.serverLimits ? { limits: options.serverLimits } : {}),
     ...(options.shutdownTimeoutMs !== undefined
       ? { drainTimeoutMs: options.shutdownTimeoutMs }
       : {}),
   })
-  await http.register(openApiPlugin({ store, registry, mode: options.openapi ?? 'public' }))
+  await http.register(
+    openApiPlugin({
+      store,
+      registry,
+      mode: options.openapi ?? 'public',
+      origin: (req) => origin.of(req),
+    }),
+  )
   await http.register(
     metricsPlugin(metrics, {
       // Not a check: a node whose Redis is away still serves (from its own memory), so it stays
@@ -163,7 +186,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await http.listen({ host, port })
       const address = http.server.address()
       const actual = typeof address === 'object' && address ? address.port : port
-      return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`
+      origin.listeningAt(url)
+      return url
     },
     async close() {
       // Stop taking requests and let running invocations finish (up to the shutdown timeout),

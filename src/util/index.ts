@@ -16,3 +16,10 @@ export {
 } from './error-catalogue.js'
 export { errorAnswer, type ErrorAnswer, type ErrorSurface } from './error-answer.js'
 export { PublicForcebridgeError, publicHasCode } from './public-error.js'
+export {
+  applyServerLimits,
+  DEFAULT_SERVER_LIMITS,
+  fastifyLimitOptions,
+  serverLimitsOf,
+  type ServerLimits,
+} from './server-limits.js'

@@ -2,6 +2,7 @@
 // pretty printing, error bodies, the API guard, the core routes and the plugged-in features.
 
 import Fastify, { type FastifyInstance } from 'fastify'
+import { applyServerLimits, fastifyLimitOptions, type ServerLimits } from '../../util/index.js'
 import { ApiError } from '../model/index.js'
 import { registerAdminRoutes } from '../faults/admin-routes.js'
 import { registerOAuthRoutes } from '../oauth/oauth-routes.js'
@@ -17,6 +18,8 @@ const JSON_TYPE = 'application/json;charset=UTF-8'
 
 export interface BuildAppOptions {
   logger: boolean
+  /** Timeouts and caps of the listener. */
+  limits: ServerLimits
   /** Pace of Bulk job processing. */
   bulk?: BulkOptions
   /** The org file's Apex REST endpoints, handler paths relative to `baseDir`. */
@@ -40,8 +43,11 @@ export async function buildApp(
 ): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
   // Over HTTPS Fastify's instance is typed for an https.Server; the routes and hooks are the
   // same, so the app is used through the one FastifyInstance type.
+  const limitOptions = fastifyLimitOptions(opts.limits)
   const app = Fastify({
-    ...(opts.https ? { https: opts.https } : {}),
+    ...limitOptions,
+    // Over HTTPS the server options go with the key and certificate (https.createServer).
+    ...(opts.https ? { https: { ...limitOptions.http, ...opts.https } } : {}),
     logger: opts.logger,
     // One normalised path for routing and every check (normalize-path.ts).
     rewriteUrl: rewriteRequestUrl,
@@ -50,6 +56,8 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Salesforce answers 431 for URI plus headers over 16,384 bytes; Node's default is 16 KiB too.
   }) as unknown as FastifyInstance
+
+  applyServerLimits(app.server, opts.limits)
 
   // Every body arrives as its raw text: routes parse JSON themselves so that bad JSON
   // answers Salesforce's JSON_PARSER_ERROR, the token endpoint reads forms, Bulk reads CSV.

@@ -54,6 +54,8 @@ export interface AsyncCallOptions {
   invoker: Invoker
   queue: JobQueue
   tokens: JobStatusTokens
+  /** The origin of the status URL (public-origin.ts): never the caller's Host header. */
+  origin: (req: FastifyRequest) => string
 }
 
 /** The 202 body of an asynchronous call. */
@@ -91,7 +93,7 @@ export async function respondAsync(
   })
   // A new job is queued; a repeated key may name one that already ran, so say where it is.
   const state = idempotencyKey ? ((await options.queue.get(jobId))?.state ?? 'queued') : 'queued'
-  const statusUrl = `${req.protocol}://${req.host}/jobs/${encodeURIComponent(jobId)}?token=${await options.tokens.sign(jobId)}`
+  const statusUrl = `${options.origin(req)}/jobs/${encodeURIComponent(jobId)}?token=${await options.tokens.sign(jobId)}`
   const body: AcceptedCall = { jobId, state, statusUrl }
   return reply
     .code(202)

@@ -20,7 +20,14 @@ import Fastify, {
 import type { Logger } from 'pino'
 import { LoginError, SalesforceApiError, SalesforceError } from '../../salesforce/index.js'
 import type { Store } from '../../store/index.js'
-import { errorAnswer, ForcebridgeError } from '../../util/index.js'
+import {
+  applyServerLimits,
+  errorAnswer,
+  fastifyLimitOptions,
+  ForcebridgeError,
+  serverLimitsOf,
+  type ServerLimits,
+} from '../../util/index.js'
 import { DEFAULT_MAX_BODY_BYTES, limitBody, MAX_CHANNEL_BODY_BYTES } from './channel-body-limit.js'
 import { ADMITTED_CALL, channelAdmission, pathOf } from './channel-admission.js'
 import { prefersAsync, respondAsync, type AsyncCallOptions } from './channel-async.js'
@@ -35,6 +42,7 @@ import {
 } from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
 import { JobStatusTokens } from './job-status-tokens.js'
+import { PublicOrigin } from './public-origin.js'
 import type { JobQueue } from '../queue/index.js'
 import { MemoryRateLimiter, type RateLimiter } from '../shared-state/index.js'
 
@@ -57,6 +65,16 @@ export interface HttpServerOptions {
   queue?: JobQueue
   /** Counts calls of rate-limited channels. Default: this process's memory. */
   rateLimiter?: RateLimiter
+  /**
+   * Timeouts and caps of the listener (slow or idle clients are cut off). Default:
+   * DEFAULT_SERVER_LIMITS (FORCEBRIDGE_HEADERS_TIMEOUT_MS and friends).
+   */
+  limits?: Partial<ServerLimits>
+  /**
+   * Where absolute URLs handed out point (FORCEBRIDGE_PUBLIC_URL, trusted proxies). Default: the
+   * listening address, set by the caller through `origin.listeningAt(url)`.
+   */
+  origin?: PublicOrigin
 }
 
 const CORRELATION_HEADER = 'x-correlation-id'
@@ -74,10 +92,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   })
   const drain = new ChannelDrain()
   const admission = channelAdmission({ table, limiter, defaultBodyLimit })
+  const origin = options.origin ?? new PublicOrigin()
   const asyncCalls: AsyncCallOptions | undefined = options.queue
-    ? { invoker, queue: options.queue, tokens: new JobStatusTokens(store.settings) }
+    ? {
+        invoker,
+        queue: options.queue,
+        tokens: new JobStatusTokens(store.settings),
+        origin: (req) => origin.of(req),
+      }
     : undefined
+  const limits = serverLimitsOf(options.limits)
   const app = Fastify({
+    ...fastifyLimitOptions(limits),
+    // X-Forwarded-For/-Proto/-Host count only from the configured proxies (req.ip, origin).
+    ...(origin.trustsProxies ? { trustProxy: origin.trustProxy } : {}),
     loggerInstance: options.log,
     bodyLimit: defaultBodyLimit,
     // Once the drain is over, close() ends every connection still open, keep-alive ones
@@ -101,6 +129,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
   })
 
+  applyServerLimits(app.server, limits)
   app.decorateRequest(ADMITTED_CALL, null)
 
   app.addHook('onSend', (req, reply, payload, done) => {

@@ -2,3 +2,9 @@
 // calls and the job-status route.
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
 export { MAX_WAIT_SECONDS } from './job-status-route.js'
+export {
+  blockListOf,
+  PublicOrigin,
+  publicUrlOf,
+  type PublicOriginOptions,
+} from './public-origin.js'

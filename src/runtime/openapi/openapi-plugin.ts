@@ -1,6 +1,6 @@
 // A Fastify plugin serving GET /openapi.json: the OpenAPI document of the stored channels and the
 // loaded services, rebuilt only when the store's configuration or the set of services changed.
-import type { FastifyPluginCallback } from 'fastify'
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import type { Store } from '../../store/index.js'
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js'
 import { packageVersion, type AnyService, type ServiceRegistry } from '../services/index.js'
@@ -13,6 +13,11 @@ export interface OpenApiPluginOptions {
   registry: ServiceRegistry
   /** Default `public`. */
   mode?: OpenApiMode
+  /**
+   * The origin of the document's `servers` entry (the runtime's PublicOrigin): never the caller's
+   * Host header. Default: no `servers` (clients then use the document's own origin).
+   */
+  origin?: (req: FastifyRequest) => string
 }
 
 /**
@@ -51,9 +56,11 @@ export function openApiPlugin(options: OpenApiPluginOptions): FastifyPluginCallb
         })
       }
       const { openapi, info, ...rest } = await cached.document
-      // The caller's own origin, so "try it" tools call the server that served the document.
-      const servers = [{ url: `${request.protocol}://${request.host}` }]
-      return reply.header('Cache-Control', 'no-cache').send({ openapi, info, servers, ...rest })
+      // The server's public origin, so "try it" tools call the server that served the document.
+      const servers = options.origin ? [{ url: options.origin(request) }] : undefined
+      return reply
+        .header('Cache-Control', 'no-cache')
+        .send({ openapi, info, ...(servers ? { servers } : {}), ...rest })
     })
     done()
   }
