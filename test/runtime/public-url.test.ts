@@ -130,14 +130,14 @@ describe('absolute URLs', () => {
       expect(JSON.stringify(a.headers)).not.toContain('evil.example')
       expect(a.body).not.toContain('evil.example')
     }
-    const accepted = answers[0]!
+    const accepted = answers[0]
     expect(accepted.status).toBe(202)
     const { statusUrl } = json<Accepted>(accepted)
     // The listening address, which answers the status URL.
     expect(statusUrl.startsWith(`${url}/jobs/`)).toBe(true)
     expect(accepted.headers.location).toBe(statusUrl)
     expect((await fetch(statusUrl)).status).toBe(200)
-    const doc = json<Doc>(answers[1]!)
+    const doc = json<Doc>(answers[1])
     expect(doc.servers).toEqual([{ url }])
   })
 
