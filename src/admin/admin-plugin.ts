@@ -12,7 +12,7 @@ import { apiRoutes } from './api-routes.js'
 import { sampleUsage } from './connections/index.js'
 import { pageRoutes } from './page-routes.js'
 import type { ScheduleAdmin } from './schedule-admin.js'
-import { sessionRoutes } from './session/index.js'
+import { lockoutRoutes, sessionRoutes } from './session/index.js'
 
 export interface AdminPluginOptions {
   store: Store
@@ -83,6 +83,7 @@ export async function adminPlugin(
         return reply.code(status).send(body)
       })
       sessionRoutes(admin, state)
+      lockoutRoutes(admin, state)
       apiRoutes(admin, state)
       pageRoutes(admin, state)
       done()

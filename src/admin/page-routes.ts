@@ -4,7 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { hasCode } from '../util/index.js'
 import type { AdminSession } from '../runtime/index.js'
-import { authSources, liveSession, signInForm } from './session/index.js'
+import {
+  authSources,
+  listLockouts,
+  liveSession,
+  lockoutSection,
+  signInForm,
+} from './session/index.js'
 import type { AdminState } from './admin-state.js'
 import { readDashboardAssets } from './dashboard-assets.js'
 import { channelForm, channelPage, getChannel, listChannels } from './channels/index.js'
@@ -200,7 +206,10 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
   page('/audit', async (req) => ({
     title: 'Audit log',
     nav: 'audit',
-    body: auditPage(await ctx.store.audit.list(auditQuery.parse(req.query))),
+    // Lock-outs first: an admin looking for why someone cannot sign in finds them here.
+    body: html`${lockoutSection(await listLockouts(state))}
+      <h2>Changes</h2>
+      ${auditPage(await ctx.store.audit.list(auditQuery.parse(req.query)))}`,
   }))
 }
 

@@ -111,6 +111,7 @@ export const errorCatalogue = {
     meaning: 'a state-changing admin request without the right CSRF token',
   },
   SIGN_IN_RATE_LIMITED: { status: 429, meaning: 'too many failed admin sign-ins; wait' },
+  LOCKOUT_NOT_FOUND: { status: 404, meaning: 'no sign-in lock-out has this key (now)' },
   QUEUE_NOT_CONFIGURED: { status: 501, meaning: 'the server runs without a job queue' },
   SCHEDULER_NOT_CONFIGURED: { status: 501, meaning: 'the server runs without a scheduler' },
   JOB_NOT_RETRYABLE: { status: 409, meaning: 'only a dead job can be retried' },

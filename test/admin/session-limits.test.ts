@@ -36,10 +36,10 @@ describe('admin sessions', () => {
 })
 
 describe('sign-in limiter', () => {
-  it('blocks a user after 5 failures for the rest of the 15-minute window', async () => {
+  it('blocks a user on an address after 5 failures for the rest of the 15-minute window', async () => {
     const c = clock()
     const limiter = new MemorySignInLimiter({ now: c.now })
-    const keys = ['user:ops', 'ip:127.0.0.1']
+    const keys = ['pair:127.0.0.1 ops', 'ip:127.0.0.1', 'user:ops']
     for (let i = 0; i < 5; i++) {
       expect(await limiter.retryAfter(keys)).toBe(0)
       await limiter.fail(keys)
@@ -47,7 +47,7 @@ describe('sign-in limiter', () => {
     }
     // The oldest failure was 5 minutes ago: 10 minutes to go.
     expect(await limiter.retryAfter(keys)).toBe(600)
-    expect(await limiter.retryAfter(['user:other', 'ip:10.0.0.1'])).toBe(0)
+    expect(await limiter.retryAfter(['pair:10.0.0.1 ops', 'ip:10.0.0.1', 'user:ops'])).toBe(0)
     c.advance(600_000)
     expect(await limiter.retryAfter(keys)).toBe(0)
   })

@@ -10,3 +10,9 @@ export {
 export { sessionRoutes } from './session-routes.js'
 export { signInForm } from './sign-in-form.js'
 export { ensureAdminUser, firstAdminUser, type FirstAdminUser } from './ensure-admin-user.js'
+export {
+  listLockouts,
+  lockoutRoutes,
+  lockoutSection,
+  type LockoutView,
+} from './sign-in-lockouts.js'

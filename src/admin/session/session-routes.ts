@@ -1,7 +1,9 @@
-// Sign-in and sign-out for the dashboard: POST /admin/api/session checks the password (rate
-// limited per user name and per address) and sets the session cookie; DELETE ends it.
+// Sign-in and sign-out for the dashboard: POST /admin/api/session checks the password (limited
+// per user name and address, per address, and slowed per user name: sign-in-limiter.ts) and sets
+// the session cookie; DELETE ends it.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { signInKeys } from '../../runtime/index.js'
 import { ForcebridgeError } from '../../util/index.js'
 import { authenticate, authSources, sessionOf, setSessionCookie } from './admin-auth.js'
 import type { AdminState } from '../admin-state.js'
@@ -15,7 +17,8 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
 
   app.post('/api/session', async (req, reply) => {
     const body = signInBody.parse(req.body)
-    const keys = [`user:${body.name}`, `ip:${req.ip}`]
+    const key = signInKeys(body.name, req.ip)
+    const keys = [key.pair, key.address, key.user]
     const wait = await state.limiter.retryAfter(keys)
     if (wait > 0) {
       await state.ctx.store.audit.record({
@@ -27,7 +30,9 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
       reply.header('Retry-After', String(wait))
       throw new ForcebridgeError(
         'SIGN_IN_RATE_LIMITED',
-        `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
+        wait < 120
+          ? `too many failed sign-ins; try again in ${wait} second(s)`
+          : `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
       )
     }
     const user = await state.ctx.store.adminUsers.verify(body.name, body.password)
@@ -42,7 +47,8 @@ export function sessionRoutes(app: FastifyInstance, state: AdminState): void {
       // One message for an unknown user and a wrong password: names are not to be probed.
       throw new ForcebridgeError('UNAUTHORIZED', 'wrong user name or password')
     }
-    await state.limiter.succeed(`user:${user.name}`)
+    // Only this address's count for the user: guesses from elsewhere keep the user's backoff.
+    await state.limiter.succeed(key.pair)
     // A new id at every sign-in, so a session id planted before sign-in is worthless.
     const old = await sessionOf(req, state.sessions)
     if (old) await state.sessions.delete(old.id)

@@ -32,7 +32,7 @@ export interface SharedState {
   rateLimiter: RateLimiter
   /** Admin dashboard sessions. */
   sessions: SessionStore
-  /** Failed admin sign-ins per user name and address. */
+  /** Failed admin sign-ins per user name and address, per address, and per user name. */
   signIn: SignInLimiter
   /** API usage figures per connection (the dashboard's gauges and charts). */
   usage: UsageStore
@@ -82,7 +82,10 @@ export interface SharedStateOptions {
   log?: SharedStateLog
   /** Session lifetimes. Default 8 hours absolute, 1 hour idle. */
   sessions?: SessionStoreOptions
-  /** Sign-in limits. Default 5 failures per 15 minutes per user name, 20 per address. */
+  /**
+   * Sign-in limits. Default, in a 15-minute window: 5 failures per user name and address, 20 per
+   * address, and per user name past 10 failures a backoff from 1 s doubling to 60 s.
+   */
   signIn?: SignInLimiterOptions
   /** Points kept per connection's usage series. Default 288. */
   usagePoints?: number

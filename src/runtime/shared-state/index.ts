@@ -3,7 +3,12 @@
 // the one factory, which also builds the Redis ones.
 export type { RateLimiter, RateDecision } from './rate-limiter.js'
 export type { SessionStore, SessionStoreOptions, AdminSession } from './session-store.js'
-export type { SignInLimiter, SignInLimiterOptions } from './sign-in-limiter.js'
+export {
+  signInKeys,
+  type SignInLimiter,
+  type SignInLimiterOptions,
+  type SignInLockout,
+} from './sign-in-limiter.js'
 export type { UsageStore, UsagePoint, LimitSample } from './usage-store.js'
 export type { SharedStateLog } from './shared-state-log.js'
 export type { Sealer } from './redis/sealer.js'
