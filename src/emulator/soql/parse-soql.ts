@@ -110,11 +110,16 @@ function flatten(node: WhereClause | HavingClause, out: Tok[]): void {
   if ('right' in node && node.right !== undefined) flatten(node.right, out)
 }
 
-/** The text of a string literal without quotes, with SOQL escapes resolved. */
+/**
+ * The text of a string literal without quotes, with SOQL escapes resolved. For a LIKE pattern
+ * (`keepLikeEscapes`) `\%`, `\_` and `\\` stay escaped, so that the pattern matcher reads a
+ * literal percent sign, underscore or backslash (SOQL reference, "Quoted String Escape
+ * Sequences": `\%` and `\_` match the character itself in LIKE).
+ */
 export function unquote(raw: string, keepLikeEscapes = false): string {
   const body = raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1) : raw
   return body.replace(/\\(.)/g, (_m, c: string) => {
-    if (keepLikeEscapes && (c === '%' || c === '_')) return `\\${c}`
+    if (keepLikeEscapes && (c === '%' || c === '_' || c === '\\')) return `\\${c}`
     const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' }
     return map[c] ?? c
   })

@@ -114,6 +114,31 @@ function date(value: Date | string): SoqlFragment {
   throw invalid(`soql.date: ${JSON.stringify(value)} is not a Date or a YYYY-MM-DD string`)
 }
 
+/** Where a `soql.like` pattern lets other text be: nowhere, after, before, or on both sides. */
+export type LikeMatch = 'exact' | 'startsWith' | 'endsWith' | 'contains'
+
+/**
+ * A quoted LIKE pattern in which `text` matches only itself: its `%` and `_` are escaped as `\%`
+ * and `\_` (SOQL's LIKE-only escapes) and its backslashes as `\\`, so a user's `%` matches a
+ * literal percent sign, not every row. `match` adds the wildcards around it.
+ * @example soql`SELECT Id FROM Account WHERE Name LIKE ${soql.like(search, 'contains')}`
+ * // search = '50% off' → Name LIKE '%50\% off%'
+ */
+function like(text: string, match: LikeMatch = 'exact'): SoqlFragment {
+  if (typeof text !== 'string') throw invalid('soql.like: expects a string')
+  if (!['exact', 'startsWith', 'endsWith', 'contains'].includes(match)) {
+    throw invalid(
+      `soql.like: match ${JSON.stringify(match)} must be exact, startsWith, endsWith or contains`,
+    )
+  }
+  const body = [...text]
+    .map((c) => (c === '%' || c === '_' ? `\\${c}` : escapeSoqlString(c)))
+    .join('')
+  const before = match === 'endsWith' || match === 'contains' ? '%' : ''
+  const after = match === 'startsWith' || match === 'contains' ? '%' : ''
+  return new SoqlFragment(`'${before}${body}${after}'`)
+}
+
 /** Raw SOQL placed as is. Never pass user input here. */
 function raw(text: string): SoqlFragment {
   if (typeof text !== 'string') throw invalid('soql.raw: expects a string')
@@ -123,5 +148,7 @@ function raw(text: string): SoqlFragment {
 /**
  * Builds SOQL with every interpolated value quoted as a SOQL literal.
  * @example soql`SELECT Id FROM ${soql.identifier('Account')} WHERE Name = ${name} AND Id IN ${ids}`
+ * A plain string is not a LIKE pattern's safe value: its `%` and `_` stay wildcards. Use
+ * `soql.like(text, 'contains')` for text a user typed.
  */
-export const soql = Object.assign(soqlTemplate, { identifier, date, raw })
+export const soql = Object.assign(soqlTemplate, { identifier, date, like, raw })
