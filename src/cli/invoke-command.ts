@@ -2,14 +2,16 @@
 // connections from the store, and prints its result as JSON.
 import type { Command } from 'commander'
 import { ConnectionClients, Invoker, ServiceSettings } from '../runtime/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { ForbiddenJsonKeyError, ForcebridgeError, parseJson } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { loadCliServices } from './cli-services.js'
 
 function parseInput(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown
+    return parseJson(text)
   } catch (cause) {
+    if (cause instanceof ForbiddenJsonKeyError)
+      throw new ForcebridgeError('INVALID_ARGUMENTS', `--input: ${cause.message}`, { cause })
     throw new ForcebridgeError(
       'INVALID_ARGUMENTS',
       `--input is not valid JSON; quote it, e.g. --input '{"name": "x"}'`,

@@ -6,7 +6,7 @@ import {
   type AsyncInvocations,
   type JobStateFilter,
 } from '../runtime/index.js'
-import { ForcebridgeError } from '../util/index.js'
+import { ForbiddenJsonKeyError, ForcebridgeError, parseJson } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { cell, formatTable } from './text-table.js'
 
@@ -37,10 +37,12 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit
 }
 
-function parseJson(text: string, flag: string): unknown {
+function parseJsonFlag(text: string, flag: string): unknown {
   try {
-    return JSON.parse(text) as unknown
+    return parseJson(text)
   } catch (cause) {
+    if (cause instanceof ForbiddenJsonKeyError)
+      throw new ForcebridgeError('INVALID_ARGUMENTS', `${flag}: ${cause.message}`, { cause })
     throw new ForcebridgeError('INVALID_ARGUMENTS', `${flag} is not valid JSON: ${text}`, { cause })
   }
 }
@@ -188,7 +190,7 @@ export function scheduleCommand(program: Command): void {
             `--missed ${flags.missed}: use one of ${POLICIES.join(', ')}`,
           )
         }
-        const input = parseJson(flags.input, '--input')
+        const input = parseJsonFlag(flags.input, '--input')
         await withJobs(async ({ scheduler }) => {
           const added = await scheduler.add(
             {

@@ -23,3 +23,4 @@ export {
   serverLimitsOf,
   type ServerLimits,
 } from './server-limits.js'
+export { ForbiddenJsonKeyError, parseJson } from './parse-json.js'

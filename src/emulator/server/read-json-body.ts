@@ -1,6 +1,7 @@
 // Parses a raw request body as JSON the way Salesforce reports bad input: a 400
 // JSON_PARSER_ERROR whose message names the position (Salesforce uses Jackson's wording).
 
+import { ForbiddenJsonKeyError, parseJson } from '../../util/index.js'
 import { ApiError } from '../model/index.js'
 
 function lineAndColumn(text: string, position: number): string {
@@ -22,8 +23,12 @@ export function readJsonBody(body: unknown): unknown {
     )
   }
   try {
-    return JSON.parse(text) as unknown
+    return parseJson(text)
   } catch (err) {
+    // Not Salesforce's behaviour (it would answer for an unknown field): the emulator's code
+    // assigns fields by name, so a key that could rewrite a prototype is refused here, clearly.
+    if (err instanceof ForbiddenJsonKeyError)
+      throw new ApiError(400, 'JSON_PARSER_ERROR', err.message)
     const message = err instanceof Error ? err.message : String(err)
     const match = /position (\d+)/.exec(message)
     const position = match ? Number(match[1]) : text.length

@@ -41,6 +41,7 @@ import {
   type Invoker,
 } from '../services/index.js'
 import { registerJobStatusRoute } from './job-status-route.js'
+import { useJsonBodyParser } from './json-body-parser.js'
 import { JobStatusTokens } from './job-status-tokens.js'
 import { PublicOrigin } from './public-origin.js'
 import type { JobQueue } from '../queue/index.js'
@@ -130,6 +131,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   })
 
   applyServerLimits(app.server, limits)
+  useJsonBodyParser(app)
   app.decorateRequest(ADMITTED_CALL, null)
 
   app.addHook('onSend', (req, reply, payload, done) => {
