@@ -182,6 +182,9 @@ describe('forcebridge start and admin users made with the CLI', () => {
       warnings.filter((w) => w.folder === folder && w.level === 40).map((w) => w.msg)
     expect(about(missing)).toEqual([expect.stringMatching(/does not exist/)])
     expect(about(empty)).toEqual([expect.stringMatching(/holds no service file/)])
+    // The log is on stderr only (docs/operations.md): stdout holds no JSON line.
+    expect(server.err.some((l) => l.includes('forcebridge is listening'))).toBe(true)
+    expect(server.out.filter((l) => l.trimStart().startsWith('{'))).toEqual([])
   })
 
   it('signs in with a user added, then only with its new password, and not once it is removed', async () => {

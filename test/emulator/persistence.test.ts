@@ -1,4 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -56,5 +64,33 @@ describe('persistence with a data dir', () => {
     const again = await startEmulator({ dataDir })
     expect([...again.org.rows('Account')]).toHaveLength(before)
     await again.close()
+  })
+})
+
+describe('data dir permissions', () => {
+  it('makes the folder 0700 and the database and its WAL files 0600', async () => {
+    const folder = join(dataDir, 'private', 'org')
+    const emu = await startEmulator({ dataDir: folder })
+    try {
+      const user = [...emu.org.rows('User')][0]!.Id
+      emu.org.create('Account', { Name: 'Kept private' }, { userId: user })
+      expect(statSync(folder).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dataDir, 'private')).mode & 0o777).toBe(0o700)
+      const files = readdirSync(folder).filter((f) => f.startsWith('org.sqlite'))
+      expect(files).toEqual(expect.arrayContaining(['org.sqlite', 'org.sqlite-wal']))
+      for (const f of files) expect(statSync(join(folder, f)).mode & 0o777).toBe(0o600)
+    } finally {
+      await emu.close()
+    }
+  })
+
+  it('narrows an existing world-readable database file to 0600', async () => {
+    const folder = join(dataDir, 'older')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(join(folder, 'org.sqlite'), '')
+    chmodSync(join(folder, 'org.sqlite'), 0o644)
+    const emu = await startEmulator({ dataDir: folder })
+    await emu.close()
+    expect(statSync(join(folder, 'org.sqlite')).mode & 0o777).toBe(0o600)
   })
 })

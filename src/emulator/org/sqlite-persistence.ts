@@ -1,7 +1,7 @@
 // Write-through persistence of an org's records in SQLite (better-sqlite3), so that a
 // restart with the same data dir keeps every record. Reads are served from memory.
 
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { RecordRow } from '../model/index.js'
@@ -20,8 +20,15 @@ export class SqlitePersistence {
   private readonly writeMany: (changes: RecordChange[]) => void
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true })
-    this.db = new Database(join(dataDir, 'org.sqlite'))
+    // The org's records (and its users' data) are for the owner alone: a folder made here 0700
+    // (an existing one, which may be any folder the user named, keeps its mode), the file 0600
+    // before SQLite opens it (SQLite gives its -wal and -shm files the same mode). An existing
+    // file is narrowed too, so a data dir from an older version stops being readable.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const file = join(dataDir, 'org.sqlite')
+    closeSync(openSync(file, 'a', 0o600))
+    chmodSync(file, 0o600)
+    this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(
