@@ -1,7 +1,8 @@
 // Tokens kept sealed in the store: a restarted server reuses its connection's token instead of
 // logging in, a rotated refresh token replaces the stored one, and removing a connection revokes
 // its token at Salesforce.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { filesAtRest, foundAtRest } from '../store/fixtures/bytes-at-rest.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -74,8 +75,17 @@ describe('tokens kept in the store', () => {
     const creds = await store.connections.credentials('crm')
     const token = await storedTokens(store.settings, creds).load('')
     expect(token?.accessToken).toMatch(/^00D/)
-    const bytes = readFileSync(join(home, DATABASE_FILE))
-    expect(bytes.includes(Buffer.from(token!.accessToken))).toBe(false)
+    // Every file of the open store, its -wal (where the token was just written) included.
+    expect(filesAtRest(home)).toContain(`${DATABASE_FILE}-wal`)
+    expect(foundAtRest(home, token!.accessToken)).toEqual([])
+  })
+
+  it('the at-rest check catches a token written in clear (it can fail)', async () => {
+    const planted = `00D${'x'.repeat(12)}!planted-clear-token`
+    await store.settings.set('test.planted', planted)
+    // The write sits in the -wal file: a check of the main file alone would pass it.
+    expect(foundAtRest(home, planted)).toContain(`${DATABASE_FILE}-wal`)
+    await store.settings.delete('test.planted')
   })
 
   it('replaces the stored refresh token when Salesforce rotates it', async () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { filesAtRest, foundAtRest } from './fixtures/bytes-at-rest.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
@@ -134,9 +135,13 @@ describe('security definitions', () => {
     const material = await store.security.material()
     expect(material.find((m) => m.id === hs.definition.id)).toMatchObject({ secret: HS_SECRET })
     // The HS256 secret is sealed at rest, the basic password hashed.
-    const raw = readFileSync(join(store.home, DATABASE_FILE))
-    expect(raw.includes(Buffer.from(HS_SECRET))).toBe(false)
-    expect(raw.includes(Buffer.from('correct horse battery'))).toBe(false)
+    // Every file of the open store, its -wal (where these rows were just written) included.
+    expect(filesAtRest(store.home)).toContain(`${DATABASE_FILE}-wal`)
+    expect(foundAtRest(store.home, HS_SECRET)).toEqual([])
+    expect(foundAtRest(store.home, 'correct horse battery')).toEqual([])
+    // The check can fail: the same secret written in clear is found.
+    await store.settings.set('test.planted', HS_SECRET)
+    expect(foundAtRest(store.home, HS_SECRET)).toContain(`${DATABASE_FILE}-wal`)
   })
 
   it('edits keep stored secrets unless replaced, rotate API keys, and refuse kind-specific mistakes', async () => {
