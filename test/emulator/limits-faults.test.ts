@@ -82,10 +82,26 @@ describe('fault injection', () => {
   })
 
   it('adds latency', async () => {
-    emu.faults.set({ latencyMs: 150 })
-    const started = performance.now()
-    await api('GET', '/limits')
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+    // No clock: a call made under a long latency is still unanswered after a later call, made
+    // once the latency is cleared, has been answered. Without the latency it would have been
+    // answered first (it reached the emulator first).
+    const { access_token } = await passwordLogin(emu.url)
+    emu.faults.set({ latencyMs: 20_000 })
+    const before = emu.stats().requests
+    const abort = new AbortController()
+    let settled = false
+    const slow = fetch(`${emu.url}/services/data/v62.0/limits`, {
+      headers: { authorization: `Bearer ${access_token}` },
+      signal: abort.signal,
+    }).finally(() => (settled = true))
+    slow.catch(() => undefined)
+    while (emu.stats().requests === before) await new Promise((r) => setImmediate(r))
+    emu.faults.clear()
+    expect((await api('GET', '/limits')).status).toBe(200)
+    expect((await api('GET', '/limits')).status).toBe(200)
+    expect(settled).toBe(false)
+    abort.abort()
+    await expect(slow).rejects.toThrow()
   })
 
   it('expires every session after N calls', async () => {
