@@ -193,7 +193,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     instanceUrl: () => url,
     users,
     apps: new Map(config.connectedApps.map((a) => [a.consumerKey, a])),
-    stats: { logins: new Map(), requests: 0, tokenRequests: 0 },
+    stats: { logins: new Map(), requests: 0, tokenRequests: 0, grants: new Map() },
     loginTimes: new Map(),
     settings: {
       allowUsernamePasswordFlow: config.settings.allowUsernamePasswordFlow,

@@ -94,13 +94,22 @@ describe('client against the emulator', () => {
     expect(err.message).toContain('security token')
   })
 
-  it('logs in with client credentials and with a refresh token', async () => {
+  it('logs in with client credentials and with a refresh token, and writes with each', async () => {
+    const grants = () => emu.stats().grants
+    const before = grants()
     const cc = make({
       flow: 'client_credentials',
       clientId: demo.clientId,
       clientSecret: demo.clientSecret,
     })
-    await expect(cc.get('limits')).resolves.toBeDefined()
+    // A real write with the token, read back from the org; the emulator saw that flow's grant.
+    const viaCc = await cc.post<{ id: string }>('/sobjects/Account/', {
+      Name: 'Via client credentials',
+    })
+    expect(emu.org.getRow('Account', viaCc.id)?.Name).toBe('Via client credentials')
+    expect(grants().client_credentials).toBe((before.client_credentials ?? 0) + 1)
+    expect(grants().refresh_token).toBe(before.refresh_token)
+
     const refreshToken = emu.issueRefreshToken(demo.username, demo.clientId)
     const rt = make({
       flow: 'refresh_token',
@@ -108,7 +117,11 @@ describe('client against the emulator', () => {
       clientSecret: demo.clientSecret,
       refreshToken,
     })
-    await expect(rt.get('limits')).resolves.toBeDefined()
+    const viaRt = await rt.post<{ id: string }>('/sobjects/Account/', { Name: 'Via refresh token' })
+    expect(emu.org.getRow('Account', viaRt.id)?.Name).toBe('Via refresh token')
+    expect(grants().refresh_token).toBe((before.refresh_token ?? 0) + 1)
+    // Neither fell back to the password flow.
+    expect(grants().password).toBe(before.password)
   })
 
   it('reports a malformed query with its Salesforce code', async () => {

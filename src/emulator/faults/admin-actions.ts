@@ -10,6 +10,8 @@ export interface EmulatorStatsView {
   requests: number
   /** Calls to the token endpoint, successful or not. */
   tokenRequests: number
+  /** Successful token grants per grant_type (password, client_credentials, refresh_token, ...). */
+  grants: Record<string, number>
   apiUsage: { used: number; max: number }
 }
 
@@ -18,6 +20,7 @@ export function statsBody(state: EmulatorState): EmulatorStatsView {
     logins: Object.fromEntries(state.stats.logins),
     requests: state.stats.requests,
     tokenRequests: state.stats.tokenRequests,
+    grants: Object.fromEntries(state.stats.grants),
     apiUsage: { used: state.limits.used(), max: state.limits.max() },
   }
 }

@@ -31,6 +31,18 @@ async function grant(
   const params = readTokenParams(request)
   // A JSON or otherwise non-form body is answered like an unknown grant type (§1.2).
   if (!params) throw unsupportedGrant()
+  const body = await grantOf(state, params, request)
+  // Counted once granted: a test can tell which flow a client really used.
+  const type = params.grant_type ?? ''
+  state.stats.grants.set(type, (state.stats.grants.get(type) ?? 0) + 1)
+  return body
+}
+
+function grantOf(
+  state: EmulatorState,
+  params: NonNullable<ReturnType<typeof readTokenParams>>,
+  request: FastifyRequest,
+): Promise<Record<string, string>> | Record<string, string> {
   switch (params.grant_type) {
     case 'password':
       return passwordGrant(state, params, request)

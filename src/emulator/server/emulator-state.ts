@@ -23,6 +23,8 @@ export interface EmulatorStats {
   requests: number
   /** Calls to the token endpoint, successful or not. */
   tokenRequests: number
+  /** Successful token grants per grant_type (password, client_credentials, refresh_token, ...). */
+  grants: Map<string, number>
 }
 
 export interface EmulatorState {
