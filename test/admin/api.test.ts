@@ -210,6 +210,10 @@ describe('services, channels and security through the admin API', () => {
     })
     expect(ok.status).toBe(200)
     expect(ok.body.output.id).toMatch(/^701\w{15}$/)
+    expect(server.emulator.org.getRow('Campaign', ok.body.output.id)).toMatchObject({
+      Name: 'Καμπάνια 캠페인',
+      Segment__c: 'Enterprise',
+    })
     const bad = await asAdmin('POST', '/admin/api/services/campaign.create/invoke', { input: {} })
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('INVALID_INPUT')

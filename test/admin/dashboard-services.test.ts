@@ -156,6 +156,9 @@ describe('services pages in Chromium', () => {
     const output = (await invokeOnPage({ 이름: '봄 캠페인 Άνοιξη' })) as Record<string, unknown>
     expect(output.이름).toBe('봄 캠페인 Άνοιξη')
     expect(output.id).toMatch(/^701\w{15}$/)
+    expect(server.emulator.org.getRow('Campaign', output.id as string)?.Name).toBe(
+      '봄 캠페인 Άνοιξη',
+    )
     await shot('service-korean-invoked')
   })
 

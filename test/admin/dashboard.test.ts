@@ -146,7 +146,7 @@ describe('dashboard in Chromium', () => {
     )
   })
 
-  it('invokes the campaign service and shows the record id', async () => {
+  it('invokes the campaign service, shows the record id, and the record is in the org', async () => {
     await page.click('nav >> text=Services')
     await page.click('a:has-text("campaign.create")')
     await page.locator('pre', { hasText: 'segment' }).first().waitFor()
@@ -159,6 +159,11 @@ describe('dashboard in Chromium', () => {
     await output.waitFor()
     const { id } = JSON.parse((await output.textContent()) ?? '{}') as { id: string }
     expect(id).toMatch(/^701\w{15}$/)
+    // The record is in the org, with what was typed on the page.
+    expect(server.emulator.org.getRow('Campaign', id)).toMatchObject({
+      Name: 'Καμπάνια 캠페인',
+      Segment__c: 'Enterprise',
+    })
     await shot('service-invoke')
   })
 

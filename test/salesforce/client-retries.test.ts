@@ -149,6 +149,57 @@ describe('retries', () => {
     expect(org.logins).toBe(3)
   })
 
+  for (const status of [429, 502, 504]) {
+    it(`retries a GET on ${status}, not a POST`, async () => {
+      const answer = (res: ServerResponse) => {
+        res.writeHead(status, { 'content-type': 'text/html' })
+        res.end(`<html><title>${status}</title></html>`)
+      }
+      failFirst(2, answer)
+      await expect(client.get('sobjects')).resolves.toEqual({ ok: true, attempt: 3 })
+      expect(retries.map((r) => r.reason)).toEqual([String(status), String(status)])
+      expect(org.dataRequests).toHaveLength(3)
+      failFirst(1, answer)
+      await expect(client.post('sobjects/Account', {})).rejects.toMatchObject({ status })
+      expect(org.dataRequests).toHaveLength(4)
+    })
+  }
+
+  it('retries a GET whose connection closed before an answer or in the middle of one', async () => {
+    const closedCleanly = (res: ServerResponse) => res.socket?.end()
+    const cutMidBody = (res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+      res.write('{"partial":')
+      setImmediate(() => res.socket?.destroy())
+    }
+    failFirst(1, closedCleanly)
+    await expect(client.get('sobjects')).resolves.toEqual({ ok: true, attempt: 2 })
+    failFirst(1, cutMidBody)
+    await expect(client.get('sobjects')).resolves.toEqual({ ok: true, attempt: 2 })
+    expect(retries.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/),
+      expect.stringMatching(/^UND_ERR_SOCKET|ECONNRESET$/),
+    ])
+    // A POST cut the same way is not replayed: it may have been written.
+    failFirst(1, closedCleanly)
+    await expect(client.post('sobjects/Account', {})).rejects.toMatchObject({
+      code: 'NETWORK_ERROR',
+    })
+  })
+
+  it('ends a GET that gets no answer with TIMEOUT at its deadline', async () => {
+    await client.close()
+    client = createClient({
+      loginUrl: org.loginUrl,
+      auth: passwordAuth(),
+      timeoutMs: 300,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 },
+    })
+    // The server holds every data request without answering.
+    org.onData = () => undefined
+    await expect(client.get('sobjects')).rejects.toMatchObject({ code: 'TIMEOUT' })
+  })
+
   it('parses Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z')
     expect(parseRetryAfter('5', now)).toBe(5000)
