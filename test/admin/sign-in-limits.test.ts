@@ -38,7 +38,8 @@ afterEach(async () => {
 /** A server with the default limits, or smaller ones where a test would spend long hashing. */
 async function server(signIn: SignInLimiterOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'fb-sign-in-'))
-  let now = 1_700_000_000_000
+  // Ahead of the wall clock: a session must begin after its user row was written (wall clock).
+  let now = Date.now() + 600_000
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) }
   const store = await openStore({ home: join(dir, 'home') })
   const log = createLogger({ level: 'silent' })
