@@ -29,7 +29,8 @@ export const errorCatalogue = {
   },
   BAD_REQUEST: {
     status: 400,
-    meaning: 'malformed JSON, unsupported media type or an undecodable URL',
+    meaning:
+      'malformed JSON, a forbidden JSON key (__proto__), unsupported media type or an undecodable URL',
     channel: SHOWN,
   },
   INVALID_IDEMPOTENCY_KEY: {
