@@ -1,24 +1,15 @@
 // The in-memory SignInLimiter (sign-in-limiter.ts, where the three kinds of key are explained):
 // hard limits per address and per user and address, a backoff per user. Counted in this process.
 import type { SignInLimiter, SignInLimiterOptions, SignInLockout } from './sign-in-limiter.js'
+import { signInPolicyOf, signInWait, type SignInPolicy } from './sign-in-policy.js'
 
 export class MemorySignInLimiter implements SignInLimiter {
   readonly #failures = new Map<string, number[]>()
-  readonly #max: number
-  readonly #maxPerAddress: number
-  readonly #userFree: number
-  readonly #backoffMs: number
-  readonly #maxBackoffMs: number
-  readonly #windowMs: number
+  readonly #policy: SignInPolicy
   readonly #now: () => number
 
   constructor(options: SignInLimiterOptions = {}) {
-    this.#max = options.maxFailures ?? 5
-    this.#maxPerAddress = options.maxFailuresPerAddress ?? 20
-    this.#userFree = options.userFreeFailures ?? 10
-    this.#backoffMs = options.userBackoffMs ?? 1_000
-    this.#maxBackoffMs = options.userMaxBackoffMs ?? 60_000
-    this.#windowMs = options.windowMs ?? 15 * 60 * 1000
+    this.#policy = signInPolicyOf(options)
     this.#now = options.now ?? Date.now
   }
 
@@ -49,25 +40,13 @@ export class MemorySignInLimiter implements SignInLimiter {
     return Promise.resolve(out.sort((a, b) => b.retryAfter - a.retryAfter))
   }
 
-  /** Whole seconds `key` must wait at `now`; 0 when it may try. */
   #wait(key: string, now: number): number {
     const recent = this.#recent(key, now)
-    const oldest = recent[0]
-    const newest = recent.at(-1)
-    if (oldest === undefined || newest === undefined) return 0
-    let until = 0
-    if (key.startsWith('user:')) {
-      const over = recent.length - this.#userFree
-      if (over > 0) until = newest + Math.min(this.#backoffMs * 2 ** (over - 1), this.#maxBackoffMs)
-    } else {
-      const max = key.startsWith('ip:') ? this.#maxPerAddress : this.#max
-      if (recent.length >= max) until = oldest + this.#windowMs
-    }
-    return until > now ? Math.ceil((until - now) / 1000) : 0
+    return signInWait(this.#policy, key, recent.length, recent[0] ?? 0, recent.at(-1) ?? 0, now)
   }
 
   #recent(key: string, now: number): number[] {
-    const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < this.#windowMs)
+    const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < this.#policy.windowMs)
     if (recent.length) this.#failures.set(key, recent)
     else this.#failures.delete(key)
     return recent

@@ -1,9 +1,10 @@
 // The SignInLimiter (../sign-in-limiter.ts) in Redis: the failures of a user name or address on
 // every node in one sorted set of times each, so a guesser spreading tries over nodes gets no
-// more than on one. Same limits and answers as the memory limiter.
+// more than on one. Same limits and answers as the memory limiter (sign-in-policy.ts).
 import { randomBytes } from 'node:crypto'
 import type { MemorySignInLimiter } from '../memory-sign-in-limiter.js'
-import type { SignInLimiter, SignInLimiterOptions } from '../sign-in-limiter.js'
+import type { SignInLimiter, SignInLimiterOptions, SignInLockout } from '../sign-in-limiter.js'
+import { signInPolicyOf, signInWait, type SignInPolicy } from '../sign-in-policy.js'
 import { LuaScript } from './lua-script.js'
 import type { RedisLink } from './redis-link.js'
 
@@ -18,14 +19,16 @@ end
 return 1
 `)
 
-// KEYS: one set per key. ARGV: now, window ms. Returns count and oldest time per key.
+// KEYS: one set per key. ARGV: now, window ms. Returns count, oldest and newest time per key.
 const RECENT = new LuaScript(`
 local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local out = {}
 for _, key in ipairs(KEYS) do
-  local recent = redis.call('ZRANGEBYSCORE', key, '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  local oldest = redis.call('ZRANGEBYSCORE', key, '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', '(' .. (now - window), 'WITHSCORES', 'LIMIT', 0, 1)
   out[#out + 1] = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
-  out[#out + 1] = recent[2] or ''
+  out[#out + 1] = oldest[2] or ''
+  out[#out + 1] = newest[2] or ''
 end
 return out
 `)
@@ -33,9 +36,7 @@ return out
 export class RedisSignInLimiter implements SignInLimiter {
   readonly #link: RedisLink
   readonly #fallback: MemorySignInLimiter
-  readonly #max: number
-  readonly #maxPerAddress: number
-  readonly #windowMs: number
+  readonly #policy: SignInPolicy
   readonly #now: () => number
   readonly #id = randomBytes(6).toString('base64url')
   #seq = 0
@@ -43,9 +44,7 @@ export class RedisSignInLimiter implements SignInLimiter {
   constructor(link: RedisLink, fallback: MemorySignInLimiter, options: SignInLimiterOptions = {}) {
     this.#link = link
     this.#fallback = fallback
-    this.#max = options.maxFailures ?? 5
-    this.#maxPerAddress = options.maxFailuresPerAddress ?? 20
-    this.#windowMs = options.windowMs ?? 15 * 60 * 1000
+    this.#policy = signInPolicyOf(options)
     this.#now = options.now ?? Date.now
   }
 
@@ -53,23 +52,45 @@ export class RedisSignInLimiter implements SignInLimiter {
     if (keys.length === 0) return Promise.resolve(0)
     return this.#link.run(
       async (redis) => {
-        const now = this.#now()
-        const reply = (await RECENT.run(redis, this.#keys(keys), [now, this.#windowMs])) as (
-          number | string
-        )[]
-        let wait = 0
-        keys.forEach((key, i) => {
-          const count = Number(reply[2 * i])
-          const oldest = reply[2 * i + 1]
-          const max = key.startsWith('ip:') ? this.#maxPerAddress : this.#max
-          if (count >= max && oldest !== undefined && oldest !== '') {
-            wait = Math.max(wait, Math.ceil((Number(oldest) + this.#windowMs - now) / 1000))
-          }
-        })
-        return wait
+        const waits = await this.#waits(redis, keys)
+        return Math.max(0, ...waits.map((w) => w.retryAfter))
       },
       () => this.#fallback.retryAfter(keys),
     )
+  }
+
+  lockouts(): Promise<SignInLockout[]> {
+    return this.#link.run(
+      async (redis) => {
+        const prefix = this.#link.key('sign-in', '')
+        const found = new Set<string>()
+        let cursor = '0'
+        do {
+          const [next, names] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+          cursor = next
+          for (const name of names) found.add(name.slice(prefix.length))
+        } while (cursor !== '0')
+        const keys = [...found]
+        if (keys.length === 0) return []
+        const waits = await this.#waits(redis, keys)
+        return waits.filter((w) => w.retryAfter > 0).sort((a, b) => b.retryAfter - a.retryAfter)
+      },
+      () => this.#fallback.lockouts(),
+    )
+  }
+
+  async #waits(redis: Parameters<Parameters<RedisLink['run']>[0]>[0], keys: readonly string[]) {
+    const now = this.#now()
+    const reply = (await RECENT.run(redis, this.#keys(keys), [now, this.#policy.windowMs])) as (
+      number | string
+    )[]
+    return keys.map((key, i): SignInLockout => {
+      const failures = Number(reply[3 * i])
+      const oldest = Number(reply[3 * i + 1] || 0)
+      const newest = Number(reply[3 * i + 2] || 0)
+      const retryAfter = signInWait(this.#policy, key, failures, oldest, newest, now)
+      return { key, failures, retryAfter }
+    })
   }
 
   fail(keys: readonly string[]): Promise<void> {
@@ -77,7 +98,7 @@ export class RedisSignInLimiter implements SignInLimiter {
     return this.#link.run(
       async (redis) => {
         const member = `${this.#id}:${++this.#seq}`
-        await FAIL.run(redis, this.#keys(keys), [this.#now(), this.#windowMs, member])
+        await FAIL.run(redis, this.#keys(keys), [this.#now(), this.#policy.windowMs, member])
       },
       () => this.#fallback.fail(keys),
     )
