@@ -62,11 +62,14 @@ describe('shared state on three nodes', () => {
   })
 
   it('counts sign-in failures made on every node together', async () => {
-    const keys = ['user:ops', 'ip:10.1.2.3']
+    const keys = ['pair:10.1.2.3 ops', 'ip:10.1.2.3', 'user:ops']
     for (let i = 0; i < 5; i++) await node(i).signIn.fail(keys)
     for (const n of nodes) expect(await n.signIn.retryAfter(keys)).toBeGreaterThan(0)
-    await node(0).signIn.succeed('user:ops')
-    expect(await node(2).signIn.retryAfter(['user:ops'])).toBe(0)
+    // Every node lists the lock-out, and a clear on one frees it on all.
+    for (const n of nodes)
+      expect((await n.signIn.lockouts()).map((l) => l.key)).toEqual(['pair:10.1.2.3 ops'])
+    await node(0).signIn.succeed('pair:10.1.2.3 ops')
+    expect(await node(2).signIn.retryAfter(['pair:10.1.2.3 ops'])).toBe(0)
   })
 
   it('shows one usage series fed by every node', async () => {
