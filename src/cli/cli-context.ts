@@ -1,6 +1,6 @@
 // What most commands need: settings parsed once, the store opened, and a logger for clients
 // that stays silent on the terminal unless --verbose or FORCEBRIDGE_LOG_LEVEL asks for it.
-import { createLogger, loadConfig, type Config } from '../runtime/index.js'
+import { createLogger, loadConfig, storeOptionsOf, type Config } from '../runtime/index.js'
 import { openStore, type Store } from '../store/index.js'
 import type { Logger } from 'pino'
 
@@ -31,12 +31,9 @@ export function logLevelOf(config: Config, fallback: string): string {
 /** Runs `fn` with the store open, closing it afterwards. */
 export async function withStore<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig()
-  const store = await openStore({
-    home: config.home,
-    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
-  })
   // Command output goes to stdout; log lines (JSON), when asked for, go to stderr.
   const log = createLogger({ level: logLevelOf(config, 'silent'), destination: process.stderr })
+  const store = await openStore({ ...storeOptionsOf(config), warn: (m) => log.warn(m) })
   try {
     return await fn({ config, store, log })
   } finally {

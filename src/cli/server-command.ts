@@ -9,6 +9,7 @@ import {
   createSharedState,
   loadConfig,
   packageRoot,
+  storeOptionsOf,
   type Config,
 } from '../runtime/index.js'
 import { adminPlugin } from '../admin/index.js'
@@ -42,10 +43,7 @@ async function closingOnFailure<T>(closers: Closer[], start: () => Promise<T>): 
 async function startServer(config: Config, folders: string[], closers: Closer[]) {
   // Logs go to stderr so stdout holds only what the command prints (the demo's banner).
   const log = createLogger({ level: logLevelOf(config, 'info'), destination: process.stderr })
-  const store = await openStore({
-    home: config.home,
-    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
-  })
+  const store = await openStore({ ...storeOptionsOf(config), warn: (m) => log.warn(m) })
   closers.push(() => store.close())
   // A master key that cannot open the stored secrets is a configuration error: refuse to start.
   await checkMasterKey(store)

@@ -2,7 +2,12 @@
 // and frozen; nothing deeper in the code reads process.env.
 import { resolve } from 'node:path'
 import { z } from 'zod'
-import { MIN_PASSWORD } from '../store/index.js'
+import {
+  databaseTarget,
+  MIN_PASSWORD,
+  type DatabaseTarget,
+  type StoreOptions,
+} from '../store/index.js'
 import { DEFAULT_SERVER_LIMITS, ForcebridgeError, type ServerLimits } from '../util/index.js'
 import { blockListOf, publicUrlOf } from './channels/index.js'
 import { DEFAULT_REDIS_PREFIX } from './shared-state/index.js'
@@ -47,6 +52,19 @@ const envSchema = z.object({
   FORCEBRIDGE_HOME: z.string().min(1, 'must not be empty').default('.forcebridge'),
   /** Base64 of 32 bytes; default: a key file generated in FORCEBRIDGE_HOME. */
   FORCEBRIDGE_SECRET_KEY: z.string().optional(),
+  /**
+   * `postgres://user:password@host:5432/database`: keep the store (and the queue, schedules,
+   * Bulk journal) in PostgreSQL. Default: unset, SQLite in FORCEBRIDGE_HOME. The message never
+   * repeats the value, which holds a password.
+   */
+  FORCEBRIDGE_DATABASE_URL: z
+    .string()
+    .refine(
+      (url) => /^postgres(ql)?:\/\/[^\s]+$/i.test(url) && URL.canParse(url),
+      'must be a PostgreSQL URL such as postgres://user:password@host:5432/database ' +
+        '(percent-encode special characters in the password), or unset for SQLite in FORCEBRIDGE_HOME',
+    )
+    .optional(),
   /** Port of the services' HTTP server. Default 8400. */
   FORCEBRIDGE_PORT: port(8400),
   /** Port of the demo's emulator. Default 8401. */
@@ -164,6 +182,8 @@ function isRedisUrl(value: string): boolean {
 export interface Config {
   readonly home: string
   readonly secretKey: string | undefined
+  /** The PostgreSQL database from FORCEBRIDGE_DATABASE_URL; undefined: SQLite in `home`. */
+  readonly database: DatabaseTarget | undefined
   readonly port: number
   readonly emulatorPort: number
   readonly host: string
@@ -210,6 +230,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     home: resolve(e.FORCEBRIDGE_HOME),
     secretKey: e.FORCEBRIDGE_SECRET_KEY,
+    database:
+      e.FORCEBRIDGE_DATABASE_URL === undefined
+        ? undefined
+        : Object.freeze(databaseTarget(e.FORCEBRIDGE_DATABASE_URL)),
     port: e.FORCEBRIDGE_PORT,
     emulatorPort: e.FORCEBRIDGE_EMULATOR_PORT,
     host: e.FORCEBRIDGE_HOST,
@@ -237,4 +261,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : Object.freeze({ url: e.FORCEBRIDGE_REDIS_URL, prefix: e.FORCEBRIDGE_REDIS_PREFIX }),
   })
+}
+
+/** What opening the store takes from the settings: the home, the master key, the database. */
+export function storeOptionsOf(config: Config): StoreOptions {
+  return {
+    home: config.home,
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+    ...(config.database ? { database: config.database } : {}),
+  }
 }

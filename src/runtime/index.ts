@@ -1,6 +1,6 @@
 // The runtime: services, channels and invocation, served over HTTP. One folder per role, each
 // with an index.ts face; this file gathers what other folders use.
-export { loadConfig, type Config } from './config.js'
+export { loadConfig, storeOptionsOf, type Config } from './config.js'
 export { createLogger, REDACT_PATHS, type LoggerOptions } from './logging/index.js'
 export {
   defineService,

@@ -154,7 +154,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     metricsPlugin(metrics, {
       // Not a check: a node whose Redis is away still serves (from its own memory), so it stays
       // in rotation; the details say so.
-      details: () => ({ sharedState: sharedState.status() }),
+      // The database's dialect (no location: that may name hosts).
+      details: () => ({ database: store.dialect, sharedState: sharedState.status() }),
       ready: readinessChecks({
         store: () => store.connections.list(),
         // Not ready while a file serves nothing because it never loaded. A broken new version

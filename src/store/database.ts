@@ -26,5 +26,14 @@ export interface Database {
    * `PRAGMA data_version`; on PostgreSQL, a revision row bumped by each writing transaction.
    */
   externalVersion(): number
+  /**
+   * Starts hearing of other processes' commits as they happen, calling `listener` after each
+   * (PostgreSQL: LISTEN/NOTIFY). Absent where there is no push (SQLite: the version is polled).
+   * Called once, after the migrations.
+   */
+  watchExternalChanges?(listener: () => void): Promise<void>
   close(): Promise<void>
 }
+
+/** Where the store reports trouble it recovers from by itself (a dropped LISTEN connection). */
+export type StoreWarn = (message: string) => void

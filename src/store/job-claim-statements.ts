@@ -4,6 +4,7 @@
 // leaves no half-written claim.
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import type { DatabaseDialect } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { inTransaction } from './in-transaction.js'
 import type { QueueJobRow } from './job-schema.js'
@@ -30,12 +31,15 @@ const MAX_ERROR_LENGTH = 4000
 
 /**
  * Takes the due job that waited longest and starts its next attempt. On PostgreSQL the subquery
- * needs `FOR UPDATE SKIP LOCKED` so that concurrent claimers pass over each other's rows instead
- * of coming back empty; the condition repeated outside it makes a claim that lost a race match
- * nothing rather than take a job twice.
+ * locks the row it picks with `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass over each
+ * other's rows instead of queueing behind the same one and coming back empty (under READ
+ * COMMITTED the loser would re-check the row, see it running, and match nothing). SQLite has one
+ * writer at a time (BEGIN IMMEDIATE), so it needs no lock. The condition repeated outside the
+ * subquery makes a claim that lost a race match nothing rather than take a job twice.
  */
 export function claimNextJob(
   db: Kysely<DatabaseSchema>,
+  dialect: DatabaseDialect,
   now: number,
   leaseMs: number,
 ): Promise<{ row: QueueJobRow; claim: JobClaim } | null> {
@@ -58,7 +62,8 @@ export function claimNextJob(
           .where('run_at', '<=', now)
           .orderBy('run_at')
           .orderBy('created_at')
-          .limit(1),
+          .limit(1)
+          .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
       )
       .where('state', '=', 'queued')
       .where('run_at', '<=', now)

@@ -2,6 +2,7 @@
 // key, read, listed, revived, purged and counted, and the claim statements its runners use.
 // Rows in, rows out: the queue (src/runtime/queue/) owns validation and the public Job shape.
 import type { Kysely } from 'kysely'
+import type { DatabaseDialect } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { inTransaction } from './in-transaction.js'
 import {
@@ -42,17 +43,26 @@ export type JobRowCounts = Record<JobRowState | 'retrying', number>
 
 export class JobRepository {
   readonly #db: Kysely<DatabaseSchema>
+  readonly #dialect: DatabaseDialect
 
-  constructor(db: Kysely<DatabaseSchema>) {
+  constructor(db: Kysely<DatabaseSchema>, dialect: DatabaseDialect) {
     this.#db = db
+    this.#dialect = dialect
   }
 
   /**
    * Adds a job queued at `now`, or returns the job already holding its idempotency key:
-   * insert-or-nothing, then read, atomic against a concurrent insert with the same key.
+   * insert-or-nothing, then read, in one transaction (the caller's, when it runs in one), atomic
+   * against a concurrent insert with the same key (PostgreSQL makes the second insert wait for
+   * the first to commit, then do nothing).
    */
-  async insert(job: NewJobRow, now: number): Promise<QueueJobRow> {
-    const insert = this.#db.insertInto('queue_jobs').values({
+  insert(job: NewJobRow, now: number): Promise<QueueJobRow> {
+    if (job.idempotencyKey === null) return this.#insert(this.#db, job, now)
+    return inTransaction(this.#db, (trx) => this.#insert(trx, job, now))
+  }
+
+  async #insert(db: Kysely<DatabaseSchema>, job: NewJobRow, now: number): Promise<QueueJobRow> {
+    const insert = db.insertInto('queue_jobs').values({
       id: job.id,
       service: job.service,
       input: job.input,
@@ -74,7 +84,7 @@ export class JobRepository {
     })
     if (job.idempotencyKey === null) return insert.returningAll().executeTakeFirstOrThrow()
     await insert.onConflict((oc) => oc.column('idempotency_key').doNothing()).execute()
-    return this.#db
+    return db
       .selectFrom('queue_jobs')
       .selectAll()
       .where('idempotency_key', '=', job.idempotencyKey)
@@ -180,7 +190,7 @@ export class JobRepository {
 
   /** Takes the due job that waited longest and starts its next attempt under a lease. */
   claimNext(now: number, leaseMs: number): Promise<{ row: QueueJobRow; claim: JobClaim } | null> {
-    return claimNextJob(this.#db, now, leaseMs)
+    return claimNextJob(this.#db, this.#dialect, now, leaseMs)
   }
 
   /** Pushes the lease end to `until`; false when the claim was lost. */

@@ -1,10 +1,11 @@
 // A cheap token that changes whenever the configuration in the store may have changed, so hot
 // paths (the channel router, security checks, connection clients) can cache what they read and
-// re-read only after a change instead of on every request. The SQLite ChangeNotifier.
+// re-read only after a change instead of on every request. The ChangeNotifier of both dialects.
 //
 // Two sources of change: writes made through this process's repositories (a counter they bump)
-// and writes committed by another process sharing the file, such as a CLI command run beside the
-// server (SQLite's `PRAGMA data_version` moves then, and only then).
+// and writes committed by another process sharing the database, such as a CLI command run beside
+// the server: SQLite's `PRAGMA data_version` moves then, and only then; on PostgreSQL the
+// store_revision row, kept in memory by a LISTEN connection (postgres-revision-watcher.ts).
 import type { ChangeNotifier } from './change-notifier.js'
 
 /** How often `data_version` is polled for subscribers (SQLite has no push). */
@@ -41,6 +42,16 @@ export class StoreRevision implements ChangeNotifier {
   /** Called by repositories after every write. */
   bump(): void {
     this.#local++
+    if (this.#listeners.size > 0) this.#queueNotify()
+  }
+
+  /**
+   * Called by a database that pushes news of other processes' commits (PostgreSQL's LISTEN):
+   * the next `current()` reads the external version again, and subscribers hear of it now
+   * rather than at the next poll.
+   */
+  externalChanged(): void {
+    this.#external = undefined
     if (this.#listeners.size > 0) this.#queueNotify()
   }
 

@@ -9,7 +9,14 @@ import { AuditRepository } from './audit-repository.js'
 import { BulkJobRepository } from './bulk-job-repository.js'
 import { ChannelRepository } from './channel-repository.js'
 import { ConnectionRepository } from './connection-repository.js'
-import type { Database, DatabaseDialect, SqliteSynchronous } from './database.js'
+import type {
+  Database,
+  DatabaseDialect,
+  DatabaseTarget,
+  SqliteSynchronous,
+  StoreWarn,
+} from './database.js'
+import { describeDatabase } from './database-location.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { JobRepository } from './job-repository.js'
 import { loadMasterKey } from './master-key-source.js'
@@ -31,6 +38,14 @@ export interface StoreOptions {
   secretKey?: string
   /** When a commit reaches the disk; see SqliteSynchronous. Default `full`. */
   sqliteSynchronous?: SqliteSynchronous
+  /**
+   * Where the database is (FORCEBRIDGE_DATABASE_URL): a PostgreSQL target, or a SQLite file.
+   * Default: SQLite in `<home>/forcebridge.db`. The master key still comes from `secretKey` or
+   * the home folder whatever the database.
+   */
+  database?: DatabaseTarget
+  /** Told of trouble the store gets over by itself (a dropped LISTEN connection). Default: console.warn. */
+  warn?: StoreWarn
 }
 
 /**
@@ -70,6 +85,8 @@ export interface StoreScope {
 
 export interface Store extends StoreScope {
   readonly home: string
+  /** Where the database is, without secrets: a file path or a redacted PostgreSQL URL. */
+  readonly location: string
   /**
    * A token that changes whenever connections, channels, security definitions or settings may
    * have changed (in this process or another one sharing the database): cache what you read
@@ -83,9 +100,41 @@ export interface Store extends StoreScope {
   close(): Promise<void>
 }
 
-/** Opens (and migrates) the store in `options.home`. */
+/** Opens (and migrates) the store in `options.home`, on `options.database` when given. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { home } = options
+  makeHome(home)
+  const box = new SecretBox(loadMasterKey(home, options.secretKey))
+  const target = storeTarget(options)
+  const database = await openDatabase(target, options.warn ? { warn: options.warn } : {})
+  const location = describeDatabase(target)
+  let store: Store
+  try {
+    await migrateDatabase(database.db, database.dialect, location)
+    const revision = new StoreRevision(() => database.externalVersion())
+    // Started once the migrations made the revision row; from now on other processes' commits
+    // are heard of as they happen (PostgreSQL), not only when the token is next read.
+    await database.watchExternalChanges?.(() => revision.externalChanged())
+    store = createStore(home, location, database, box, revision)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  return store
+}
+
+/** The database a store's options name: `options.database`, else SQLite in the home folder. */
+export function storeTarget(options: StoreOptions): DatabaseTarget {
+  if (options.database) return options.database
+  return {
+    dialect: 'sqlite',
+    file: join(options.home, DATABASE_FILE),
+    ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+  }
+}
+
+/** Creates the home folder (mode 0700) when missing; STORE_UNAVAILABLE when it cannot. */
+export function makeHome(home: string): void {
   try {
     mkdirSync(home, { recursive: true, mode: 0o700 })
     chmodSync(home, 0o700)
@@ -96,23 +145,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       { cause },
     )
   }
-  const box = new SecretBox(loadMasterKey(home, options.secretKey))
-  const database = openDatabase({
-    dialect: 'sqlite',
-    file: join(home, DATABASE_FILE),
-    ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
-  })
-  try {
-    await migrateDatabase(database.db, home)
-  } catch (error) {
-    await database.close()
-    throw error
-  }
-  return createStore(home, database, box)
 }
 
-function createStore(home: string, database: Database, box: SecretBox): Store {
-  const revision = new StoreRevision(() => database.externalVersion())
+function createStore(
+  home: string,
+  location: string,
+  database: Database,
+  box: SecretBox,
+  revision: StoreRevision,
+): Store {
   const scope = (db: Kysely<DatabaseSchema>): StoreScope => {
     const repositories = {
       dialect: database.dialect,
@@ -122,7 +163,7 @@ function createStore(home: string, database: Database, box: SecretBox): Store {
       settings: new SettingRepository(db, box, revision),
       adminUsers: new AdminUserRepository(db),
       audit: new AuditRepository(db),
-      jobs: new JobRepository(db),
+      jobs: new JobRepository(db, database.dialect),
       schedules: new ScheduleRepository(db),
       bulkJobs: new BulkJobRepository(db),
     }
@@ -142,6 +183,7 @@ function createStore(home: string, database: Database, box: SecretBox): Store {
   return {
     ...scope(database.db),
     home,
+    location,
     revision: () => revision.current(),
     changes: revision,
     async ping() {

@@ -217,6 +217,10 @@ export const errorCatalogue = {
   LOGIN_URL_REFUSED: { status: 502, meaning: 'a login URL is not an allowed Salesforce host' },
   CANNOT_LISTEN: { status: 500, meaning: 'the server cannot listen on its host and port' },
   STORE_MIGRATION_FAILED: { status: 500, meaning: 'the store could not be migrated' },
+  STORE_SCHEMA_TOO_NEW: {
+    status: 500,
+    meaning: "the store's schema was written by a newer forcebridge",
+  },
   STORE_UNAVAILABLE: { status: 500, meaning: 'the store cannot be opened or read' },
   SECRET_UNREADABLE: { status: 500, meaning: 'a stored secret cannot be decrypted' },
   SECRET_KEY_MISMATCH: {

@@ -9,7 +9,7 @@ import { createJobBackend } from '../../src/runtime/queue/index.js'
 import { BulkJobStore } from '../../src/runtime/bulk/index.js'
 import { createScheduler } from '../../src/runtime/scheduler/index.js'
 import { databaseTarget, openStore, type Store } from '../../src/store/index.js'
-import { MIGRATIONS } from '../../src/store/migrate-database.js'
+import { MIGRATION_NAMES } from '../../src/store/migrate-database.js'
 import { hasCode } from '../../src/util/index.js'
 import { rawRows, withRawDatabase } from './fixtures/raw-database.js'
 
@@ -44,7 +44,7 @@ function legacyHome(): string {
 
 describe('store migrations', () => {
   it('lists its migrations in the order their names sort, the order Kysely runs them in', () => {
-    const names = MIGRATIONS.map(([name]) => name)
+    const names = [...MIGRATION_NAMES]
     expect(names).toEqual([...names].sort())
     expect(names.slice(0, 3)).toEqual([
       '0001_connections_channels_security',
@@ -56,7 +56,7 @@ describe('store migrations', () => {
   it('records every migration of a new home in one history', async () => {
     const store = await open()
     const history = rawRows(store.home, 'kysely_migration').map((r) => r.name)
-    expect(history).toEqual(MIGRATIONS.map(([name]) => name))
+    expect(history).toEqual([...MIGRATION_NAMES])
     const tables = rawRows(store.home, 'sqlite_master').map((r) => r.name)
     expect(tables).not.toContain('runtime_migration')
   })
@@ -88,7 +88,7 @@ describe('store migrations', () => {
     ])
 
     const history = rawRows(home, 'kysely_migration').map((r) => r.name)
-    expect(new Set(history)).toEqual(new Set(MIGRATIONS.map(([name]) => name)))
+    expect(new Set(history)).toEqual(new Set([...MIGRATION_NAMES]))
     const tables = rawRows(home, 'sqlite_master').map((r) => r.name)
     expect(tables).not.toContain('runtime_migration')
     expect(tables).not.toContain('runtime_migration_lock')
@@ -108,8 +108,9 @@ describe('store migrations', () => {
         .run('2099-01-01-01-from-the-future', new Date().toISOString()),
     )
     const error = await openStore({ home }).catch((e: unknown) => e)
-    expect(hasCode(error, 'STORE_MIGRATION_FAILED')).toBe(true)
-    expect((error as Error).message).toContain('newer forcebridge')
+    expect(hasCode(error, 'STORE_SCHEMA_TOO_NEW')).toBe(true)
+    expect((error as Error).message).toContain('written by a newer forcebridge')
+    expect((error as Error).message).toContain('2099-01-01-01-from-the-future')
   })
 })
 
