@@ -1,7 +1,7 @@
 // Brings a database up to date with the store's one ordered set of migrations: its own tables,
 // then the queue's, the scheduler's and the Bulk journal's, then the revision row, all recorded
 // in one history table, on SQLite and PostgreSQL alike. Also reports where a database stands.
-import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kysely'
+import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from 'kysely'
 import { ForcebridgeError } from '../util/index.js'
 import type { DatabaseDialect } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
@@ -44,12 +44,32 @@ export interface MigrationStatus {
   unknown: string[]
 }
 
+/**
+ * Which of `names` are tables of the store's schema: one small query (Kysely's introspection
+ * reads every column of every table, and on PostgreSQL every schema's).
+ */
+async function existingTables<DB>(
+  db: Kysely<DB>,
+  dialect: DatabaseDialect,
+  names: readonly string[],
+): Promise<Set<string>> {
+  const list = sql.join(names.map((n) => sql.lit(n)))
+  const query =
+    dialect === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_name in (${list})`
+      : sql<{ name: string }>`select name from sqlite_master
+          where type = 'table' and name in (${list})`
+  return new Set((await query.execute(db)).rows.map((r) => r.name))
+}
+
 /** Reads the history without changing anything (the legacy history counts as applied). */
-export async function migrationStatus(db: Kysely<DatabaseSchema>): Promise<MigrationStatus> {
+export async function migrationStatus(
+  db: Kysely<DatabaseSchema>,
+  dialect: DatabaseDialect,
+): Promise<MigrationStatus> {
   const history = db.withTables<Omit<HistoryTables, keyof DatabaseSchema>>()
-  const tables = new Set(
-    (await history.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name),
-  )
+  const tables = await existingTables(db, dialect, [HISTORY, LEGACY_HISTORY])
   const rows: { name: string; timestamp: string }[] = []
   for (const table of [HISTORY, LEGACY_HISTORY] as const) {
     if (tables.has(table)) rows.push(...(await history.selectFrom(table).selectAll().execute()))
@@ -79,14 +99,14 @@ export async function migrateDatabase(
 ): Promise<MigrationResult[]> {
   let status: MigrationStatus
   try {
-    status = await migrationStatus(db)
+    status = await migrationStatus(db, dialect)
   } catch (cause) {
     throw migrationFailed(where, cause)
   }
   if (status.unknown.length > 0) throw schemaTooNew(where, status.unknown)
   if (status.pending.length === 0) return []
   try {
-    await adoptLegacyHistory(db)
+    await adoptLegacyHistory(db, dialect)
   } catch (cause) {
     throw migrationFailed(where, cause)
   }
@@ -102,7 +122,7 @@ export async function migrateDatabase(
   }).migrateToLatest()
   if (error) {
     // Another process (a newer one) may have migrated between the check and the run.
-    const after = await migrationStatus(db).catch(() => undefined)
+    const after = await migrationStatus(db, dialect).catch(() => undefined)
     if (after && after.unknown.length > 0) throw schemaTooNew(where, after.unknown)
     throw migrationFailed(where, error)
   }
@@ -133,10 +153,13 @@ function migrationFailed(where: string, cause: unknown): ForcebridgeError {
  * Bulk journal's in a history table of their own. Their entries move into Kysely's table, so the
  * tables they created are not created again, and the old table goes.
  */
-async function adoptLegacyHistory(db: Kysely<DatabaseSchema>): Promise<void> {
+async function adoptLegacyHistory(
+  db: Kysely<DatabaseSchema>,
+  dialect: DatabaseDialect,
+): Promise<void> {
   const history = db.withTables<Omit<HistoryTables, keyof DatabaseSchema>>()
   const hasLegacy = async (on: Kysely<HistoryTables>) =>
-    (await on.introspection.getTables()).some((t) => t.name === LEGACY_HISTORY)
+    (await existingTables(on, dialect, [LEGACY_HISTORY])).has(LEGACY_HISTORY)
   if (!(await hasLegacy(history))) return
   await history.transaction().execute(async (trx) => {
     // Checked again inside: another process opening the same home may have adopted it first.

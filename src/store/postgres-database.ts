@@ -60,6 +60,19 @@ export async function openPostgresDatabase(
   // An idle connection the server closed (restart, failover) is dropped by the pool, which
   // opens a new one for the next query; without a listener the 'error' event would end Node.
   pool.on('error', () => undefined)
+  // The server processes behind this pool: notifications they send announce this store's own
+  // writes, which its repositories have counted already (see PostgresRevisionWatcher).
+  const ownProcesses = new Set<number>()
+  const processOf = (client: pg.PoolClient) =>
+    (client as unknown as { processID: number | null }).processID
+  pool.on('connect', (client) => {
+    const id = processOf(client)
+    if (id !== null) ownProcesses.add(id)
+  })
+  pool.on('remove', (client) => {
+    const id = processOf(client)
+    if (id !== null) ownProcesses.delete(id)
+  })
   try {
     await pool.query('select 1')
   } catch (cause) {
@@ -75,6 +88,7 @@ export async function openPostgresDatabase(
       )
       return result.rows[0]?.revision ?? 0
     },
+    isOwnProcess: (processId) => ownProcesses.has(processId),
     server,
     warn: options.warn,
   })

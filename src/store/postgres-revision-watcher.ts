@@ -16,6 +16,12 @@ export interface RevisionWatcherOptions {
   clientConfig: pg.ClientConfig
   /** Reads the revision row through the store's pool. */
   readRevision: () => Promise<number>
+  /**
+   * Whether a notifying server process is one of this store's own connections: its writes have
+   * moved the store's local counter already, and moving the token again would make every cache
+   * re-read twice per write.
+   */
+  isOwnProcess: (processId: number) => boolean
   /** `host:port/database`, for the warning. */
   server: string
   warn: StoreWarn
@@ -68,7 +74,8 @@ export class PostgresRevisionWatcher {
     const client = new pg.Client(this.#options.clientConfig)
     client.on('notification', (message) => {
       const revision = Number(message.payload)
-      if (Number.isFinite(revision)) this.#advance(revision)
+      if (!Number.isFinite(revision) || this.#options.isOwnProcess(message.processId)) return
+      this.#advance(revision)
     })
     client.on('error', (error) => this.#lost(error, client))
     client.on('end', () => this.#lost(new Error('connection ended'), client))

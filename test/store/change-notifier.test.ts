@@ -1,12 +1,19 @@
 // The ChangeNotifier contract (src/store/change-notifier.ts), run against every store backend
-// (SQLite today): own writes move the token at once, another process's commit soon after, and
-// subscribers hear of both. A PostgreSQL backend is one more entry in `backends`.
+// (SQLite and PostgreSQL): own writes move the token at once, another process's commit soon
+// after, and subscribers hear of both.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
+import { createTestPostgres, type TestPostgres } from '../fixtures/postgres-database.js'
+
+let postgres: TestPostgres
+beforeAll(async () => {
+  postgres = await createTestPostgres('changes')
+})
+afterAll(() => postgres?.drop())
 
 interface StoreBackend {
   name: string
@@ -28,6 +35,27 @@ const backends: StoreBackend[] = [
       other.close()
       return Promise.resolve()
     },
+    close: async (store) => {
+      await store.close()
+      rmSync(join(store.home, '..'), { recursive: true, force: true })
+    },
+  },
+  {
+    name: 'postgres',
+    async open() {
+      await postgres.reset()
+      return openStore({
+        home: join(mkdtempSync(join(tmpdir(), 'fb-changes-')), 'home'),
+        database: { dialect: 'postgres', url: postgres.url },
+      })
+    },
+    // Another client's commit, in SQL: the triggers bump the revision whoever writes.
+    writeElsewhere: () =>
+      postgres.withClient(async (client) => {
+        await client.query(
+          "INSERT INTO settings (key, value, updated_at) VALUES ('elsewhere', 'x', 'now')",
+        )
+      }),
     close: async (store) => {
       await store.close()
       rmSync(join(store.home, '..'), { recursive: true, force: true })
@@ -91,3 +119,65 @@ for (const backend of backends) {
     })
   })
 }
+
+describe('ChangeNotifier across processes on one PostgreSQL database', () => {
+  it("sees another store's edits within a second, and only config edits move it", async () => {
+    await postgres.reset()
+    const open = () =>
+      openStore({
+        home: join(mkdtempSync(join(tmpdir(), 'fb-changes-')), 'home'),
+        // Both stores read the key file of their own home: a shared key, as nodes of a cluster.
+        secretKey: Buffer.alloc(32, 7).toString('base64'),
+        database: { dialect: 'postgres', url: postgres.url },
+      })
+    const [a, b] = [await open(), await open()]
+    try {
+      const before = b.revision()
+      await a.channels.add({ method: 'GET', path: '/x', service: 's', securityDefinitionId: null })
+      // Pushed by NOTIFY: well within the second the contract allows (the poll is 5 s).
+      await expect.poll(() => b.revision(), { interval: 10, timeout: 1000 }).not.toBe(before)
+      expect((await b.channels.list()).map((c) => c.path)).toEqual(['/x'])
+
+      const heard = new Promise<string>((resolve) => {
+        const stop = b.changes.subscribe((revision) => {
+          stop()
+          resolve(revision)
+        })
+      })
+      await a.connections.add({
+        name: 'crm',
+        loginUrl: 'https://login.salesforce.com',
+        authFlow: 'password',
+        username: 'u@example.com',
+        clientId: 'id',
+        password: 'p',
+        clientSecret: 's',
+      })
+      expect(await heard).toBe(b.revision())
+      expect((await b.connections.credentials('crm')).password).toBe('p')
+
+      // Queue traffic is not configuration: it leaves the other store's caches alone.
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const quiet = b.revision()
+      await a.jobs.insert(
+        {
+          id: 'job-1',
+          service: 's',
+          input: '1',
+          maxAttempts: 1,
+          runAt: 0,
+          idempotencyKey: null,
+          correlationId: null,
+        },
+        0,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(b.revision()).toBe(quiet)
+    } finally {
+      for (const store of [a, b]) {
+        await store.close()
+        rmSync(join(store.home, '..'), { recursive: true, force: true })
+      }
+    }
+  })
+})

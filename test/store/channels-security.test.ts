@@ -3,17 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { filesAtRest, foundAtRest } from './fixtures/bytes-at-rest.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
-import { withRawDatabase } from './fixtures/raw-database.js'
+import { storeDialects, useStoreDialect, type StoreDialect } from '../fixtures/store-dialects.js'
+import { rawSql } from './fixtures/raw-database.js'
+
+const dialects = storeDialects('channels')
+/** The dialect of the block running now (each block sets it before its tests). */
+let dialect: StoreDialect
 
 const homes: string[] = []
 const stores: Store[] = []
 async function open(home?: string): Promise<Store> {
   const dir = home ?? join(mkdtempSync(join(tmpdir(), 'fb-chsec-')), 'home')
   if (!home) homes.push(dir)
-  const store = await openStore({ home: dir })
+  const store = await openStore({ home: dir, ...dialect.options() })
   stores.push(store)
   return store
 }
@@ -25,7 +29,12 @@ afterEach(async () => {
 
 const HS_SECRET = 'a-shared-secret-of-at-least-32-characters!'
 
-describe('channels', () => {
+describe.each(dialects)('channels ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('keeps limits, updates in place and refuses bad values with their field named', async () => {
     const store = await open()
     const added = await store.channels.add({
@@ -75,7 +84,12 @@ describe('channels', () => {
   })
 })
 
-describe('security definitions', () => {
+describe.each(dialects)('security definitions ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('makes each kind, never lists a secret, and verifies the right credential only', async () => {
     const store = await open()
     const key = await store.security.create({ kind: 'api_key', name: 'partners' })
@@ -135,13 +149,23 @@ describe('security definitions', () => {
     const material = await store.security.material()
     expect(material.find((m) => m.id === hs.definition.id)).toMatchObject({ secret: HS_SECRET })
     // The HS256 secret is sealed at rest, the basic password hashed.
-    // Every file of the open store, its -wal (where these rows were just written) included.
-    expect(filesAtRest(store.home)).toContain(`${DATABASE_FILE}-wal`)
-    expect(foundAtRest(store.home, HS_SECRET)).toEqual([])
-    expect(foundAtRest(store.home, 'correct horse battery')).toEqual([])
-    // The check can fail: the same secret written in clear is found.
-    await store.settings.set('test.planted', HS_SECRET)
-    expect(foundAtRest(store.home, HS_SECRET)).toContain(`${DATABASE_FILE}-wal`)
+    if (each.name === 'sqlite') {
+      // Every file of the open store, its -wal (where these rows were just written) included.
+      expect(filesAtRest(store.home)).toContain(`${DATABASE_FILE}-wal`)
+      expect(foundAtRest(store.home, HS_SECRET)).toEqual([])
+      expect(foundAtRest(store.home, 'correct horse battery')).toEqual([])
+      // The check can fail: the same secret written in clear is found.
+      await store.settings.set('test.planted', HS_SECRET)
+      expect(foundAtRest(store.home, HS_SECRET)).toContain(`${DATABASE_FILE}-wal`)
+    } else {
+      const rows = async (table: string) =>
+        JSON.stringify(await rawSql(each, store, `select * from ${table}`))
+      expect(await rows('security_definitions')).not.toContain(HS_SECRET)
+      expect(await rows('security_definitions')).not.toContain('correct horse battery')
+      // The check can fail: the same secret written in clear is found.
+      await store.settings.set('test.planted', HS_SECRET)
+      expect(await rows('settings')).toContain(HS_SECRET)
+    }
   })
 
   it('edits keep stored secrets unless replaced, rotate API keys, and refuse kind-specific mistakes', async () => {
@@ -207,7 +231,12 @@ describe('security definitions', () => {
   })
 })
 
-describe('revision', () => {
+describe.each(dialects)('revision ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('changes on every configuration write, here or from another process', async () => {
     const store = await open()
     const r0 = store.revision()
@@ -223,24 +252,22 @@ describe('revision', () => {
     await store.connections.list()
     expect(store.revision()).toBe(r1)
 
-    // Another connection to the same file (a CLI command beside the server).
-    const other = new SqliteDatabase(join(store.home, DATABASE_FILE))
-    other.prepare("UPDATE channels SET service = 'changed'").run()
-    other.close()
-    // Another process's commit is seen from the next event-loop turn (the external version is
-    // read at most once per turn).
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(store.revision()).not.toBe(r1)
+    // Another connection to the same database (a CLI command beside the server).
+    await rawSql(each, store, "UPDATE channels SET service = 'changed'")
+    // SQLite: another process's commit is seen from the next event-loop turn (the external
+    // version is read at most once per turn); PostgreSQL: once its notification arrives.
+    await expect.poll(() => store.revision(), { interval: 5, timeout: 1000 }).not.toBe(r1)
   })
 
   it('keeps definitions made before the upgrade working as API keys', async () => {
     const store = await open()
     const made = await store.security.createApiKey('old', 'an-old-key-of-16-chars')
     // A row as migration 0002 left it: no config, no updated_at.
-    withRawDatabase(store.home, (db) =>
-      db
-        .prepare('update security_definitions set config = null, updated_at = null where id = ?')
-        .run(made.definition.id),
+    await rawSql(
+      each,
+      store,
+      'update security_definitions set config = null, updated_at = null where id = ?',
+      [made.definition.id],
     )
     expect(await store.security.get(made.definition.id)).toMatchObject({
       kind: 'api_key',

@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
-import { rawRows } from './fixtures/raw-database.js'
+import { storeDialects, useStoreDialect, type StoreDialect } from '../fixtures/store-dialects.js'
+import { rawSql } from './fixtures/raw-database.js'
 
 const secrets = {
   password: 'Pa55-word-Very-Secret',
@@ -19,6 +20,9 @@ const passwordConnection = {
   ...secrets,
 }
 
+const dialects = storeDialects('store')
+/** The dialect of the block running now (each block sets it before its tests). */
+let dialect: StoreDialect
 const homes: string[] = []
 const stores: Store[] = []
 function tempHome(): string {
@@ -27,7 +31,7 @@ function tempHome(): string {
   return join(dir, 'home')
 }
 async function open(home = tempHome(), secretKey?: string): Promise<Store> {
-  const store = await openStore({ home, ...(secretKey ? { secretKey } : {}) })
+  const store = await openStore({ home, ...dialect.options(), ...(secretKey ? { secretKey } : {}) })
   stores.push(store)
   return store
 }
@@ -37,13 +41,21 @@ afterEach(async () => {
   for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true })
 })
 
-describe('store', () => {
+describe.each(dialects)('store ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('creates the home folder 0700, and the key file and the database 0600', async () => {
     const home = tempHome()
     await open(home)
     expect(statSync(home).mode & 0o777).toBe(0o700)
     expect(statSync(join(home, 'secret.key')).mode & 0o777).toBe(0o600)
-    expect(statSync(join(home, 'forcebridge.db')).mode & 0o777).toBe(0o600)
+    // On PostgreSQL the home holds the key file only; the database is the server's.
+    if (each.name === 'sqlite') {
+      expect(statSync(join(home, 'forcebridge.db')).mode & 0o777).toBe(0o600)
+    }
   })
 
   it('lists and gets connections without their secrets', async () => {
@@ -70,17 +82,27 @@ describe('store', () => {
     expect(creds).toMatchObject(secrets)
   })
 
-  it('keeps no secret in clear text in the database files', async () => {
+  it('keeps no secret in clear text in the database', async () => {
     const home = tempHome()
     const store = await open(home)
     await store.connections.add(passwordConnection)
     await store.settings.set('demo.apiKey', 'demo-api-key-0123456789', { secret: true })
+    // SQLite: the bytes of its files; PostgreSQL: every stored value, as another client reads it.
+    const stored =
+      each.name === 'postgres'
+        ? JSON.stringify([
+            await rawSql(each, store, 'select * from connections'),
+            await rawSql(each, store, 'select * from settings'),
+          ])
+        : ''
     await store.close()
     stores.length = 0
-    const bytes = readdirSync(home)
-      .filter((f) => f.startsWith('forcebridge.db'))
-      .map((f) => readFileSync(join(home, f)).toString('latin1'))
-      .join('')
+    const bytes =
+      stored +
+      readdirSync(home)
+        .filter((f) => f.startsWith('forcebridge.db'))
+        .map((f) => readFileSync(join(home, f)).toString('latin1'))
+        .join('')
     expect(bytes).toContain('my.user@example.com')
     for (const value of [...Object.values(secrets), 'demo-api-key-0123456789']) {
       expect(bytes).not.toContain(value)
@@ -162,12 +184,17 @@ describe('store', () => {
     const { definition, key } = await store.security.createApiKey('demo')
     expect(await store.security.verifyApiKey(definition.id, key)).toBe(true)
     expect(await store.security.verifyApiKey(definition.id, key + 'x')).toBe(false)
-    const [row] = rawRows(store.home, 'security_definitions')
+    const [row] = await rawSql(dialect, store, 'select * from security_definitions')
     expect(row?.key_hash).not.toContain(key)
   })
 })
 
-describe('settings.getOrCreate', () => {
+describe.each(dialects)('settings.getOrCreate ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('keeps the first value written, across two processes sharing the store', async () => {
     const home = tempHome()
     const a = await open(home)
