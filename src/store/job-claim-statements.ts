@@ -3,7 +3,7 @@
 // queue (src/runtime/queue/database-job-runner.ts); each write runs in one transaction, so a crash
 // leaves no half-written claim.
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DatabaseDialect } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { inTransaction } from './in-transaction.js'
@@ -62,8 +62,16 @@ export function claimNextJob(
           .where('run_at', '<=', now)
           .orderBy('run_at')
           .orderBy('created_at')
-          .limit(1)
-          .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+          // Ties in the same millisecond in enqueue order: PostgreSQL's seq (migration
+          // 2026-12-05-02); SQLite returns them in rowid order already.
+          .$if(dialect === 'postgres', (qb) =>
+            qb
+              .orderBy(sql`seq`)
+              .limit(1)
+              .forUpdate()
+              .skipLocked(),
+          )
+          .$if(dialect !== 'postgres', (qb) => qb.limit(1)),
       )
       .where('state', '=', 'queued')
       .where('run_at', '<=', now)

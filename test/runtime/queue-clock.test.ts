@@ -1,7 +1,7 @@
 // What every queue backend must do with time, on a clock the test moves by hand (so a slow
 // machine can never expire a lease by itself): runAt, backoff, leases that runners renew, and
 // jobs taken back from a runner that went silent. Run once per backend with a driven clock.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   RetryPolicy,
   type JobBackendOptions,
@@ -17,6 +17,8 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
   (entry) => {
     const opened: QueueUnderTest[] = []
     const runners: JobRunner[] = []
+    beforeAll(() => entry.setup())
+    afterAll(() => entry.teardown())
     afterEach(async () => {
       await Promise.all(runners.splice(0).map((r) => r.stop()))
       await Promise.all(opened.splice(0).map((q) => q.close()))
@@ -241,7 +243,8 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
       const job = await queue.enqueue({ service: 'stalled', input: null })
       let aborted: unknown
       let began = false
-      started(createRunner(fast), (_job, signal) => {
+      // Concurrency 1: its one slot stays taken, so the job can only go to the second runner.
+      started(createRunner({ ...fast, concurrency: 1 }), (_job, signal) => {
         began = true
         return new Promise((_resolve, reject) => {
           signal.addEventListener('abort', () => {
@@ -253,7 +256,8 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
       await vi.waitFor(() => expect(began).toBe(true))
       clock.advance(60_000) // the lease is long over as far as the queue can tell
       const second = started(createRunner(fast), () => Promise.resolve('mine'))
-      await vi.waitFor(() => expect(aborted).toBeInstanceOf(ForcebridgeError))
+      // Heard at the stalled runner's next renewal, a third of the lease on.
+      await vi.waitFor(() => expect(aborted).toBeInstanceOf(ForcebridgeError), { timeout: 5000 })
       expect((aborted as ForcebridgeError).code).toBe('JOB_LEASE_LOST')
       await second.drain()
       const done = await queue.get(job.id)

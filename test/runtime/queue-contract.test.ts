@@ -1,7 +1,7 @@
 // What every queue backend must do in real time, through the JobQueue and JobRunner contracts
 // only: run once per backend in QUEUE_BACKENDS. Timing-dependent behaviour (runAt, backoff,
 // leases) is in queue-clock.test.ts, on a driven clock.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   RetryPolicy,
   type AttemptEvent,
@@ -18,6 +18,8 @@ const fast = { pollMs: 5, leaseMs: 5_000 }
 describe.each(QUEUE_BACKENDS)('job queue contract: $name', (entry) => {
   const opened: QueueUnderTest[] = []
   const runners: JobRunner[] = []
+  beforeAll(() => entry.setup())
+  afterAll(() => entry.teardown())
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((r) => r.stop()))
     await Promise.all(opened.splice(0).map((q) => q.close()))
@@ -140,7 +142,8 @@ describe.each(QUEUE_BACKENDS)('job queue contract: $name', (entry) => {
       let peak = 0
       const runner = started(createRunner({ ...fast, concurrency: 3 }), async (job) => {
         peak = Math.max(peak, ++inFlight)
-        await new Promise((r) => setTimeout(r, 2))
+        // Long enough that the runner claims the next jobs meanwhile, on any database.
+        await new Promise((r) => setTimeout(r, 25))
         inFlight--
         return (job.input as number) * 2
       })
