@@ -8,6 +8,7 @@ import { channelCommand } from './channel-command.js'
 import { setVerbose } from './cli-context.js'
 import { configCommands } from './config-command.js'
 import { connectionCommand } from './connection-command.js'
+import { dbCommand } from './db-command.js'
 import { deployCommand } from './deploy-command.js'
 import { emulatorCommand } from './emulator-command.js'
 import { initCommand } from './init-command.js'
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   jobsCommand(program)
   scheduleCommand(program)
   configCommands(program)
+  dbCommand(program)
   serverCommands(program)
   emulatorCommand(program)
   initCommand(program)

@@ -7,8 +7,10 @@ export {
   type StoreOptions,
   type StoreScope,
 } from './store.js'
-export type { DatabaseDialect, DatabaseTarget, SqliteSynchronous } from './database.js'
+export type { DatabaseDialect, DatabaseTarget, SqliteSynchronous, StoreWarn } from './database.js'
 export { databaseTarget } from './open-database.js'
+export { describeDatabase, redactDatabaseUrl } from './database-location.js'
+export { inspectDatabase, migrateStoreDatabase, type DatabaseReport } from './database-admin.js'
 export {
   JobRepository,
   type JobClaim,

@@ -1,0 +1,54 @@
+// `forcebridge db status|migrate`: where the store's database stands against this version (its
+// dialect, where it is with any password hidden, applied and pending migrations, and whether a
+// newer forcebridge wrote it), and bringing it up to date without starting the server.
+import type { Command } from 'commander'
+import { loadConfig, storeOptionsOf } from '../runtime/index.js'
+import { inspectDatabase, migrateStoreDatabase } from '../store/index.js'
+import { formatTable } from './text-table.js'
+
+export function dbCommand(program: Command): void {
+  const db = program
+    .command('db')
+    .description(
+      "the store's database: status, migrate (FORCEBRIDGE_DATABASE_URL or SQLite in FORCEBRIDGE_HOME)",
+    )
+
+  db.command('status')
+    .description('show the database, its applied and pending migrations; changes nothing')
+    .action(async () => {
+      const report = await inspectDatabase(storeOptionsOf(loadConfig()))
+      console.log(`database: ${report.dialect} ${report.location}`)
+      const rows = [
+        ...report.applied.map((m) => [m.name, 'applied', m.appliedAt]),
+        ...report.pending.map((name) => [name, 'pending', '']),
+        ...report.unknown.map((name) => [name, 'unknown (newer forcebridge)', '']),
+      ]
+      console.log(formatTable(['migration', 'state', 'applied at'], rows))
+      if (report.unknown.length > 0) {
+        console.log(
+          `schema newer than this forcebridge: ${report.unknown.length} migration(s) it does not ` +
+            'know; it will refuse to start on this database (run the newer version)',
+        )
+        process.exitCode = 1
+      } else if (report.pending.length > 0) {
+        console.log(
+          `${report.pending.length} pending: run \`forcebridge db migrate\` (the server also applies them when it starts)`,
+        )
+      } else {
+        console.log('up to date')
+      }
+    })
+
+  db.command('migrate')
+    .description('apply pending migrations and print what was applied')
+    .action(async () => {
+      const result = await migrateStoreDatabase(storeOptionsOf(loadConfig()))
+      console.log(`database: ${result.dialect} ${result.location}`)
+      if (result.applied.length === 0) {
+        console.log('up to date: no migration to apply')
+        return
+      }
+      for (const name of result.applied) console.log(`applied ${name}`)
+      console.log(`${result.applied.length} migration(s) applied`)
+    })
+}
