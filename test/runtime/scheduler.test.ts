@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJobBackend, type EnqueueRequest } from '../../src/runtime/queue/index.js'
 import {
   createScheduler,
@@ -12,6 +12,11 @@ import {
 } from '../../src/runtime/scheduler/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { hasCode } from '../../src/util/index.js'
+import { storeDialects, useStoreDialect, type StoreDialect } from '../fixtures/store-dialects.js'
+
+const dialects = storeDialects('scheduler')
+/** The dialect of the block running now. */
+let dialect: StoreDialect
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-scheduler-'))
 let counter = 0
@@ -54,7 +59,8 @@ function manualClock(start: number) {
 }
 
 async function openDb() {
-  const store = await openStore({ home: join(dir, `home-${++counter}`) })
+  // On PostgreSQL every store of a test shares the test's (emptied) database, as processes would.
+  const store = await openStore({ home: join(dir, `home-${++counter}`), ...dialect.options() })
   opened.push(store)
   return store
 }
@@ -73,7 +79,12 @@ function scheduler(store: Store, clock: SchedulerClock, extra: Partial<Scheduler
 
 const hourly = { name: 'hourly sync', cron: '0 * * * *', service: 'sync', input: { full: false } }
 
-describe('scheduler', () => {
+describe.each(dialects)('scheduler ($name)', (each) => {
+  useStoreDialect(each)
+  beforeEach(() => {
+    dialect = each
+  })
+
   it('rejects a bad pattern, time zone or duplicate name, saying which', async () => {
     const { scheduler: s } = scheduler(await openDb(), manualClock(at('2026-11-29T10:00:00Z')))
     const badCron = await s.add({ ...hourly, cron: '61 * * * *' }).catch((e: unknown) => e)
@@ -215,7 +226,9 @@ describe('scheduler', () => {
     const db = await openDb()
     const clock = manualClock(at('2026-11-29T10:00:30Z'))
     const a = scheduler(db, clock)
-    const b = scheduler(db, clock)
+    // On PostgreSQL the second scheduler is another store (another process's pool); two SQLite
+    // stores in one process would block each other's thread, so there they share one.
+    const b = scheduler(each.name === 'postgres' ? await openDb() : db, clock)
     await a.scheduler.add(hourly)
     clock.set(at('2026-11-29T11:00:00Z'))
     await Promise.all([a.scheduler.tick(), b.scheduler.tick(), a.scheduler.tick()])
