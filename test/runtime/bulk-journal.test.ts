@@ -26,36 +26,18 @@ import {
 } from '../../src/salesforce/index.js'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { storeDialects } from '../fixtures/store-dialects.js'
 import { runCli } from '../cli/fixtures/run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-bulk-journal-'))
-const home = join(dir, 'home')
+let home = ''
+const dialects = storeDialects('bulk_journal')
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const poll = { initialDelayMs: 20, maxDelayMs: 100 }
 let emu: EmulatorHandle
 let client: SalesforceClient
 let store: Store
 let jobs: AsyncInvocations
-
-beforeAll(async () => {
-  emu = await startEmulator()
-  client = createClient({
-    loginUrl: emu.url,
-    name: 'crm',
-    auth: { flow: 'password', ...DEMO_CREDENTIALS },
-  })
-  store = await openStore({ home })
-  jobs = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
-    concurrency: 0,
-    scheduler: false,
-  })
-})
-
-afterAll(async () => {
-  await client?.close()
-  await store?.close()
-  await emu?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
 
 class Crash extends Error {}
 
@@ -124,7 +106,31 @@ function expectMatched(records: Array<{ Name: string }>, results: RecordResult[]
   expect(new Set(ids).size).toBe(ids.length)
 }
 
-describe('bulk journal', () => {
+// The tests of a block build on each other (inv-1 first, ...): one emulator and one store per
+// dialect, opened before the block's first test.
+describe.each(dialects)('bulk journal ($name)', (dialect) => {
+  beforeAll(async () => {
+    home = join(dir, `home-${dialect.name}`)
+    emu = await startEmulator()
+    client = createClient({
+      loginUrl: emu.url,
+      name: 'crm',
+      auth: { flow: 'password', ...DEMO_CREDENTIALS },
+    })
+    store = await openStore({ home, ...dialect.options() })
+    jobs = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
+      concurrency: 0,
+      scheduler: false,
+    })
+  })
+
+  afterAll(async () => {
+    await client?.close()
+    await store?.close()
+    await emu?.close()
+    delete process.env.FORCEBRIDGE_DATABASE_URL
+  })
+
   it('records a finished call, and a re-run returns its results without a new job', async () => {
     const records = accounts('J1', 2500)
     const first = await insertMany(jobs.bulkJobs.scopeFor('inv-1'), records)
@@ -215,6 +221,8 @@ describe('bulk journal', () => {
   it('lists tracked calls with `forcebridge bulk jobs`', async () => {
     process.env.FORCEBRIDGE_HOME = home
     process.env.FORCEBRIDGE_LOG_LEVEL = 'warn'
+    const database = dialect.options().database
+    if (database?.dialect === 'postgres') process.env.FORCEBRIDGE_DATABASE_URL = database.url
     const r = await runCli('bulk', 'jobs')
     expect(r.code, r.err).toBe(0)
     const lines = r.out.trim().split('\n')
