@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/runtime/index.js'
+import { loadConfig, storeOptionsOf } from '../../src/runtime/index.js'
+import { redactDatabaseUrl } from '../../src/store/index.js'
 
 describe('settings from the environment', () => {
   it('uses the defaults when nothing is set', () => {
@@ -72,5 +73,29 @@ describe('settings from the environment', () => {
     expect(() => loadConfig({ FORCEBRIDGE_REDIS_PREFIX: 'a b' })).toThrow(
       /FORCEBRIDGE_REDIS_PREFIX must be/,
     )
+  })
+
+  it('chooses PostgreSQL with FORCEBRIDGE_DATABASE_URL, SQLite in the home without it', () => {
+    expect(loadConfig({}).database).toBeUndefined()
+    expect(storeOptionsOf(loadConfig({ FORCEBRIDGE_HOME: '/srv/fb' }))).toEqual({ home: '/srv/fb' })
+    const url = 'postgres://fb:s3cret@db.internal:5432/forcebridge'
+    const c = loadConfig({ FORCEBRIDGE_HOME: '/srv/fb', FORCEBRIDGE_DATABASE_URL: url })
+    expect(c.database).toEqual({ dialect: 'postgres', url })
+    // The master key still comes from the home (or FORCEBRIDGE_SECRET_KEY) whatever the database.
+    expect(storeOptionsOf(c)).toEqual({ home: '/srv/fb', database: { dialect: 'postgres', url } })
+    // A bad URL is named, never repeated: it may hold a password.
+    const bad = () => loadConfig({ FORCEBRIDGE_DATABASE_URL: 'mysql://fb:s3cret@db/forcebridge' })
+    expect(bad).toThrow(/FORCEBRIDGE_DATABASE_URL must be a PostgreSQL URL/)
+    expect(bad).not.toThrow(/s3cret/)
+  })
+
+  it('hides the password of a database URL wherever it is shown', () => {
+    expect(redactDatabaseUrl('postgres://fb:s3cret@db.internal:5432/forcebridge')).toBe(
+      'postgres://fb:***@db.internal:5432/forcebridge',
+    )
+    expect(redactDatabaseUrl('postgresql://db/fb?sslmode=require&password=s3cret')).not.toContain(
+      's3cret',
+    )
+    expect(redactDatabaseUrl('postgres://fb:s3cret@[bad')).not.toContain('s3cret')
   })
 })

@@ -89,7 +89,7 @@ describe('runtime metrics', () => {
     expect(await ready.json()).toEqual({
       status: 'ready',
       checks: { store: 'ok', services: 'ok' },
-      details: { sharedState: { backend: 'memory', degraded: false } },
+      details: { database: 'sqlite', sharedState: { backend: 'memory', degraded: false } },
     })
   })
 })
