@@ -67,7 +67,11 @@ export class PostgresRevisionWatcher {
     clearTimeout(this.#retry)
     const client = this.#client
     this.#client = undefined
-    await client?.end().catch(() => undefined)
+    if (!client) return
+    // Held again while it closes: awaiting an unref'd socket, a process with nothing else left
+    // (a CLI command about to print its result) would exit in the middle of close().
+    ;(client as unknown as { ref(): void }).ref()
+    await client.end().catch(() => undefined)
   }
 
   async #connect(): Promise<void> {
@@ -81,9 +85,11 @@ export class PostgresRevisionWatcher {
     client.on('end', () => this.#lost(new Error('connection ended'), client))
     try {
       await client.connect()
-      // The socket never keeps the process alive (pg's Client has unref(); its types omit it).
-      ;(client as unknown as { unref(): void }).unref()
       await client.query(`LISTEN ${REVISION_CHANNEL}`)
+      // From now on only notifications arrive on it: the socket alone never keeps the process
+      // alive (pg's Client has unref(); its types omit it). Not before the LISTEN answered, or a
+      // process with nothing else to do would exit while waiting for it.
+      ;(client as unknown as { unref(): void }).unref()
     } catch (error) {
       client.removeAllListeners('end')
       await client.end().catch(() => undefined)

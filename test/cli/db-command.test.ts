@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MIGRATION_NAMES } from '../../src/store/migrate-database.js'
 import { storeDialects, useStoreDialect } from '../fixtures/store-dialects.js'
+import { spawnCli } from './fixtures/cli-process.js'
 import { runCli } from './fixtures/run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cli-db-'))
@@ -62,6 +63,18 @@ describe.each(dialects)('forcebridge db ($name)', (dialect) => {
       expect(output.out + output.err).not.toContain('hunter2-not-to-print')
     }
     if (dialect.name === 'postgres') expect(after.out).toContain(':***@127.0.0.1')
+  })
+
+  it('runs a command as its own process to the end: the store opens, works and closes', async () => {
+    // Nothing but the store keeps such a process alive: a socket left unref'd while awaited
+    // would let it exit silently halfway (the built CLI, as an operator runs it).
+    const env: Record<string, string> = { FORCEBRIDGE_HOME: home }
+    if (dialect.name === 'postgres') env.FORCEBRIDGE_DATABASE_URL = url
+    const added = spawnCli(['channel', 'add', 'GET', '/ping', '--service', 'ping', '--public'], env)
+    expect(await added.exited, added.err.join('\n')).toBe(0)
+    const listed = spawnCli(['channel', 'list'], env)
+    expect(await listed.exited, listed.err.join('\n')).toBe(0)
+    expect(listed.out.join('\n')).toContain('/ping')
   })
 
   it('reports a schema written by a newer forcebridge, and refuses to migrate it', async () => {

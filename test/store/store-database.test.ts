@@ -12,6 +12,7 @@ import { databaseTarget, openStore, type Store } from '../../src/store/index.js'
 import { MIGRATION_NAMES } from '../../src/store/migrate-database.js'
 import { hasCode } from '../../src/util/index.js'
 import { rawRows, withRawDatabase } from './fixtures/raw-database.js'
+import { storeDialects, useStoreDialect } from '../fixtures/store-dialects.js'
 
 const dirs: string[] = []
 const stores: Store[] = []
@@ -202,5 +203,70 @@ describe('database target', () => {
       dialect: 'sqlite',
       file: '/var/lib/forcebridge/forcebridge.db',
     })
+  })
+})
+
+describe('the store on PostgreSQL', () => {
+  const pg = storeDialects('store_database').find((d) => d.name === 'postgres')!
+  useStoreDialect(pg)
+  const openPg = async () => {
+    const store = await openStore({ home: tempHome(), ...pg.options() })
+    stores.push(store)
+    return store
+  }
+
+  it('records every migration in one history, and numbers audit entries itself', async () => {
+    const store = await openPg()
+    const history = await pg.postgres.withClient(
+      async (c) => (await c.query<{ name: string }>('select name from kysely_migration')).rows,
+    )
+    expect(history.map((r) => r.name).sort()).toEqual([...MIGRATION_NAMES])
+    for (const action of ['first', 'second']) {
+      await store.audit.record({ actor: 'test', action, target: 't' })
+    }
+    const [newest, oldest] = await store.audit.list()
+    expect([newest?.action, oldest?.action]).toEqual(['second', 'first'])
+    expect(newest!.id).toBeGreaterThan(oldest!.id)
+  })
+
+  it('refuses a database whose history names a migration it does not know', async () => {
+    await openPg()
+    await pg.postgres.withClient((c) =>
+      c.query("insert into kysely_migration (name, timestamp) values ('2099-01-01-01-x', 'x')"),
+    )
+    const error = await openPg().catch((e: unknown) => e)
+    expect(hasCode(error, 'STORE_SCHEMA_TOO_NEW')).toBe(true)
+    expect((error as Error).message).toContain('written by a newer forcebridge')
+    await pg.postgres.withClient((c) =>
+      c.query("delete from kysely_migration where name = '2099-01-01-01-x'"),
+    )
+  })
+
+  it("commits every repository's writes together, or rolls them all back", async () => {
+    const store = await openPg()
+    const { queue } = createJobBackend(store)
+    await store.transaction(async (tx) => {
+      const { definition } = await tx.security.createApiKey('partner')
+      await tx.channels.add({
+        method: 'POST',
+        path: '/orders',
+        service: 'order.create',
+        securityDefinitionId: definition.id,
+      })
+      await queue.within(tx).enqueue({ service: 'order.sync', input: 1, idempotencyKey: 'o:1' })
+    })
+    const failed = await store
+      .transaction(async (tx) => {
+        await tx.settings.set('theme', 'dark')
+        await queue.within(tx).enqueue({ service: 'order.sync', input: 2, idempotencyKey: 'o:2' })
+        throw new Error('the import found a bad channel')
+      })
+      .catch((e: unknown) => e)
+    expect((failed as Error).message).toBe('the import found a bad channel')
+    expect((await store.channels.list()).map((c) => c.path)).toEqual(['/orders'])
+    expect((await queue.stats()).queued).toBe(1)
+    expect(await store.settings.get('theme')).toBeUndefined()
+    // The rolled-back job did not keep its key.
+    expect((await queue.enqueue({ service: 's', input: 3, idempotencyKey: 'o:2' })).input).toBe(3)
   })
 })
