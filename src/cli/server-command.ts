@@ -128,6 +128,8 @@ export function serverCommands(program: Command): void {
           connections: (await store.connections.list()).length,
           workerConcurrency: config.workerConcurrency,
           sharedState: runtime.sharedState.status(),
+          // The dialect and where, with any password in a database URL hidden.
+          database: `${store.dialect} ${store.location}`,
         },
         'forcebridge is listening',
       )
