@@ -244,7 +244,8 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
       let aborted: unknown
       let began = false
       // Concurrency 1: its one slot stays taken, so the job can only go to the second runner.
-      started(createRunner({ ...fast, concurrency: 1 }), (_job, signal) => {
+      // A lease renewed once a second: between renewals the queue sees it run out.
+      started(createRunner({ ...fast, leaseMs: 3_000, concurrency: 1 }), (_job, signal) => {
         began = true
         return new Promise((_resolve, reject) => {
           signal.addEventListener('abort', () => {
@@ -254,10 +255,17 @@ describe.each(QUEUE_BACKENDS.filter((b) => b.drivenClock))(
         })
       })
       await vi.waitFor(() => expect(began).toBe(true))
-      clock.advance(60_000) // the lease is long over as far as the queue can tell
       const second = started(createRunner(fast), () => Promise.resolve('mine'))
-      // Heard at the stalled runner's next renewal, a third of the lease on.
-      await vi.waitFor(() => expect(aborted).toBeInstanceOf(ForcebridgeError), { timeout: 5000 })
+      // Time moves on until the second runner finds the lease over (a renewal landing just
+      // before its look would extend the lease again); the stalled runner hears of the takeover
+      // at its next renewal.
+      await vi.waitFor(
+        () => {
+          clock.advance(60_000)
+          expect(aborted).toBeInstanceOf(ForcebridgeError)
+        },
+        { timeout: 10_000, interval: 100 },
+      )
       expect((aborted as ForcebridgeError).code).toBe('JOB_LEASE_LOST')
       await second.drain()
       const done = await queue.get(job.id)
