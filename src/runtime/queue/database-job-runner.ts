@@ -45,6 +45,8 @@ export class DatabaseJobRunner implements JobRunner {
   #lastRecovery = -Infinity
   /** Whether the last pass found no job to claim. */
   #idle = true
+  /** Counts attempts that ended: one that ends during a pass may have queued its retry. */
+  #ended = 0
 
   constructor(store: Store, settings: RunnerSettings, options: JobRunnerOptions) {
     const parsed = optionsSchema.safeParse(options)
@@ -101,6 +103,7 @@ export class DatabaseJobRunner implements JobRunner {
         continue
       }
       const pass = ++this.#pass
+      const endedBefore = this.#ended
       let claimed: { row: QueueJobRow; claim: JobClaim } | null = null
       let recovered = false
       try {
@@ -117,8 +120,11 @@ export class DatabaseJobRunner implements JobRunner {
       }
       this.#idle = claimed === null
       if (!claimed) {
-        // Drained only when this pass also looked for lost leases: they are due work too.
-        if (recovered && this.#running.size === 0) this.#drained(pass)
+        // Drained only when this pass also looked for lost leases (they are due work too), and
+        // no attempt ended while it looked: its retry may have been queued after the claim read.
+        if (recovered && this.#running.size === 0 && this.#ended === endedBefore) {
+          this.#drained(pass)
+        }
         await this.#pause(this.#pollMs)
         continue
       }
@@ -127,6 +133,7 @@ export class DatabaseJobRunner implements JobRunner {
       const task: Promise<void> = this.#runOne(handler, claimed.row, claimed.claim).finally(() => {
         this.#held.delete(token)
         this.#running.delete(task)
+        this.#ended++
         this.#wake?.()
       })
       this.#running.add(task)
