@@ -68,7 +68,10 @@ describe('two nodes on one Redis', () => {
     for (const url of urls) {
       const res = await fetch(`${url}/readyz`)
       const body = (await res.json()) as { details: unknown }
-      expect(body.details).toEqual({ sharedState: { backend: 'redis', degraded: false } })
+      expect(body.details).toEqual({
+        database: 'sqlite',
+        sharedState: { backend: 'redis', degraded: false },
+      })
     }
     for (const node of nodes) {
       const line = node.err.find((l) => l.includes('forcebridge is listening')) ?? ''

@@ -223,7 +223,8 @@ describe('HTTP Basic channel', () => {
     expect(shed[0]?.headers.get('retry-after')).toBe('1')
     // The flood over, the right password is checked as before.
     expect((await call('/api/basic', basicAuth('ada', PASSWORD))).status).toBe(200)
-  })
+    // 66 scrypt checks, two at a time: seconds on an idle machine, far longer on a loaded one.
+  }, 120_000)
 })
 
 describe('JWT channel, HS256', () => {

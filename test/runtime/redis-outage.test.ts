@@ -162,8 +162,8 @@ async function until(what: string, ok: () => boolean): Promise<void> {
 }
 
 const ALL_OK = Array.from({ length: 10 }, () => 200)
-const up = { sharedState: { backend: 'redis', degraded: false } }
-const degraded = { sharedState: { backend: 'redis', degraded: true } }
+const up = { database: 'sqlite', sharedState: { backend: 'redis', degraded: false } }
+const degraded = { database: 'sqlite', sharedState: { backend: 'redis', degraded: true } }
 
 describe('nodes whose Redis dies and comes back', () => {
   it('keep serving, say they are degraded, recover, and cost no login for it', async () => {
