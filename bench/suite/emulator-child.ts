@@ -56,7 +56,9 @@ export async function startEmulatorChild(seed = 1): Promise<EmulatorChild> {
   })
   const ready = await new Promise<{ url: string; pubsubEndpoint: string; orgId: string }>(
     (resolve, reject) => {
-      child.once('message', (m) => resolve(m as { url: string; pubsubEndpoint: string; orgId: string }))
+      child.once('message', (m) =>
+        resolve(m as { url: string; pubsubEndpoint: string; orgId: string }),
+      )
       child.once('exit', (code) => reject(new Error(`the emulator exited at start (code ${code})`)))
     },
   )

@@ -75,10 +75,16 @@ export async function seedHome(home: string, emulatorUrl: string): Promise<Runti
     })
     const ids = { apiKey: api.definition.id, basic: basic.definition.id, jwt: jwt.definition.id }
     for (const [path, [security, service]] of Object.entries(CHANNELS)) {
-      await store.channels.add({ method: 'POST', path, service, securityDefinitionId: ids[security] })
+      await store.channels.add({
+        method: 'POST',
+        path,
+        service,
+        securityDefinitionId: ids[security],
+      })
     }
     mkdirSync(join(home, 'services'), { recursive: true })
-    for (const [file, text] of Object.entries(SERVICES)) writeFileSync(join(home, 'services', file), text)
+    for (const [file, text] of Object.entries(SERVICES))
+      writeFileSync(join(home, 'services', file), text)
     const token = await new SignJWT({ sub: 'fuzzer' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(JWT_ISSUER)
