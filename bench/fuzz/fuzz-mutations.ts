@@ -23,7 +23,7 @@ const EXTRA_METHODS = ['HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'FOO', 'CO
 function respell(r: SeededRandom, path: string): string {
   const [p, q] = path.split('?') as [string, string | undefined]
   const i = r.int(p.length)
-  let out = p
+  let out: string
   switch (r.int(16)) {
     case 0:
       out = `/${p}`

@@ -124,16 +124,16 @@ export async function grpcFuzzCall(
   const md = metadata(r, ctx)
   const msg = message(r, rpc)
   return new Promise((resolve) => {
+    const timers: { settle?: NodeJS.Timeout } = {}
     let done = false
     const finish = (a: GrpcAnswer) => {
       if (done) return
       done = true
       clearTimeout(hang)
-      clearTimeout(settle)
+      clearTimeout(timers.settle)
       resolve(a)
     }
     const hang = setTimeout(() => finish({ code: -1, details: 'no end', hung: true }), timeoutMs)
-    let settle: NodeJS.Timeout | undefined
     if (rpc === 'GetTopic' || rpc === 'GetSchema' || rpc === 'Publish' || rpc === 'Bogus') {
       client.makeUnaryRequest(path, identity, identity, msg, md, (err) =>
         finish({ code: err?.code ?? status.OK, details: err?.details ?? '', hung: false }),
@@ -152,7 +152,7 @@ export async function grpcFuzzCall(
     if (r.chance(0.3)) call.write(message(r, rpc))
     if (r.chance(0.5)) call.end()
     // A Subscribe that stays open waiting for events is behaving: cancel it after a moment.
-    settle = setTimeout(() => call.cancel(), 300)
+    timers.settle = setTimeout(() => call.cancel(), 300)
   })
 }
 
@@ -161,4 +161,5 @@ export function grpcClient(endpoint: string): Client {
 }
 
 /** INTERNAL and UNKNOWN are the server's own failures; everything else is a refusal or OK. */
-export const grpcServerError = (code: number) => code === status.INTERNAL || code === status.UNKNOWN
+export const grpcServerError = (code: number) =>
+  code === (status.INTERNAL as number) || code === (status.UNKNOWN as number)
