@@ -25,6 +25,32 @@ const NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ])
 
+// Codes of a connection that was never made: no byte of the request left this process, so
+// Salesforce cannot have acted on it, whatever the method.
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * True when `err` proves the request never reached the server: the connection was refused or
+ * never made, or undici's socket error says the socket wrote no byte (reset before the request
+ * went out). A reset after the request was written, or on a reused socket, is not proof.
+ */
+export function requestNeverSent(err: unknown, code: string | undefined): boolean {
+  if (code !== undefined && NEVER_CONNECTED.has(code)) return true
+  for (let e = err, depth = 0; e && depth < 4; depth++) {
+    const socket = (e as { socket?: { bytesWritten?: unknown } }).socket
+    if (socket && socket.bytesWritten === 0) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** The network error code of `err` (or of its cause), if it is one. */
 export function networkErrorCode(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && depth < 4; depth++) {
@@ -49,9 +75,17 @@ export function mayRetryAnswer(
   return policy === 'always' || IDEMPOTENT.has(method)
 }
 
-/** May a network error be retried? Only idempotent calls, unless the caller says 'always'. */
-export function mayRetryNetworkError(method: HttpMethod, policy: RetryPolicy): boolean {
+/**
+ * May a network error be retried? Only idempotent calls, unless the caller says 'always' or the
+ * request provably never left (`neverSent`, see requestNeverSent): then any method may go again.
+ */
+export function mayRetryNetworkError(
+  method: HttpMethod,
+  policy: RetryPolicy,
+  neverSent = false,
+): boolean {
   if (policy === 'never') return false
+  if (neverSent) return true
   return policy === 'always' || IDEMPOTENT.has(method)
 }
 

@@ -49,11 +49,13 @@ export function retryStep({ retry, events, logger }: RetryStepOptions): Step {
         answer = await next(call)
       } catch (err) {
         const net = err instanceof SendFailure ? err.networkCode : undefined
+        // A request that never left (refused, nothing written) may go again even as a POST.
+        const neverSent = err instanceof SendFailure && err.neverSent
         if (
           net &&
           call.replayable &&
           call.attempt < maxAttempts &&
-          mayRetryNetworkError(call.method, call.policy)
+          mayRetryNetworkError(call.method, call.policy, neverSent)
         ) {
           await backoff(call, net, undefined)
           continue

@@ -5,7 +5,7 @@
 import type { BufferedAnswer } from '../buffering-handler.js'
 import { decompress, header, readStream } from '../http-transport.js'
 import type { HttpTransport, RawResponse } from '../http-transport.js'
-import { networkErrorCode } from '../retry-policy.js'
+import { networkErrorCode, requestNeverSent } from '../retry-policy.js'
 import { pathOnly } from '../request-target.js'
 import { isAccepted } from './call.js'
 import type { Answer, Call, Send } from './call.js'
@@ -108,6 +108,11 @@ function failure(call: Call, err: unknown): Error {
       ? 'TIMEOUT'
       : 'NETWORK_ERROR',
     `connection '${call.connection}': ${what} to ${call.instance.origin} failed (${net ?? (err as Error).message})${attempts}; check the network and the instance, or retry later`,
-    { connection: call.connection, cause: err, networkCode: net },
+    {
+      connection: call.connection,
+      cause: err,
+      networkCode: net,
+      neverSent: requestNeverSent(err, net),
+    },
   )
 }
