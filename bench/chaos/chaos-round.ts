@@ -29,6 +29,8 @@ export interface ChaosReport {
   calls: number
   sync: { ok: number; failed: number }
   async: { accepted: number; refused: number; succeeded: number; dead: number; unsettled: number }
+  /** Jobs that took more than one attempt (a fault or a kill): harmless, an upsert writes once. */
+  jobsRetried: number
   /** Failed calls by kind: an HTTP status and error code, or a network error. */
   failuresByKind: Record<string, number>
   /** Faults the emulator injected, as its stats count them (if it does), and logins. */
@@ -78,6 +80,7 @@ export async function runChaosRound(options: ChaosOptions): Promise<ChaosReport>
     calls: 0,
     sync: { ok: 0, failed: 0 },
     async: { accepted: 0, refused: 0, succeeded: 0, dead: 0, unsettled: 0 },
+    jobsRetried: 0,
     failuresByKind: {},
     logins: 0,
     kills: 0,
@@ -167,6 +170,7 @@ export async function runChaosRound(options: ChaosOptions): Promise<ChaosReport>
 
     // Every accepted job to an end (faults still on: the queue's retries must carry them).
     const states = new Map<string, string>()
+    const attempts = new Map<string, number>()
     const until = Date.now() + (options.settleMs ?? 60_000)
     for (;;) {
       const open = accepted.filter(
@@ -175,7 +179,10 @@ export async function runChaosRound(options: ChaosOptions): Promise<ChaosReport>
       if (open.length === 0 || Date.now() > until) break
       for (const a of open) {
         const res = await fetch(`${url}${a.statusPath}`).catch(() => undefined)
-        if (res?.ok) states.set(a.number, ((await res.json()) as { state: string }).state)
+        if (!res?.ok) continue
+        const job = (await res.json()) as { state: string; attempts: number }
+        states.set(a.number, job.state)
+        attempts.set(a.number, job.attempts)
       }
       await new Promise((r) => setTimeout(r, 250))
     }
@@ -187,6 +194,7 @@ export async function runChaosRound(options: ChaosOptions): Promise<ChaosReport>
       if (state === 'succeeded') report.async.succeeded++
       else if (state === 'dead') report.async.dead++
       else report.async.unsettled++
+      if ((attempts.get(a.number) ?? 0) > 1) report.jobsRetried++
       if (!counts.has(a.number)) report.lost.push(`${a.number} (job ${state ?? 'unknown'})`)
       else if (state === 'dead')
         report.duplicates.push(`${a.number}: written, yet its job ended dead`)

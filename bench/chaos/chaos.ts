@@ -25,7 +25,9 @@ console.log(`faults: ${JSON.stringify(CHAOS_FAULTS)}`)
 console.log(
   `calls: ${report.calls} in ${((Date.now() - started) / 1000).toFixed(1)} s (sync ok ${report.sync.ok}, failed ${report.sync.failed}; async accepted ${report.async.accepted}, refused ${report.async.refused}; jobs succeeded ${report.async.succeeded}, dead ${report.async.dead}, unsettled ${report.async.unsettled})`,
 )
-console.log(`SIGKILLs: ${report.kills}; emulator requests: ${report.emulatorRequests}`)
+console.log(
+  `SIGKILLs: ${report.kills}; emulator requests: ${report.emulatorRequests}; jobs that took more than one attempt: ${report.jobsRetried} (an upsert by external id writes once however often it runs)`,
+)
 console.log('failures by kind:')
 for (const [kind, n] of Object.entries(report.failuresByKind).sort((a, b) => b[1] - a[1]))
   console.log(`  ${kind}: ${n}`)
