@@ -116,6 +116,15 @@ export async function runFuzzRound(options: FuzzOptions): Promise<FuzzReport> {
       csrf: signIn.csrf,
       session,
     }
+    // Credentials by the placeholder a reproducer shows instead (Basic and JWT carry their scheme).
+    const secrets = {
+      apiKey: creds.apiKey,
+      basic: creds.basic.replace(/^Basic /, ''),
+      jwt: creds.jwt.replace(/^Bearer /, ''),
+      adminCookie: signIn.cookie,
+      csrf: signIn.csrf,
+      session,
+    }
     const grpcCtx: GrpcContext = {
       endpoint: emulator.pubsubEndpoint,
       url: emulator.url,
@@ -188,13 +197,13 @@ export async function runFuzzRound(options: FuzzOptions): Promise<FuzzReport> {
         const a = await sendRaw(ports[route.target], req, timeoutMs)
         report.byStatus[a.status] = (report.byStatus[a.status] ?? 0) + 1
         if (a.hung) {
-          report.hangs.push(reproducer(route.target, req))
-          log(`HANG ${reproducer(route.target, req)}`)
+          report.hangs.push(reproducer(route.target, req, secrets))
+          log(`HANG ${reproducer(route.target, req, secrets)}`)
         } else if (a.status >= 500) {
           const known = documentedException(route.target, req.path, a.status, a.head)
           if (known) report.documented[known.name] = (report.documented[known.name] ?? 0) + 1
           else {
-            const line = `${a.status} ${reproducer(route.target, req)}`
+            const line = `${a.status} ${reproducer(route.target, req, secrets)}`
             report.serverErrors.push(line)
             log(`5xx ${line} -> ${a.head.split('\r\n\r\n')[1]?.slice(0, 300) ?? ''}`)
           }

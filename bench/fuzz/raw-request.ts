@@ -52,8 +52,18 @@ export function sendRaw(port: number, req: RawRequest, timeoutMs: number): Promi
   })
 }
 
-/** The request as one JSON line (the body as text when it is valid UTF-8, else base64). */
-export function reproducer(target: string, req: RawRequest): string {
+/**
+ * The request as one JSON line (the body as text when it is valid UTF-8, else base64). Each
+ * credential in `secrets` is written as its placeholder (`<apiKey>`, `<session>`...): the run's
+ * credentials die with its servers, and a reproducer is replayed with fresh ones.
+ */
+export function reproducer(
+  target: string,
+  req: RawRequest,
+  secrets: Record<string, string> = {},
+): string {
+  const hide = (v: string) =>
+    Object.entries(secrets).reduce((out, [name, secret]) => out.split(secret).join(`<${name}>`), v)
   const text = req.body.toString('utf8')
   const utf8 = Buffer.from(text, 'utf8').equals(req.body)
   const body =
@@ -63,10 +73,10 @@ export function reproducer(target: string, req: RawRequest): string {
     method: req.method,
     path:
       req.path.length > 2000 ? `${req.path.slice(0, 2000)}…(${req.path.length} chars)` : req.path,
-    headers: req.headers.map(([k, v]) => [
-      k,
-      v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : v,
-    ]),
+    headers: req.headers.map(([k, raw]) => {
+      const v = hide(raw)
+      return [k, v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : v]
+    }),
     body: body ?? { bytes: req.body.length, start: text.slice(0, 200) },
   })
 }
