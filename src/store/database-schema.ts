@@ -82,7 +82,30 @@ export interface AuditLogRow {
   detail: string | null
 }
 
+export interface ClusterNodeRow {
+  id: string
+  host: string
+  port: number
+  version: string
+  started_at: string
+  last_heartbeat_at: string
+  /** JSON array of service names. */
+  services: string
+}
+
+export interface ServiceFileRow {
+  name: string
+  /** Null for a removed file (a tombstone every node acts on). */
+  content: string | null
+  sha256: string | null
+  version: number
+  deployed_at: string
+  deployed_by: string
+}
+
 export interface DatabaseSchema {
+  cluster_nodes: ClusterNodeRow
+  service_files: ServiceFileRow
   admin_users: AdminUserRow
   audit_log: AuditLogRow
   connections: ConnectionRow

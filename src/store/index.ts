@@ -80,3 +80,5 @@ export {
   type AuditRecord,
   type AuditListOptions,
 } from './audit-repository.js'
+export { ClusterNodeRepository, type ClusterNodeInfo } from './cluster-node-repository.js'
+export { ServiceFileRepository, type StoredServiceFile } from './service-file-repository.js'

@@ -5,6 +5,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from
 import { ForcebridgeError } from '../util/index.js'
 import type { DatabaseDialect } from './database.js'
 import type { DatabaseSchema } from './database-schema.js'
+import { clusterMigrations } from './cluster-migrations.js'
 import { jobMigrations } from './job-migrations.js'
 import { storeMigrations } from './migrations.js'
 import { revisionMigrations } from './revision-migrations.js'
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: DatabaseDialect): readonly (readonly [str
     ...Object.entries(storeMigrations(dialect)),
     ...Object.entries(jobMigrations),
     ...Object.entries(revisionMigrations(dialect)),
+    ...Object.entries(clusterMigrations(dialect)),
   ]
 }
 

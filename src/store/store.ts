@@ -8,6 +8,7 @@ import { AdminUserRepository } from './admin-user-repository.js'
 import { AuditRepository } from './audit-repository.js'
 import { BulkJobRepository } from './bulk-job-repository.js'
 import { ChannelRepository } from './channel-repository.js'
+import { ClusterNodeRepository } from './cluster-node-repository.js'
 import { ConnectionRepository } from './connection-repository.js'
 import type {
   Database,
@@ -25,6 +26,7 @@ import { openDatabase } from './open-database.js'
 import { ScheduleRepository } from './schedule-repository.js'
 import { SecretBox } from './secret-box.js'
 import { SecurityRepository } from './security-repository.js'
+import { ServiceFileRepository } from './service-file-repository.js'
 import { SettingRepository } from './setting-repository.js'
 import type { ChangeNotifier } from './change-notifier.js'
 import { StoreRevision } from './store-revision.js'
@@ -67,6 +69,10 @@ export interface StoreScope {
   readonly schedules: ScheduleRepository
   /** The Bulk journal of async jobs; src/runtime/bulk/ is its one user. */
   readonly bulkJobs: BulkJobRepository
+  /** The running nodes of a cluster and their heartbeats. */
+  readonly nodes: ClusterNodeRepository
+  /** Service files deployed to every node (`forcebridge deploy` on a shared store). */
+  readonly serviceFiles: ServiceFileRepository
   /**
    * Runs `fn` with a scope bound to one transaction: its writes commit together when `fn`
    * resolves and are rolled back when it throws. Inside a transaction, `fn` joins it. Use only
@@ -166,6 +172,8 @@ function createStore(
       jobs: new JobRepository(db, database.dialect),
       schedules: new ScheduleRepository(db),
       bulkJobs: new BulkJobRepository(db),
+      nodes: new ClusterNodeRepository(db),
+      serviceFiles: new ServiceFileRepository(db, revision),
     }
     const bound: StoreScope = {
       ...repositories,
