@@ -24,4 +24,6 @@ export interface AdminContext {
   usage: UsageStore
   queue: JobQueue | undefined
   schedules: ScheduleAdmin | undefined
+  /** Past this heartbeat age a node is listed as gone (ms). */
+  nodeTimeoutMs: number
 }

@@ -34,6 +34,8 @@ export interface AdminPluginOptions {
   sharedState?: Pick<SharedState, 'sessions' | 'signIn' | 'usage'>
   /** Mark the cookie Secure (set it when served over HTTPS). Default false. */
   secureCookie?: boolean
+  /** A node whose heartbeat is older than this is listed as gone. Default 30,000 ms. */
+  nodeTimeoutMs?: number
   /** How often the API usage of the runtime's clients is sampled. Default 60,000 ms. */
   usageSampleMs?: number
 }
@@ -54,6 +56,7 @@ export async function adminPlugin(
     usage: shared.usage,
     queue: options.queue,
     schedules: options.schedules,
+    nodeTimeoutMs: options.nodeTimeoutMs ?? 30_000,
   }
   const state: AdminState = {
     ctx,

@@ -30,6 +30,7 @@ import {
   purgeJobs,
   retryJob,
 } from './jobs/index.js'
+import { listNodes } from './nodes/index.js'
 import {
   createSecurity,
   deleteSecurity,
@@ -136,6 +137,8 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
 
   // Bulk calls of async jobs, tracked so that a restart resumes them (docs/bulk.md).
   route('GET', '/bulk-jobs', (ctx, _a, req) => listBulkCalls(ctx, bulkJobsQuery.parse(req.query)))
+
+  route('GET', '/nodes', (ctx) => listNodes(ctx))
 
   route('GET', '/audit', (ctx, _a, req) => ctx.store.audit.list(auditQuery.parse(req.query)))
 }

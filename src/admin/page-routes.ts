@@ -42,6 +42,7 @@ import {
   serviceList,
 } from './services/index.js'
 import { getSecurity, securityEdit } from './security/index.js'
+import { listNodes, nodeList } from './nodes/index.js'
 
 // The pages load only their own CSS and script, so everything else is refused; no inline
 // script or style can run even if some text escaped the escaping.
@@ -185,6 +186,12 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     const def = await getSecurity(ctx, idParam.parse(req.params).id)
     return { title: `Edit ${def.name}`, nav: 'channels', body: securityEdit(def) }
   })
+
+  page('/nodes', async () => ({
+    title: 'Nodes',
+    nav: 'nodes',
+    body: nodeList(await listNodes(ctx)),
+  }))
 
   page('/jobs', async (req) => {
     const q = jobQuery.parse(req.query)

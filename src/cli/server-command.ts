@@ -4,11 +4,13 @@
 import type { Command } from 'commander'
 import { join, relative, resolve, sep } from 'node:path'
 import {
+  ClusterNode,
   createLogger,
   createRuntime,
   createSharedState,
   loadConfig,
   packageRoot,
+  packageVersion,
   storeOptionsOf,
   type Config,
 } from '../runtime/index.js'
@@ -86,6 +88,7 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     sharedState,
     queue: runtime.queue,
     schedules: runtime.scheduler,
+    nodeTimeoutMs: config.node.timeoutMs,
   })
   const url = await listening(
     'services server',
@@ -94,7 +97,24 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     () => runtime.listen(config.host, config.port),
     config.host,
   )
-  return { store, runtime, url, log }
+  // In the node registry once it listens (its port is known), so /admin/api/nodes and /metrics
+  // on every node show it; files deployed to the store are written into FORCEBRIDGE_HOME/services
+  // (or the first folder when that one is not served).
+  const home = join(config.home, 'services')
+  const node = await ClusterNode.start({
+    store,
+    log: log.child({ part: 'cluster' }),
+    port: Number(new URL(url).port),
+    version: packageVersion(),
+    services: () => runtime.registry.list().map((s) => s.service.name),
+    servicesFolder: folders.includes(home) ? home : folders[0],
+    heartbeatMs: config.node.heartbeatMs,
+    timeoutMs: config.node.timeoutMs,
+  })
+  // Closed before the runtime and store (closers run in reverse): the row goes on a clean exit.
+  closers.push(() => node.close())
+  runtime.metrics.observeCluster(node)
+  return { store, runtime, url, log, node }
 }
 
 export function serverCommands(program: Command): void {

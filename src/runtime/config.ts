@@ -103,6 +103,18 @@ const envSchema = z.object({
     .min(0, 'must be 0 or more')
     .max(600_000, 'must be at most 600000 (10 minutes)')
     .default(30_000),
+  /** How often a server moves its heartbeat in the node registry, in ms. Default 5000. */
+  FORCEBRIDGE_NODE_HEARTBEAT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .default(5_000),
+  /** A node whose heartbeat is older than this is shown as gone, in ms. Default 30000. */
+  FORCEBRIDGE_NODE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(200, 'must be at least 200')
+    .default(30_000),
   /**
    * GET /openapi.json: `public` serves it without authentication (it shows channel paths and
    * schemas, never a secret); `off` answers 404. Default public.
@@ -194,6 +206,8 @@ export interface Config {
   readonly jobLeaseMs: number
   /** How long a shutdown lets running HTTP invocations finish, in ms. */
   readonly shutdownTimeoutMs: number
+  /** The node registry's heartbeat period and the age past which a node counts as gone, in ms. */
+  readonly node: { readonly heartbeatMs: number; readonly timeoutMs: number }
   /** Whether GET /openapi.json is served (`public`) or not (`off`). */
   readonly openapi: 'public' | 'off'
   /** Timeouts and caps of every server this process runs (services server, emulator). */
@@ -242,6 +256,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
     shutdownTimeoutMs: e.FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS,
+    node: Object.freeze({
+      heartbeatMs: e.FORCEBRIDGE_NODE_HEARTBEAT_MS,
+      timeoutMs: e.FORCEBRIDGE_NODE_TIMEOUT_MS,
+    }),
     openapi: e.FORCEBRIDGE_OPENAPI,
     serverLimits: Object.freeze({
       headersTimeoutMs: e.FORCEBRIDGE_HEADERS_TIMEOUT_MS,

@@ -53,3 +53,11 @@ export * from './bulk/index.js'
 export * from './metrics/index.js'
 export * from './config-file/index.js'
 export * from './shared-state/index.js'
+export {
+  ClusterNode,
+  nodeViews,
+  syncServiceFiles,
+  type ClusterNodeOptions,
+  type NodeView,
+  type SyncResult,
+} from './cluster/index.js'

@@ -24,6 +24,15 @@ export interface Metrics {
   observeServiceFiles(files: () => readonly ServiceFileState[]): void
   /** Reports at each scrape whether the shared state is degraded (Redis away, memory serving). */
   observeSharedState(status: () => { backend: string; degraded: boolean }): void
+  /** Reports this node's id and version, and at each scrape the live nodes the store lists. */
+  observeCluster(node: ClusterMetricsSource): void
+}
+
+/** What the cluster gauges need of this node (the runtime's ClusterNode). */
+export interface ClusterMetricsSource {
+  readonly id: string
+  readonly version: string
+  liveNodes(): Promise<number>
 }
 
 /** What the service files gauge needs of a file's status. */
@@ -99,6 +108,27 @@ export function createMetrics(): Metrics {
       this.set({ backend }, degraded ? 1 : 0)
     },
   })
+  let cluster: ClusterMetricsSource | undefined
+  new Gauge({
+    name: 'forcebridge_cluster_nodes',
+    help: 'Nodes with a live heartbeat in the node registry of the store, this one included.',
+    registers,
+    async collect() {
+      if (!cluster) return
+      try {
+        this.set(await cluster.liveNodes())
+      } catch {
+        // As for the queue: a store that cannot answer drops the series, not the scrape.
+        this.reset()
+      }
+    },
+  })
+  const nodeInfo = new Gauge({
+    name: 'forcebridge_node_info',
+    help: 'Always 1: this node, by its id in the node registry and its forcebridge version.',
+    labelNames: ['node', 'version'],
+    registers,
+  })
   const jobAttempts = new Counter({
     name: 'forcebridge_job_attempts_total',
     help: 'Job attempts recorded by the worker, by service and outcome (succeeded, retry, dead).',
@@ -129,6 +159,11 @@ export function createMetrics(): Metrics {
     },
     observeSharedState(status) {
       sharedState = status
+    },
+    observeCluster(node) {
+      cluster = node
+      nodeInfo.reset()
+      nodeInfo.set({ node: node.id, version: node.version }, 1)
     },
   }
 }
