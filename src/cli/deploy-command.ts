@@ -1,9 +1,12 @@
 // `forcebridge deploy <file>`: checks a service file where it will run (in the services folder,
 // under a dot name the watcher ignores), then renames it into place in one step, so a running
-// server's watcher loads a complete file; the next start loads it when no server runs.
+// server's watcher loads a complete file; the next start loads it when no server runs. On a
+// PostgreSQL store (a cluster's) the file is also stored in the database, and every node writes
+// it into its own services folder within seconds; `--remove` takes one off every node.
 import type { Command } from 'commander'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
 import { basename, extname, join, resolve } from 'node:path'
 import {
   importServiceFile,
@@ -14,11 +17,24 @@ import {
   ServiceRegistry,
 } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
+import { withStore } from './cli-context.js'
 
 interface DeployFlags {
   name?: string
   services?: string
   dryRun?: boolean
+  remove?: string
+}
+
+/** Who deployed, for the service_files row: the OS user and machine (no secret). */
+function deployer(): string {
+  let user = 'unknown'
+  try {
+    user = userInfo().username
+  } catch {
+    // No passwd entry (some containers): the machine alone says enough.
+  }
+  return `${user}@${hostname()}`
 }
 
 /** The file name in the services folder: --name (given the source's extension if it has none). */
@@ -75,15 +91,26 @@ async function check(staged: string, target: string, folder: string, source: str
 
 export function deployCommand(program: Command): void {
   program
-    .command('deploy <file>')
+    .command('deploy [file]')
     .description(
-      'check a service file and copy it into the services folder, where a running server loads it at once',
+      'check a service file and copy it into the services folder, where a running server loads it at once; on a PostgreSQL store, every node of the cluster does',
     )
     .option('--name <file-name>', "its name in the services folder (default: the file's own)")
     .option('--services <folder>', 'the services folder (default: FORCEBRIDGE_HOME/services)')
     .option('--dry-run', 'only check that the file loads; copy nothing')
-    .action(async (file: string, flags: DeployFlags) => {
+    .option(
+      '--remove <file-name>',
+      'remove a deployed file (from every node on a PostgreSQL store)',
+    )
+    .action(async (file: string | undefined, flags: DeployFlags) => {
       const config = loadConfig()
+      if (flags.remove !== undefined) return remove(config, flags)
+      if (file === undefined) {
+        throw new ForcebridgeError(
+          'INVALID_ARGUMENTS',
+          'name the service file to deploy, or use --remove <file-name>',
+        )
+      }
       const source = resolve(file)
       let text: Buffer
       try {
@@ -114,6 +141,16 @@ export function deployCommand(program: Command): void {
         renameSync(staged, target)
         console.log(`${replaced ? 'replaced' : 'deployed'} ${target}`)
         console.log(`services: ${services.join(', ')}`)
+        if (config.database) {
+          // A cluster's store: every node writes it out (this machine's copy is already there).
+          const stored = await withStore(({ store }) =>
+            store.serviceFiles.put(name, text.toString('utf8'), deployer()),
+          )
+          console.log(
+            `stored in the database as ${name} version ${stored.version}: every node loads it within seconds (see GET /admin/api/nodes)`,
+          )
+          return
+        }
         console.log(
           'a running server with this services folder loads it within a second; otherwise the next start does',
         )
@@ -121,4 +158,21 @@ export function deployCommand(program: Command): void {
         rmSync(staged, { force: true })
       }
     })
+}
+
+/** `deploy --remove <name>`: the file leaves this folder and, on a PostgreSQL store, every node. */
+async function remove(config: ReturnType<typeof loadConfig>, flags: DeployFlags): Promise<void> {
+  const name = targetName(flags.remove ?? '', undefined)
+  const folder = resolve(flags.services ?? join(config.home, 'services'))
+  const target = join(folder, name)
+  const here = existsSync(target)
+  rmSync(target, { force: true })
+  let stored = false
+  if (config.database) {
+    stored = await withStore(({ store }) => store.serviceFiles.remove(name, deployer()))
+  }
+  if (!here && !stored) {
+    throw new ForcebridgeError('INVALID_ARGUMENTS', `${name} is not deployed`)
+  }
+  console.log(`removed ${name}${stored ? ' from every node' : ` from ${folder}`}`)
 }

@@ -7,8 +7,10 @@ function age(ms: number): string {
 }
 
 export function nodeList(list: NodeList): Html {
-  return html`<p>A node whose last heartbeat is over ${Math.round(list.timeoutMs / 1000)} s old is
-      shown as gone.</p>
+  return html`<p>
+      A node whose last heartbeat is over ${Math.round(list.timeoutMs / 1000)} s old is shown as
+      gone.
+    </p>
     ${dataTable(
       list.nodes,
       [

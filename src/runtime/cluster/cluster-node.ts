@@ -92,7 +92,10 @@ export class ClusterNode {
         log.info({ written, removed }, 'service files from the store written out')
       }
     } catch (err) {
-      log.warn({ err }, 'cannot write the deployed service files out; trying again at the next heartbeat')
+      log.warn(
+        { err },
+        'cannot write the deployed service files out; trying again at the next heartbeat',
+      )
     }
   }
 

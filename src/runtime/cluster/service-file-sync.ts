@@ -21,10 +21,7 @@ function localSha(path: string): string | undefined {
   }
 }
 
-export function syncServiceFiles(
-  files: readonly StoredServiceFile[],
-  folder: string,
-): SyncResult {
+export function syncServiceFiles(files: readonly StoredServiceFile[], folder: string): SyncResult {
   const result: SyncResult = { written: [], removed: [] }
   mkdirSync(folder, { recursive: true })
   for (const file of files) {
