@@ -23,7 +23,6 @@ function localSha(path: string): string | undefined {
 
 export function syncServiceFiles(files: readonly StoredServiceFile[], folder: string): SyncResult {
   const result: SyncResult = { written: [], removed: [] }
-  mkdirSync(folder, { recursive: true })
   for (const file of files) {
     // A name the deploy command would refuse never leaves the folder it names.
     if (/[\\/]/.test(file.name) || !isServiceFileName(file.name)) continue
@@ -36,6 +35,8 @@ export function syncServiceFiles(files: readonly StoredServiceFile[], folder: st
       continue
     }
     if (localSha(target) === file.sha256) continue
+    // Made only when there is a file to write: a missing folder is a warning start gives.
+    mkdirSync(folder, { recursive: true })
     const staged = join(folder, `.cluster-${randomUUID().slice(0, 8)}-${file.name}`)
     try {
       writeFileSync(staged, file.content)
