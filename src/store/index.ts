@@ -82,3 +82,12 @@ export {
 } from './audit-repository.js'
 export { ClusterNodeRepository, type ClusterNodeInfo } from './cluster-node-repository.js'
 export { ServiceFileRepository, type StoredServiceFile } from './service-file-repository.js'
+export {
+  SubscriptionRepository,
+  type SubscriptionInfo,
+  type SubscriptionState,
+  type DeadLetterInfo,
+  type DeadLetterState,
+  type HandledBatch,
+  type StoredPosition,
+} from './subscription-repository.js'

@@ -9,6 +9,7 @@ import { clusterMigrations } from './cluster-migrations.js'
 import { jobMigrations } from './job-migrations.js'
 import { storeMigrations } from './migrations.js'
 import { revisionMigrations } from './revision-migrations.js'
+import { subscriptionMigrations } from './subscription-migrations.js'
 
 /**
  * Every migration for `dialect`, in the order it runs. Kysely runs pending migrations in
@@ -20,6 +21,7 @@ export function migrationsFor(dialect: DatabaseDialect): readonly (readonly [str
     ...Object.entries(storeMigrations(dialect)),
     ...Object.entries(jobMigrations),
     ...Object.entries(revisionMigrations(dialect)),
+    ...Object.entries(subscriptionMigrations),
     ...Object.entries(clusterMigrations(dialect)),
   ]
 }

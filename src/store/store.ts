@@ -30,6 +30,7 @@ import { ServiceFileRepository } from './service-file-repository.js'
 import { SettingRepository } from './setting-repository.js'
 import type { ChangeNotifier } from './change-notifier.js'
 import { StoreRevision } from './store-revision.js'
+import { SubscriptionRepository } from './subscription-repository.js'
 
 export const DATABASE_FILE = 'forcebridge.db'
 
@@ -73,6 +74,8 @@ export interface StoreScope {
   readonly nodes: ClusterNodeRepository
   /** Service files deployed to every node (`forcebridge deploy` on a shared store). */
   readonly serviceFiles: ServiceFileRepository
+  /** Event subscriptions and their dead letters; src/runtime/events/ is their one consumer. */
+  readonly subscriptions: SubscriptionRepository
   /**
    * Runs `fn` with a scope bound to one transaction: its writes commit together when `fn`
    * resolves and are rolled back when it throws. Inside a transaction, `fn` joins it. Use only
@@ -174,6 +177,7 @@ function createStore(
       bulkJobs: new BulkJobRepository(db),
       nodes: new ClusterNodeRepository(db),
       serviceFiles: new ServiceFileRepository(db, revision),
+      subscriptions: new SubscriptionRepository(db),
     }
     const bound: StoreScope = {
       ...repositories,
