@@ -78,6 +78,8 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
     serverLimits: config.serverLimits,
     trustedProxies: config.trustedProxies,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    events: { leaseMs: config.subscriptionLeaseMs },
+    ...(config.pubsubEndpoint ? { pubsubEndpoint: config.pubsubEndpoint } : {}),
   })
   closers.push(() => runtime.close())
   // The admin API and dashboard at /admin, over the same store and runtime.

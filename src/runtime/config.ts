@@ -94,6 +94,20 @@ const envSchema = z.object({
     .min(100, 'must be at least 100')
     .default(30_000),
   /**
+   * How long an event subscription's lease lasts unless renewed, in milliseconds: another
+   * process takes a subscription over this long after its consumer died. Default 30000.
+   */
+  FORCEBRIDGE_SUBSCRIPTION_LEASE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .default(30_000),
+  /** `host:port` of the Pub/Sub API (the emulator's, say); default Salesforce's. */
+  FORCEBRIDGE_PUBSUB_ENDPOINT: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .optional(),
+  /**
    * On SIGTERM/SIGINT, how long running HTTP invocations may take to finish (new requests are
    * refused meanwhile) before they are aborted, in milliseconds. Default 30000.
    */
@@ -204,6 +218,8 @@ export interface Config {
   readonly logLevelGiven: boolean
   readonly workerConcurrency: number
   readonly jobLeaseMs: number
+  readonly subscriptionLeaseMs: number
+  readonly pubsubEndpoint: string | undefined
   /** How long a shutdown lets running HTTP invocations finish, in ms. */
   readonly shutdownTimeoutMs: number
   /** The node registry's heartbeat period and the age past which a node counts as gone, in ms. */
@@ -255,6 +271,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevelGiven: present.FORCEBRIDGE_LOG_LEVEL !== undefined,
     workerConcurrency: e.FORCEBRIDGE_WORKER_CONCURRENCY,
     jobLeaseMs: e.FORCEBRIDGE_JOB_LEASE_MS,
+    subscriptionLeaseMs: e.FORCEBRIDGE_SUBSCRIPTION_LEASE_MS,
+    pubsubEndpoint: e.FORCEBRIDGE_PUBSUB_ENDPOINT,
     shutdownTimeoutMs: e.FORCEBRIDGE_SHUTDOWN_TIMEOUT_MS,
     node: Object.freeze({
       heartbeatMs: e.FORCEBRIDGE_NODE_HEARTBEAT_MS,

@@ -20,6 +20,7 @@ import { openApiPlugin, type OpenApiMode } from './openapi/index.js'
 import type { JobQueue } from './queue/index.js'
 import type { Scheduler } from './scheduler/index.js'
 import { createSharedState, type SharedState } from './shared-state/index.js'
+import { EventSubscriptions } from './events/index.js'
 
 export interface RuntimeOptions {
   store: Store
@@ -63,6 +64,13 @@ export interface RuntimeOptions {
   publicUrl?: string
   /** Proxies whose X-Forwarded-* headers are believed (FORCEBRIDGE_TRUSTED_PROXIES). Default none. */
   trustedProxies?: readonly string[]
+  /**
+   * `host:port` of the Pub/Sub API for every connection's client (the emulator's, in tests).
+   * Default Salesforce's, `api.pubsub.salesforce.com:7443` (FORCEBRIDGE_PUBSUB_ENDPOINT).
+   */
+  pubsubEndpoint?: string
+  /** Event services' subscriptions; `false` runs none in this process. */
+  events?: false | { leaseMs?: number }
 }
 
 export interface Runtime {
@@ -82,6 +90,8 @@ export interface Runtime {
   readonly metrics: Metrics
   /** The shared state: the channels' rate limiter here, the rest for the admin plugin. */
   readonly sharedState: SharedState
+  /** The subscriptions of the loaded event services (`events` in defineService). */
+  readonly subscriptions: EventSubscriptions | undefined
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(host: string, port: number): Promise<string>
   close(): Promise<void>
@@ -109,6 +119,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     revision: () => store.revision(),
     // One token and one login at a time per connection for every node (Redis), or per client.
     sharedTokens: sharedState.tokens,
+    ...(options.pubsubEndpoint ? { pubsubEndpoint: options.pubsubEndpoint } : {}),
   })
   const jobs = openAsyncInvocations(store, log, {
     ...options.async,
@@ -130,6 +141,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     publicUrl: options.publicUrl,
     trustedProxies: options.trustedProxies,
   })
+  const subscriptions =
+    options.events === false
+      ? undefined
+      : new EventSubscriptions({
+          store,
+          registry,
+          clients,
+          invoker,
+          log,
+          ...(options.events?.leaseMs ? { leaseMs: options.events.leaseMs } : {}),
+          onSignal: (signal) => metrics.onSubscriptionSignal(signal),
+        })
+  subscriptions?.start()
   const http = createHttpServer({
     origin,
     store,
@@ -183,6 +207,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     scheduler: jobs.scheduler,
     metrics,
     sharedState,
+    subscriptions,
     async listen(host, port) {
       await http.listen({ host, port })
       const address = http.server.address()
@@ -193,9 +218,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     async close() {
       // Stop taking requests and let running invocations finish (up to the shutdown timeout),
-      // let running jobs finish, then close the Salesforce clients.
+      // let subscriptions and running jobs finish, then close the Salesforce clients.
       await http.close()
       await watcher?.close()
+      // Each subscription finishes its batch in hand and stores its position first.
+      await subscriptions?.close()
       await jobs.stop()
       await clients.close()
     },

@@ -44,6 +44,8 @@ export interface ConnectionClientsOptions {
    * every node). Left out, each client keeps its own in memory.
    */
   sharedTokens?: SharedTokenState
+  /** `host:port` of the Pub/Sub API for every client; default Salesforce's. */
+  pubsubEndpoint?: string
 }
 
 const UNCHANGED = Promise.resolve()
@@ -168,6 +170,7 @@ export function clientFor(
     // second `connection` key would repeat it in the same JSON line.
     logger: log,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.pubsubEndpoint ? { pubsubEndpoint: options.pubsubEndpoint } : {}),
     ...options.sharedTokens,
     // A token shared beyond this client (a cluster's Redis) is keyed by the connection and its
     // last edit: after an edit (a new password, another user) every node logs in with the new

@@ -3,6 +3,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { SalesforceClient } from '../../salesforce/index.js'
 import type { AttemptEvent, JobQueue } from '../queue/index.js'
+import type { SubscriptionSignal } from '../events/index.js'
 import { ClientMetrics } from './client-metrics.js'
 import { HttpRequestMetrics } from './http-request-metrics.js'
 
@@ -26,6 +27,8 @@ export interface Metrics {
   observeSharedState(status: () => { backend: string; degraded: boolean }): void
   /** Reports this node's id and version, and at each scrape the live nodes the store lists. */
   observeCluster(node: ClusterMetricsSource): void
+  /** Counts an event subscription's events received, handled, parked and its reconnects. */
+  onSubscriptionSignal(signal: SubscriptionSignal): void
 }
 
 /** What the cluster gauges need of this node (the runtime's ClusterNode). */
@@ -59,6 +62,37 @@ export function createMetrics(): Metrics {
     latency: 'forcebridge_http_request_duration_seconds',
   })
   const clients = new ClientMetrics(registry)
+
+  const eventsReceived = new Counter({
+    name: 'forcebridge_events_received_total',
+    help: 'Pub/Sub events received by event services.',
+    labelNames: ['service'],
+    registers,
+  })
+  const eventsHandled = new Counter({
+    name: 'forcebridge_events_handled_total',
+    help: 'Pub/Sub events whose batch was handled and its position stored.',
+    labelNames: ['service'],
+    registers,
+  })
+  const eventsParked = new Counter({
+    name: 'forcebridge_events_dead_lettered_total',
+    help: 'Pub/Sub events parked as dead letters after their batch failed every attempt.',
+    labelNames: ['service'],
+    registers,
+  })
+  const eventLag = new Gauge({
+    name: 'forcebridge_events_lag_seconds',
+    help: "From the commit of the last handled change event to its batch's position being stored.",
+    labelNames: ['service'],
+    registers,
+  })
+  const subscriptionReconnects = new Counter({
+    name: 'forcebridge_events_reconnects_total',
+    help: "Times an event service's Pub/Sub stream was opened again after a failure.",
+    labelNames: ['service'],
+    registers,
+  })
 
   let queue: JobQueue | undefined
   new Gauge({
@@ -149,6 +183,15 @@ export function createMetrics(): Metrics {
     observeClient: (connection, client) => clients.observe(connection, client),
     observeQueue(q) {
       queue = q
+    },
+    onSubscriptionSignal(signal) {
+      const labels = { service: signal.service }
+      if (signal.kind === 'received') eventsReceived.inc(labels, signal.events)
+      else if (signal.kind === 'handled') {
+        eventsHandled.inc(labels, signal.events)
+        if (signal.lagSeconds !== undefined) eventLag.set(labels, signal.lagSeconds)
+      } else if (signal.kind === 'dead-letter') eventsParked.inc(labels, signal.events)
+      else subscriptionReconnects.inc(labels)
     },
     onJobAttempt(event) {
       jobAttempts.inc({ service: event.job.service, outcome: event.outcome })

@@ -8,6 +8,10 @@ export {
   type AnyService,
   type ServiceContext,
   type ServiceOptions,
+  type EventBatch,
+  type EventBinding,
+  type EventServiceOptions,
+  type GapContext,
 } from './define-service.js'
 export { ServiceRegistry, type RegisteredService } from './service-registry.js'
 export {
