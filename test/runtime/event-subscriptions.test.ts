@@ -1,0 +1,302 @@
+// Event services in a runtime against the emulator's Pub/Sub server: Account creates made through
+// REST reach the service; a failing handler is retried, then its batch parked as a dead letter
+// while the stream goes on; a refused replay id follows each onExpiredReplay policy; two
+// runtimes on one store: one consumer.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defaultOrg, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import {
+  createLogger,
+  createRuntime,
+  defineService,
+  type EventBinding,
+  type Runtime,
+} from '../../src/runtime/index.js'
+import {
+  createClient,
+  type PubSubEvent,
+  type SalesforceClient,
+} from '../../src/salesforce/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { waitUntil } from './fixtures/server-process.js'
+
+const TOPIC = '/data/AccountChangeEvent'
+const dir = mkdtempSync(join(tmpdir(), 'fb-events-'))
+const log = createLogger({ level: 'silent' })
+let emu: EmulatorHandle
+let store: Store
+let runtime: Runtime
+let client: SalesforceClient
+
+const auth = {
+  flow: 'password' as const,
+  username: 'my.user@example.com',
+  password: 'my.password',
+  securityToken: 'DemoSecurityToken01',
+  clientId: '3MVG9forcebridge.demo.consumer.key',
+  clientSecret: 'forcebridge-demo-consumer-secret',
+}
+
+async function openRuntime(on: Store): Promise<Runtime> {
+  return createRuntime({
+    store: on,
+    log,
+    watch: false,
+    async: { concurrency: 0, scheduler: false },
+    pubsubEndpoint: emu.pubsubEndpoint,
+    events: { leaseMs: 1000 },
+  })
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({
+    org: { ...defaultOrg, events: { changeDataCapture: ['Account'] } },
+  })
+  store = await openStore({ home: join(dir, 'home') })
+  await store.connections.add({
+    name: 'crm',
+    loginUrl: emu.url,
+    authFlow: 'password',
+    username: auth.username,
+    password: auth.password,
+    securityToken: auth.securityToken,
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+  })
+  runtime = await openRuntime(store)
+  client = createClient({ loginUrl: emu.url, auth })
+})
+
+afterAll(async () => {
+  await runtime?.close()
+  await client?.close()
+  await store?.close()
+  await emu?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const nameOf = (e: PubSubEvent) => String(e.payload.Name ?? '')
+
+async function createAccounts(prefix: string, n: number): Promise<string[]> {
+  const names: string[] = []
+  for (let i = 0; i < n; i++) {
+    const name = `${prefix}-${i}`
+    await client.sobject('Account').create({ Name: name })
+    names.push(name)
+  }
+  return names
+}
+
+function binding(extra: Partial<EventBinding> = {}): EventBinding {
+  return { connection: 'crm', topic: TOPIC, replay: 'earliest', retryDelayMs: 5, ...extra }
+}
+
+const subscription = (service: string) => store.subscriptions.find(service)
+
+describe('an event service', () => {
+  it('sees every Account created through REST, in order, and stores its position', async () => {
+    const seen: string[] = []
+    runtime.registry.register(
+      defineService({
+        name: 'accounts.created',
+        events: binding({ batchSize: 10 }),
+        handle({ input }) {
+          for (const e of input.events) {
+            expect(e.kind).toBe('change')
+            if (e.change?.changeType === 'CREATE' && nameOf(e).startsWith('A-'))
+              seen.push(nameOf(e))
+          }
+        },
+      }),
+    )
+    const names = await createAccounts('A', 25)
+    await waitUntil(async () => seen.length >= 25, 'the 25 creates', { ms: 20_000 })
+    expect(seen).toEqual(names)
+    await waitUntil(
+      async () => ((await subscription('accounts.created'))?.eventsHandled ?? 0) >= 25,
+      'the stored count',
+      { ms: 10_000 },
+    )
+    const row = (await subscription('accounts.created'))!
+    expect(row.state).toBe('active')
+    expect(row.position).toMatch(/^[A-Za-z0-9+/]+=*$/)
+    expect(row.orgId).toMatch(/^00D/)
+    expect(row.leaseOwner).toContain(String(process.pid))
+  })
+
+  it('retries a failing handler with backoff, then succeeds', async () => {
+    let calls = 0
+    const seen: string[] = []
+    runtime.registry.register(
+      defineService({
+        name: 'accounts.flaky',
+        events: binding({ batchSize: 100, maxAttempts: 5 }),
+        handle({ input }) {
+          const mine = input.events.filter((e) => nameOf(e).startsWith('F-'))
+          if (mine.length === 0) return
+          if (++calls <= 3) throw new Error(`flaky ${calls}`)
+          seen.push(...mine.map(nameOf))
+        },
+      }),
+    )
+    await createAccounts('F', 1)
+    await waitUntil(async () => seen.length === 1, 'the flaky handler to succeed', { ms: 20_000 })
+    expect(calls).toBe(4)
+    const row = (await subscription('accounts.flaky'))!
+    expect(row.deadLetters).toBe(0)
+    await waitUntil(
+      async () => (await subscription('accounts.flaky'))!.lastError === null,
+      'error cleared',
+    )
+  })
+
+  it('parks a batch that always fails as a dead letter and goes on', async () => {
+    const seen: string[] = []
+    runtime.registry.register(
+      defineService({
+        name: 'accounts.poisoned',
+        events: binding({ batchSize: 1, maxAttempts: 3 }),
+        handle({ input }) {
+          for (const e of input.events) {
+            if (nameOf(e) === 'P-poison') throw new Error('cannot handle the poison')
+            if (nameOf(e).startsWith('P-')) seen.push(nameOf(e))
+          }
+        },
+      }),
+    )
+    await client.sobject('Account').create({ Name: 'P-poison' })
+    await createAccounts('P', 3)
+    await waitUntil(async () => seen.length === 3, 'the events after the poison', { ms: 20_000 })
+    const letters = await store.subscriptions.deadLetters('accounts.poisoned')
+    expect(letters).toHaveLength(1)
+    expect(letters[0]).toMatchObject({ state: 'parked', attempts: 3, eventCount: 1 })
+    expect(letters[0]!.error).toContain('cannot handle the poison')
+    expect(letters[0]!.events).toContain('P-poison')
+    expect((await subscription('accounts.poisoned'))!.deadLetters).toBe(1)
+  })
+
+  it('keeps 64-bit numbers and replay id bytes in a dead letter', async () => {
+    const { eventsFromJson, eventsToJson } = await import('../../src/runtime/events/index.js')
+    const sample = { replayId: Buffer.from([1, 2, 3]), payload: { n: 2n ** 60n } }
+    const back = eventsFromJson(eventsToJson([sample as unknown as PubSubEvent]))[0]!
+    expect(back.replayId).toEqual(Buffer.from([1, 2, 3]))
+    expect(back.payload.n).toBe(2n ** 60n)
+  })
+})
+
+describe('a refused stored replay id', () => {
+  async function withBadPosition(service: string): Promise<void> {
+    await store.subscriptions.ensure({ service, connection: 'crm', topic: TOPIC }, Date.now())
+    // Bytes the emulator never issued: refused as Salesforce refuses a corrupted replay id.
+    await store.subscriptions.setPosition(
+      service,
+      Buffer.from('not a replay id').toString('base64'),
+      Date.now(),
+    )
+  }
+
+  it('fail: the subscription stops as failed, with why', async () => {
+    await withBadPosition('replay.fail')
+    runtime.registry.register(
+      defineService({
+        name: 'replay.fail',
+        events: binding({ onExpiredReplay: 'fail' }),
+        handle() {},
+      }),
+    )
+    await waitUntil(async () => (await subscription('replay.fail'))?.state === 'failed', 'failed')
+    expect((await subscription('replay.fail'))!.lastError).toMatch(/replay id refused/)
+  })
+
+  it('earliest: starts from the oldest retained event', async () => {
+    await withBadPosition('replay.earliest')
+    const seen: string[] = []
+    runtime.registry.register(
+      defineService({
+        name: 'replay.earliest',
+        events: binding({ onExpiredReplay: 'earliest', replay: 'latest' }),
+        handle({ input }) {
+          seen.push(...input.events.map(nameOf))
+        },
+      }),
+    )
+    // A-0 was created before this service existed: only a start from earliest sees it.
+    await waitUntil(async () => seen.includes('A-0'), 'the oldest events', { ms: 20_000 })
+    const row = (await subscription('replay.earliest'))!
+    expect(row.state).toBe('active')
+  })
+
+  it('latest: skips what is retained and sees what comes next', async () => {
+    await withBadPosition('replay.latest')
+    const seen: string[] = []
+    runtime.registry.register(
+      defineService({
+        name: 'replay.latest',
+        events: binding({ onExpiredReplay: 'latest' }),
+        handle({ input }) {
+          seen.push(...input.events.map(nameOf))
+        },
+      }),
+    )
+    await waitUntil(
+      async () =>
+        (await subscription('replay.latest'))?.lastError?.includes('resumed from latest') === true,
+      'the policy applied',
+    )
+    // The stream is open once the refusal is handled; give the new subscribe a moment to land.
+    let created = 0
+    await waitUntil(
+      async () => {
+        await client.sobject('Account').create({ Name: `L-${created++}` })
+        return seen.some((n) => n.startsWith('L-'))
+      },
+      'a new event',
+      { ms: 20_000, everyMs: 300 },
+    )
+    expect(seen).not.toContain('A-0')
+  })
+})
+
+describe('two runtimes on one store', () => {
+  it('only one consumes; the other takes over when the first stops', async () => {
+    const other = await openStore({ home: join(dir, 'home') })
+    const second = await openRuntime(other)
+    const byRuntime = { first: [] as string[], second: [] as string[] }
+    const service = (into: string[]) =>
+      defineService({
+        name: 'accounts.shared',
+        events: binding({ batchSize: 5 }),
+        handle({ input }) {
+          into.push(...input.events.map(nameOf).filter((n) => /^S2?-/.test(n)))
+        },
+      })
+    runtime.registry.register(service(byRuntime.first))
+    second.registry.register(service(byRuntime.second))
+    const names = await createAccounts('S', 10)
+    await waitUntil(
+      async () => byRuntime.first.length + byRuntime.second.length >= 10,
+      'the shared events',
+      { ms: 20_000 },
+    )
+    const firstConsumed = byRuntime.first.length > 0
+    expect(firstConsumed ? byRuntime.second : byRuntime.first).toEqual([])
+    expect(firstConsumed ? byRuntime.first : byRuntime.second).toEqual(names)
+    // The consumer goes (a clean stop lets the lease go): the other one takes over.
+    const gone = firstConsumed ? runtime.subscriptions! : second.subscriptions!
+    const fenceBefore = (await subscription('accounts.shared'))!.fence
+    await gone.close()
+    const later = await createAccounts('S2', 3)
+    const staysInto = firstConsumed ? byRuntime.second : byRuntime.first
+    await waitUntil(
+      async () => later.every((n) => staysInto.includes(n)),
+      'the other runtime to take over',
+      { ms: 20_000 },
+    )
+    expect((await subscription('accounts.shared'))!.fence).toBeGreaterThan(fenceBefore)
+    expect(staysInto.filter((n) => n.startsWith('S-'))).toEqual([])
+    await second.close()
+    await other.close()
+  })
+})
