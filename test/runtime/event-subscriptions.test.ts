@@ -77,7 +77,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const nameOf = (e: PubSubEvent) => String(e.payload.Name ?? '')
+const nameOf = (e: PubSubEvent) => (typeof e.payload.Name === 'string' ? e.payload.Name : '')
 
 async function createAccounts(prefix: string, n: number): Promise<string[]> {
   const names: string[] = []
@@ -112,7 +112,7 @@ describe('an event service', () => {
       }),
     )
     const names = await createAccounts('A', 25)
-    await waitUntil(async () => seen.length >= 25, 'the 25 creates', { ms: 20_000 })
+    await waitUntil(() => Promise.resolve(seen.length >= 25), 'the 25 creates', { ms: 20_000 })
     expect(seen).toEqual(names)
     await waitUntil(
       async () => ((await subscription('accounts.created'))?.eventsHandled ?? 0) >= 25,
@@ -142,7 +142,9 @@ describe('an event service', () => {
       }),
     )
     await createAccounts('F', 1)
-    await waitUntil(async () => seen.length === 1, 'the flaky handler to succeed', { ms: 20_000 })
+    await waitUntil(() => Promise.resolve(seen.length === 1), 'the flaky handler to succeed', {
+      ms: 20_000,
+    })
     expect(calls).toBe(4)
     const row = (await subscription('accounts.flaky'))!
     expect(row.deadLetters).toBe(0)
@@ -168,7 +170,9 @@ describe('an event service', () => {
     )
     await client.sobject('Account').create({ Name: 'P-poison' })
     await createAccounts('P', 3)
-    await waitUntil(async () => seen.length === 3, 'the events after the poison', { ms: 20_000 })
+    await waitUntil(() => Promise.resolve(seen.length === 3), 'the events after the poison', {
+      ms: 20_000,
+    })
     const letters = await store.subscriptions.deadLetters('accounts.poisoned')
     expect(letters).toHaveLength(1)
     expect(letters[0]).toMatchObject({ state: 'parked', attempts: 3, eventCount: 1 })
@@ -223,7 +227,9 @@ describe('a refused stored replay id', () => {
       }),
     )
     // A-0 was created before this service existed: only a start from earliest sees it.
-    await waitUntil(async () => seen.includes('A-0'), 'the oldest events', { ms: 20_000 })
+    await waitUntil(() => Promise.resolve(seen.includes('A-0')), 'the oldest events', {
+      ms: 20_000,
+    })
     const row = (await subscription('replay.earliest'))!
     expect(row.state).toBe('active')
   })
@@ -276,7 +282,7 @@ describe('two runtimes on one store', () => {
     second.registry.register(service(byRuntime.second))
     const names = await createAccounts('S', 10)
     await waitUntil(
-      async () => byRuntime.first.length + byRuntime.second.length >= 10,
+      () => Promise.resolve(byRuntime.first.length + byRuntime.second.length >= 10),
       'the shared events',
       { ms: 20_000 },
     )
@@ -290,7 +296,7 @@ describe('two runtimes on one store', () => {
     const later = await createAccounts('S2', 3)
     const staysInto = firstConsumed ? byRuntime.second : byRuntime.first
     await waitUntil(
-      async () => later.every((n) => staysInto.includes(n)),
+      () => Promise.resolve(later.every((n) => staysInto.includes(n))),
       'the other runtime to take over',
       { ms: 20_000 },
     )
