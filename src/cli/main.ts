@@ -18,6 +18,7 @@ import { queryCommand } from './query-command.js'
 import { securityCommand } from './security-command.js'
 import { serverCommands } from './server-command.js'
 import { serviceCommand } from './service-command.js'
+import { subscriptionCommand } from './subscription-command.js'
 
 export function buildProgram(): Command {
   const program = new Command('forcebridge')
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   deployCommand(program)
   jobsCommand(program)
   scheduleCommand(program)
+  subscriptionCommand(program)
   configCommands(program)
   dbCommand(program)
   serverCommands(program)

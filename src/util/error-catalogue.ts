@@ -120,6 +120,8 @@ export const errorCatalogue = {
   SECURITY_IN_USE: { status: 409, meaning: 'a channel still uses this security definition' },
   JOB_NOT_FOUND: { status: 404, meaning: 'no job has this id' },
   SCHEDULE_NOT_FOUND: { status: 404, meaning: 'no schedule has this name' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, meaning: 'no event subscription has this service name' },
+  DEAD_LETTER_NOT_FOUND: { status: 404, meaning: 'no parked dead letter has this id' },
   SECURITY_NOT_FOUND: { status: 404, meaning: 'no security definition has this name' },
   CHANNEL_NOT_FOUND: { status: 404, meaning: 'no channel has this id or path' },
   PACKAGE_NOT_FOUND: { status: 404, meaning: 'no deployed service package has this id' },
