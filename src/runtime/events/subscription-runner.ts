@@ -12,7 +12,7 @@ import type { PubSubEvent, ReplayFrom, SalesforceClient } from '../../salesforce
 import type { Store, SubscriptionInfo } from '../../store/index.js'
 import type { ConnectionClients } from '../connections/index.js'
 import type { AnyService, EventBinding, Invoker } from '../services/index.js'
-import { eventsToJson } from './event-json.js'
+import { eventsFromJson, eventsToJson } from './event-json.js'
 
 /** What a runner reports as it goes (metrics follow these). */
 export type SubscriptionSignal =
@@ -143,11 +143,18 @@ export class SubscriptionRunner {
   async #holding(fence: number): Promise<void> {
     const current = new AbortController()
     this.#current = current
+    let retrying = false
     const renew = setInterval(
       () => {
         this.#repo.renew(this.service.name, fence, this.#now(), this.#o.leaseMs).then(
           (held) => {
-            if (!held) current.abort()
+            if (!held) return current.abort()
+            // Dead letters an operator asked to retry: by the lease holder, one run at a time.
+            if (retrying) return
+            retrying = true
+            void this.#retryLetters()
+              .catch((err: unknown) => this.#log.warn({ err }, 'could not retry dead letters'))
+              .finally(() => (retrying = false))
           },
           (err: unknown) => this.#log.warn({ err }, 'could not renew the subscription lease'),
         )
@@ -334,6 +341,27 @@ export class SubscriptionRunner {
           return this.#park(batch, fence, orgId, position, message, attempt)
         await pause(Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** (attempt - 1)), signal)
         if (signal.aborted) return false
+      }
+    }
+  }
+
+  /** Runs each dead letter in state `retry` once: `resolved` when it succeeds, else parked again. */
+  async #retryLetters(): Promise<void> {
+    const { name } = this.service
+    for (const letter of await this.#repo.deadLetters(name, 'retry')) {
+      const events = eventsFromJson(letter.events).filter(
+        (e) => e.kind !== 'gap' && e.kind !== 'overflow',
+      )
+      try {
+        if (events.length > 0)
+          await this.#o.invoker.invoke(name, { topic: letter.topic, events }, {})
+        await this.#repo.moveDeadLetter(letter.id, 'retry', 'resolved', this.#now())
+        this.#log.info({ deadLetter: letter.id }, 'dead letter retried and handled')
+      } catch (err) {
+        await this.#repo.moveDeadLetter(letter.id, 'retry', 'parked', this.#now(), {
+          error: `retry: ${messageOf(err)}`,
+          attempts: letter.attempts + 1,
+        })
       }
     }
   }
