@@ -2,7 +2,7 @@
 // as the API; every change on a page is a fetch to the admin API (src/admin/assets/admin.js).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { hasCode } from '../util/index.js'
+import { ForcebridgeError, hasCode } from '../util/index.js'
 import type { AdminSession } from '../runtime/index.js'
 import {
   authSources,
@@ -43,6 +43,7 @@ import {
 } from './services/index.js'
 import { getSecurity, securityEdit } from './security/index.js'
 import { listNodes, nodeList } from './nodes/index.js'
+import { subscriptionDetail, subscriptionList } from './subscriptions/index.js'
 
 // The pages load only their own CSS and script, so everything else is refused; no inline
 // script or style can run even if some text escaped the escaping.
@@ -210,6 +211,23 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     nav: 'schedules',
     body: schedulePage(await listSchedules(ctx), serviceNames()),
   }))
+  page('/subscriptions', async () => ({
+    title: 'Event subscriptions',
+    nav: 'subscriptions',
+    body: subscriptionList(await ctx.store.subscriptions.list()),
+  }))
+  page('/subscriptions/:name', async (req) => {
+    const name = nameParam.parse(req.params).name
+    const s = await ctx.store.subscriptions.find(name)
+    if (!s) {
+      throw new ForcebridgeError('SUBSCRIPTION_NOT_FOUND', `no subscription for service '${name}'`)
+    }
+    return {
+      title: s.service,
+      nav: 'subscriptions',
+      body: subscriptionDetail(s, await ctx.store.subscriptions.deadLetters(name)),
+    }
+  })
   page('/audit', async (req) => ({
     title: 'Audit log',
     nav: 'audit',

@@ -17,6 +17,7 @@ const NAV = [
   ['channels', 'Channels'],
   ['jobs', 'Jobs'],
   ['schedules', 'Schedules'],
+  ['subscriptions', 'Subscriptions'],
   ['nodes', 'Nodes'],
   ['audit', 'Audit log'],
 ] as const

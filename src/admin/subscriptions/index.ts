@@ -1,0 +1,2 @@
+// Event subscriptions in the dashboard.
+export { subscriptionDetail, subscriptionList } from './subscription-pages.js'
