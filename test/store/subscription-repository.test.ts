@@ -36,8 +36,7 @@ beforeAll(async () => {
       }),
     }),
   })
-  for (const migration of Object.values(subscriptionMigrations))
-    await migration.up(pgDb)
+  for (const migration of Object.values(subscriptionMigrations)) await migration.up(pgDb)
 })
 
 afterAll(async () => {
