@@ -1,9 +1,10 @@
 // `forcebridge db status|migrate`: where the store's database stands against this version (its
 // dialect, where it is with any password hidden, applied and pending migrations, and whether a
-// newer forcebridge wrote it), and bringing it up to date without starting the server.
+// newer forcebridge wrote it), and bringing it up to date without starting the server; and
+// `db copy --to`, which moves the SQLite home into an empty PostgreSQL database.
 import type { Command } from 'commander'
 import { loadConfig, storeOptionsOf } from '../runtime/index.js'
-import { inspectDatabase, migrateStoreDatabase } from '../store/index.js'
+import { copyStoreDatabase, inspectDatabase, migrateStoreDatabase } from '../store/index.js'
 import { formatTable } from './text-table.js'
 
 export function dbCommand(program: Command): void {
@@ -50,5 +51,28 @@ export function dbCommand(program: Command): void {
       }
       for (const name of result.applied) console.log(`applied ${name}`)
       console.log(`${result.applied.length} migration(s) applied`)
+    })
+
+  db.command('copy')
+    .description(
+      'copy the SQLite store of FORCEBRIDGE_HOME into an empty PostgreSQL database (all or nothing)',
+    )
+    .requiredOption('--to <url>', 'postgres:// URL of an empty database')
+    .action(async (opts: { to: string }) => {
+      const { home } = storeOptionsOf(loadConfig())
+      const result = await copyStoreDatabase({
+        home,
+        to: opts.to,
+        warn: (message) => console.error(`warning: ${message}`),
+        onTable: (table, rows) => console.log(`copied ${rows} row(s) of ${table}`),
+      })
+      const total = result.tables.reduce((sum, t) => sum + t.rows, 0)
+      console.log(
+        `secrets were copied sealed: every node on ${result.to} must use this home's master key ` +
+          '(the same FORCEBRIDGE_SECRET_KEY, or a copy of its secret.key)',
+      )
+      console.log(
+        `copied ${total} row(s) in ${result.tables.length} tables from ${result.from} to ${result.to}`,
+      )
     })
 }

@@ -91,3 +91,9 @@ export {
   type HandledBatch,
   type StoredPosition,
 } from './subscription-repository.js'
+export {
+  copyStoreDatabase,
+  COPIED_TABLES,
+  type CopyOptions,
+  type CopyResult,
+} from './copy-database.js'

@@ -224,6 +224,10 @@ export const errorCatalogue = {
     meaning: "the store's schema was written by a newer forcebridge",
   },
   STORE_UNAVAILABLE: { status: 500, meaning: 'the store cannot be opened or read' },
+  STORE_COPY_TARGET_NOT_EMPTY: {
+    status: 409,
+    meaning: '`db copy` was pointed at a database that already has forcebridge tables',
+  },
   SECRET_UNREADABLE: { status: 500, meaning: 'a stored secret cannot be decrypted' },
   SECRET_KEY_MISMATCH: {
     status: 500,
