@@ -74,7 +74,7 @@ describe('docs/channels.md answer table', () => {
 
 describe('tables of codes in the other docs', () => {
   // The client's table also lists Salesforce's own codes (class SalesforceApiError only): not ours.
-  const listed = ['client.md', 'config.md', 'jobs.md'].flatMap((name) =>
+  const listed = ['client.md', 'config.md', 'database.md', 'jobs.md'].flatMap((name) =>
     tables(doc(name), 'code')
       .filter((cells) => cells[1] !== '`SalesforceApiError`')
       .flatMap(([first]) =>
