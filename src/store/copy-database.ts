@@ -148,13 +148,23 @@ async function copyRows(
           >`select * from ${sql.table(table)} order by rowid`
             .execute(from)
             .then((r) => r.rows)
-          for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-            await trx
-              .insertInto(table)
-              .values(rows.slice(i, i + BATCH_ROWS))
-              .execute()
+          try {
+            for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+              await trx
+                .insertInto(table)
+                .values(rows.slice(i, i + BATCH_ROWS))
+                .execute()
+            }
+            await advanceIdentities(trx, table)
+          } catch (cause) {
+            const why = cause instanceof Error ? `: ${cause.message}` : ''
+            throw new ForcebridgeError(
+              'STORE_COPY_FAILED',
+              `could not copy the rows of ${table}${why}; nothing was copied, and the target ` +
+                'was left empty',
+              { cause },
+            )
           }
-          await advanceIdentities(trx, table)
           copied.push({ table, rows: rows.length })
           onTable?.(table, rows.length)
         }

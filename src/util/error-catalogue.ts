@@ -224,6 +224,10 @@ export const errorCatalogue = {
     meaning: "the store's schema was written by a newer forcebridge",
   },
   STORE_UNAVAILABLE: { status: 500, meaning: 'the store cannot be opened or read' },
+  STORE_COPY_FAILED: {
+    status: 500,
+    meaning: '`db copy` could not write a row to the target; nothing was copied',
+  },
   STORE_COPY_TARGET_NOT_EMPTY: {
     status: 409,
     meaning: '`db copy` was pointed at a database that already has forcebridge tables',

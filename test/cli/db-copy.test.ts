@@ -3,6 +3,7 @@
 // decrypt with the home's key, the admin password verifies, jobs and audit history continue); a
 // database that already has forcebridge tables is refused and left as it was.
 import { mkdtempSync, rmSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -14,14 +15,17 @@ const dir = mkdtempSync(join(tmpdir(), 'fb-cli-db-copy-'))
 const saved = { ...process.env }
 let target: TestPostgres
 let other: TestPostgres
+let spoiled: TestPostgres
 
 beforeAll(async () => {
   target = await createTestPostgres('db_copy')
   other = await createTestPostgres('db_copy_busy')
+  spoiled = await createTestPostgres('db_copy_failed')
 })
 afterAll(async () => {
   await target?.drop()
   await other?.drop()
+  await spoiled?.drop()
   rmSync(dir, { recursive: true, force: true })
 })
 afterEach(() => {
@@ -155,7 +159,7 @@ describe('forcebridge db copy', () => {
       expect(await store.adminUsers.verify('ops', 'correct horse battery')).toBeDefined()
       expect(await store.adminUsers.verify('ops', 'wrong password!')).toBeUndefined()
 
-      const jobs = await store.jobs.list({})
+      const jobs = await store.jobs.list({ limit: 10 })
       expect(jobs.map((j) => [j.id, j.state]).sort()).toEqual([
         ['job-done', 'succeeded'],
         ['job-waiting', 'queued'],
@@ -210,5 +214,27 @@ describe('forcebridge db copy', () => {
     expect(refused.err).toContain('already has forcebridge tables')
     expect(refused.out + refused.err).not.toContain('hunter2-not-to-print')
     expect(await snapshot()).toEqual(before)
+  })
+
+  it('leaves the target empty when a row cannot be written, so the copy can run again', async () => {
+    const home = join(dir, 'home-spoiled')
+    process.env.FORCEBRIDGE_HOME = home
+    await fillHome(home)
+    // SQLite keeps text in an integer column; PostgreSQL will not take it.
+    const file = new Database(join(home, 'forcebridge.db'))
+    file.prepare("update queue_jobs set attempts = 'many' where id = 'job-waiting'").run()
+    file.close()
+
+    const failed = await runCli('db', 'copy', '--to', withPassword(spoiled.url))
+    expect(failed.code).not.toBe(0)
+    expect(failed.err).toContain('could not copy the rows of queue_jobs')
+    expect(failed.out).not.toMatch(/copied \d+ row\(s\) in/)
+    const tables = await spoiled.withClient(async (client) => {
+      const found = await client.query<{ tablename: string }>(
+        "select tablename from pg_tables where schemaname = 'public'",
+      )
+      return found.rows.map((r) => r.tablename)
+    })
+    expect(tables).toEqual([])
   })
 })
