@@ -14,7 +14,7 @@ import { DATABASE_FILE } from './store.js'
 
 /**
  * The tables copied, parents before the tables that reference them. store_revision is not
- * copied: the target has its own row, moved by the copy's writes.
+ * copied: the target has its own row, moved by the copy's writes; nor is cluster_nodes.
  */
 export const COPIED_TABLES = [
   'connections',
@@ -27,11 +27,16 @@ export const COPIED_TABLES = [
   'queue_job_attempts',
   'scheduler_schedules',
   'bulk_jobs',
+  'event_subscriptions',
+  'event_dead_letters',
+  'service_files',
 ] as const
 
 /** Every table the store's migrations make, and Kysely's history: any of them means "not empty". */
 const FORCEBRIDGE_TABLES = [
   ...COPIED_TABLES,
+  // Live nodes' heartbeats: each node registers itself again on the new database.
+  'cluster_nodes',
   'store_revision',
   'kysely_migration',
   'kysely_migration_lock',

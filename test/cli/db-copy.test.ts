@@ -134,7 +134,7 @@ describe('forcebridge db copy', () => {
     expect(copied.out).toContain('copied 1 row(s) of bulk_jobs')
     expect(copied.out).toContain('FORCEBRIDGE_SECRET_KEY')
     expect(copied.out.trimEnd().split('\n').at(-1)).toMatch(
-      /^copied \d+ row\(s\) in 10 tables from .*forcebridge\.db to postgres:\/\/postgres:\*\*\*@/,
+      /^copied \d+ row\(s\) in 13 tables from .*forcebridge\.db to postgres:\/\/postgres:\*\*\*@/,
     )
     expect(copied.out + copied.err).not.toContain('hunter2-not-to-print')
 
