@@ -18,7 +18,7 @@ import type { OrgFile } from './org/org-file.js'
 import { OrgStore } from './org/org-store.js'
 import { seedOrg, stampSeedAuthor } from './org/seed-org.js'
 import { formatDateTime } from './org/sf-datetime.js'
-import { SqlitePersistence } from './org/sqlite-persistence.js'
+import { SqliteRecords } from './org/sqlite-records.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
 import { RecentItems } from './resources/recent-items.js'
@@ -156,11 +156,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const config = loadOrg(opts.org, defaultOrg)
   const now = opts.clock ?? (() => new Date())
   const host = opts.host ?? '127.0.0.1'
-  const persistence = opts.dataDir === undefined ? undefined : new SqlitePersistence(opts.dataDir)
+  // The data folder's file, or a temporary one removed at close.
+  const persistence = new SqliteRecords(opts.dataDir)
   const ids = new IdGenerator()
   const store = new OrgStore(buildSchema(config), ids, now, persistence)
-  const orgId = persistence?.getMeta('orgId') ?? ids.next('00D')
-  persistence?.setMeta('orgId', orgId)
+  const orgId = persistence.getMeta('orgId') ?? ids.next('00D')
+  persistence.setMeta('orgId', orgId)
   const { adminProfileId } = seedOrg(store, { orgId, orgName: config.name, now })
   const users = setupUsers(store, config.users, now, adminProfileId)
   const firstUser = users.values().next().value
@@ -245,7 +246,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   // A handler module that cannot load (Apex REST) stops the start: release the data folder.
   const { app, routes } = await built.catch(async (err: unknown) => {
     await pubsub.close()
-    persistence?.close()
+    persistence.close()
     tls?.dispose()
     throw err
   })
@@ -293,7 +294,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   } catch (err) {
     await app.close()
     await pubsub.close()
-    persistence?.close()
+    persistence.close()
     tls?.dispose()
     throw err
   }
@@ -316,7 +317,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     close: async () => {
       await pubsub.close()
       await app.close()
-      persistence?.close()
+      persistence.close()
       tls?.dispose()
     },
     expireSessions: () => state.sessions.expireAll(),

@@ -130,4 +130,14 @@ export interface OrgReader {
   rows(objectName: string): Iterable<RecordRow>
   /** One row by 15- or 18-character id, deleted or not, or undefined. */
   getRow(objectName: string, id: string): RecordRow | undefined
+  /**
+   * The rows (deleted ones included, in `rows` order) whose field is one of `values`, read
+   * through an index; undefined when the field has none. May return more rows than match
+   * exactly (ids compare by 15 characters, text by the field's case rule): callers test each.
+   */
+  rowsWhere?(
+    objectName: string,
+    fieldName: string,
+    values: readonly string[],
+  ): Iterable<RecordRow> | undefined
 }

@@ -1,6 +1,7 @@
-// The emulated org's records: in-memory tables and unique-value indexes, written through
-// to SQLite when a data dir is given. Implements OrgWriter, so every API path (REST,
-// collections, composite, Bulk) validates records the same way.
+// The emulated org's records, kept in SQLite (see sqlite-records.ts) and read lazily, so the
+// heap stays flat at millions of records. Implements OrgWriter, so every API path (REST,
+// collections, composite, Bulk) validates records the same way. A transaction is a SQLite
+// transaction: a refused write rolls back in the file, with nothing to undo in memory.
 
 import {
   ApiError,
@@ -18,7 +19,7 @@ import { applyComputedName } from './computed-name.js'
 import { applyCompoundAddresses } from './compound-address.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
-import type { RecordChange, SqlitePersistence } from './sqlite-persistence.js'
+import type { RowKey, SqliteRecords } from './sqlite-records.js'
 
 /** One row written in a committed transaction: before and after (undefined when absent). */
 export interface RowChange {
@@ -27,22 +28,17 @@ export interface RowChange {
   after: RecordRow | undefined
 }
 
-interface Undo {
-  objectName: string
-  row: RecordRow | undefined
-}
+// Lookups every record has and no query selects by: not worth a key per record.
+const UNKEYED_LOOKUPS = new Set(['CreatedById', 'LastModifiedById'])
 
 export class OrgStore implements OrgWriter, RuleLookups {
   private readonly byName = new Map<string, ObjectDef>()
   private readonly byPrefix = new Map<string, ObjectDef>()
   private readonly fieldMaps = new Map<string, Map<string, FieldDef>>()
   private readonly relMaps = new Map<string, Map<string, FieldDef>>()
-  private readonly tables = new Map<string, Map<string, RecordRow>>()
-  /** `Object.Field` → normalised value → ids of live rows, for unique and external id fields. */
-  private readonly indexes = new Map<string, Map<string, Set<string>>>()
-  private readonly indexed = new Map<string, FieldDef[]>()
-  private undo: Map<string, Undo> | null = null
-  private readonly dirty = new Map<string, string>()
+  /** Fields with a key per record: unique, external id and lookup fields. */
+  private readonly keyed = new Map<string, FieldDef[]>()
+  private inTransaction = false
   /** Rows written in the open transaction, in order, for the commit listener (Pub/Sub CDC). */
   private written: RowChange[] = []
   private commitListener: ((changes: RowChange[]) => void) | undefined
@@ -53,7 +49,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
     private readonly schema: ObjectDef[],
     private readonly ids: IdGenerator,
     private readonly now: () => Date,
-    private readonly persistence?: SqlitePersistence,
+    private readonly records: SqliteRecords,
   ) {
     for (const o of schema) {
       this.byName.set(o.name.toLowerCase(), o)
@@ -67,17 +63,31 @@ export class OrgStore implements OrgWriter, RuleLookups {
             .map((f) => [f.relationshipName!.toLowerCase(), f]),
         ),
       )
-      this.tables.set(o.name, new Map())
-      this.indexed.set(
+      this.keyed.set(
         o.name,
-        o.fields.filter((f) => f.unique || f.externalId),
+        o.fields.filter(
+          (f) =>
+            f.unique || f.externalId || (f.type === 'reference' && !UNKEYED_LOOKUPS.has(f.name)),
+        ),
       )
     }
-    for (const { objectName, row } of persistence?.load() ?? []) {
+    const signature = schema
+      .map(
+        (o) =>
+          `${o.name}:${this.keyed
+            .get(o.name)!
+            .map((f) => `${f.name}/${f.caseSensitive === true}`)
+            .join(',')}`,
+      )
+      .join(';')
+    records.rebuildKeys(signature, (objectName, data) => {
       const obj = this.getObject(objectName)
-      if (!obj) continue
-      this.ids.observe(row.Id)
-      this.setRow(obj.name, row)
+      return obj ? this.keysOf(obj.name, JSON.parse(data) as Record<string, unknown>) : []
+    })
+    // Ids resume after the highest stored one; nothing else is read at start.
+    for (const { prefix, counter } of records.idCounters()) {
+      const id = toId18(`${prefix}000${counter}`)
+      if (id !== undefined) this.ids.observe(id)
     }
   }
 
@@ -95,16 +105,47 @@ export class OrgStore implements OrgWriter, RuleLookups {
     return this.schema
   }
 
-  rows(objectName: string): Iterable<RecordRow> {
+  *rows(objectName: string): Generator<RecordRow> {
     const obj = this.getObject(objectName)
-    return obj ? this.tables.get(obj.name)!.values() : []
+    if (!obj) return
+    for (const data of this.records.scan(obj.name)) yield this.decode(obj, data)
   }
 
   getRow(objectName: string, id: string): RecordRow | undefined {
     const obj = this.getObject(objectName)
     const id18 = toId18(id)
     if (!obj || id18 === undefined) return undefined
-    return this.tables.get(obj.name)!.get(id18)
+    const found = this.records.get(id18)
+    return found && found.object === obj.name ? this.decode(obj, found.data) : undefined
+  }
+
+  /**
+   * The rows (deleted ones included) whose `fieldName` is one of `values`, in insertion
+   * order, from an index; undefined when the field has none (the caller scans instead).
+   * Values compare as the index does: ids by their 15 first characters, text as the field's
+   * case rule says. Callers still apply their own full test to each row.
+   */
+  rowsWhere(
+    objectName: string,
+    fieldName: string,
+    values: readonly string[],
+  ): Iterable<RecordRow> | undefined {
+    const obj = this.getObject(objectName)
+    const f = obj ? this.field(obj.name, fieldName) : undefined
+    if (!obj || !f) return undefined
+    if (f.name === 'Id') {
+      const ids = values.map((v) => toId18(v)).filter((v): v is string => v !== undefined)
+      return this.decodeAll(obj, this.idRows(obj.name, ids))
+    }
+    if (!this.keyed.get(obj.name)!.includes(f)) return undefined
+    const keys = [...new Set(values.map((v) => this.keyValue(f, v)))]
+    return this.decodeAll(obj, this.records.byKeys(obj.name, f.name, keys))
+  }
+
+  /** How many records of the object are not in the recycle bin. */
+  count(objectName: string): number {
+    const obj = this.getObject(objectName)
+    return obj ? this.records.count(obj.name) : 0
   }
 
   // ---- lookups for the rules and the routes ----
@@ -124,10 +165,10 @@ export class OrgStore implements OrgWriter, RuleLookups {
     const obj = this.getObject(objectName)
     const f = this.field(objectName, fieldName)
     if (!obj || !f) return []
-    const index = this.indexes.get(`${obj.name}.${f.name}`)
-    if (index) return [...(index.get(normalise(f, value)) ?? [])]
+    if (this.keyed.get(obj.name)!.includes(f))
+      return this.records.liveIds(obj.name, f.name, this.keyValue(f, value))
     const out: string[] = []
-    for (const row of this.tables.get(obj.name)!.values()) {
+    for (const row of this.rows(obj.name)) {
       const v = row[f.name]
       if (
         !row.IsDeleted &&
@@ -290,24 +331,19 @@ export class OrgStore implements OrgWriter, RuleLookups {
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.undo) return fn()
-    this.undo = new Map()
+    if (this.inTransaction) return fn()
+    this.inTransaction = true
+    this.records.begin()
     let result: T
     try {
       result = fn()
-      this.flush()
+      this.records.commit()
     } catch (err) {
-      const entries = [...this.undo.entries()].reverse()
-      this.undo = null
-      for (const [id, { objectName, row }] of entries) {
-        if (row) this.setRow(objectName, row)
-        else this.removeRow(objectName, id)
-      }
-      this.dirty.clear()
+      this.records.rollback()
       this.written = []
       throw err
     } finally {
-      this.undo = null
+      this.inTransaction = false
     }
     const written = this.written
     this.written = []
@@ -331,11 +367,11 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private cascadeDelete(obj: ObjectDef, id: string, ctx: WriteContext): void {
     for (const rel of obj.childRelationships) {
       if (!rel.cascadeDelete) continue
-      const children = [...this.tables.get(rel.childSObject)!.values()].filter(
-        (row) => !row.IsDeleted && row[rel.field] === id,
-      )
+      const candidates =
+        this.rowsWhere(rel.childSObject, rel.field, [id]) ?? this.rows(rel.childSObject)
+      const children = [...candidates].filter((row) => !row.IsDeleted && row[rel.field] === id)
       for (const child of children) {
-        if (!this.tables.get(rel.childSObject)!.get(child.Id)?.IsDeleted) {
+        if (!this.getRow(rel.childSObject, child.Id)?.IsDeleted) {
           this.delete(rel.childSObject, child.Id, ctx)
         }
       }
@@ -351,7 +387,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private requireLiveRow(obj: ObjectDef, id: string): RecordRow {
     const id18 = toId18(id)
     if (id18 === undefined) throw new ApiError(400, 'MALFORMED_ID', `malformed id ${id}`)
-    const row = this.tables.get(obj.name)!.get(id18)
+    const row = this.getRow(obj.name, id18)
     if (!row) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist')
     if (row.IsDeleted) throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted', [])
     return row
@@ -370,17 +406,13 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private nextNumber(obj: ObjectDef, fieldName: string): string {
     const key = `${obj.name}.${fieldName}`
     let n = this.autoNumbers.get(key)
-    if (n === undefined) {
-      n = 1000
-      for (const r of this.tables.get(obj.name)!.values())
-        n = Math.max(n, Number(r[fieldName]) || 0)
-    }
+    n ??= Math.max(1000, this.records.maxNumber(obj.name, fieldName))
     this.autoNumbers.set(key, ++n)
     return String(n).padStart(8, '0')
   }
 
   private checkUnique(obj: ObjectDef, row: Record<string, unknown>): void {
-    for (const f of this.indexed.get(obj.name)!) {
+    for (const f of this.keyed.get(obj.name)!) {
       const v = row[f.name]
       if (!f.unique || v === null || v === undefined) continue
       const other = this.findByField(obj.name, f.name, display(v)).find((id) => id !== row.Id)
@@ -396,64 +428,69 @@ export class OrgStore implements OrgWriter, RuleLookups {
   }
 
   private setRow(objectName: string, row: RecordRow): void {
-    const table = this.tables.get(objectName)!
-    const old = table.get(row.Id)
-    this.remember(objectName, row.Id, old)
-    if (this.undo && this.commitListener) this.written.push({ objectName, before: old, after: row })
-    if (old) this.unindex(objectName, old)
-    table.set(row.Id, row)
-    if (!row.IsDeleted) this.index(objectName, row)
+    const obj = this.getObject(objectName)!
+    const found = this.records.get(row.Id)
+    const old = found ? this.decode(obj, found.data) : undefined
+    if (this.inTransaction && this.commitListener)
+      this.written.push({ objectName, before: old, after: row })
+    this.records.put(
+      row.Id,
+      obj.name,
+      row.IsDeleted === true,
+      encode(row),
+      old ? this.keysOf(obj.name, old) : [],
+      this.keysOf(obj.name, row),
+    )
   }
 
   private removeRow(objectName: string, id: string): void {
-    const table = this.tables.get(objectName)!
-    const old = table.get(id)
-    if (!old) return
-    this.remember(objectName, id, old)
-    if (this.undo && this.commitListener)
+    const obj = this.getObject(objectName)!
+    const found = this.records.get(id)
+    if (!found) return
+    const old = this.decode(obj, found.data)
+    if (this.inTransaction && this.commitListener)
       this.written.push({ objectName, before: old, after: undefined })
-    this.unindex(objectName, old)
-    table.delete(id)
+    this.records.remove(id, obj.name, this.keysOf(obj.name, old))
   }
 
-  private remember(objectName: string, id: string, old: RecordRow | undefined): void {
-    if (this.undo && !this.undo.has(id)) this.undo.set(id, { objectName, row: old })
-    if (this.persistence) this.dirty.set(id, objectName)
+  private *idRows(objectName: string, ids: readonly string[]): Generator<string> {
+    for (const r of this.records.byIds(ids)) if (r.object === objectName) yield r.data
   }
 
-  private index(objectName: string, row: RecordRow): void {
-    for (const f of this.indexed.get(objectName)!) {
+  private *decodeAll(obj: ObjectDef, data: Iterable<string>): Generator<RecordRow> {
+    for (const d of data) yield this.decode(obj, d)
+  }
+
+  /** A stored row with its null fields back, in the object's field order. */
+  private decode(obj: ObjectDef, data: string): RecordRow {
+    const stored = JSON.parse(data) as Record<string, unknown>
+    const row: Record<string, unknown> = {}
+    for (const f of obj.fields) row[f.name] = stored[f.name] ?? null
+    for (const k in stored) if (!(k in row)) row[k] = stored[k]
+    return row as RecordRow
+  }
+
+  /** The index keys of a row: its keyed fields' values (live and deleted rows alike). */
+  private keysOf(objectName: string, row: Record<string, unknown>): RowKey[] {
+    const keys: RowKey[] = []
+    for (const f of this.keyed.get(objectName)!) {
       const v = row[f.name]
       if (v === null || v === undefined) continue
-      const key = `${objectName}.${f.name}`
-      let index = this.indexes.get(key)
-      if (!index) this.indexes.set(key, (index = new Map<string, Set<string>>()))
-      const norm = normalise(f, v)
-      let ids = index.get(norm)
-      if (!ids) index.set(norm, (ids = new Set()))
-      ids.add(row.Id)
+      keys.push([f.name, this.keyValue(f, v)])
     }
+    return keys
   }
 
-  private unindex(objectName: string, row: RecordRow): void {
-    for (const f of this.indexed.get(objectName)!) {
-      const v = row[f.name]
-      if (v === null || v === undefined) continue
-      const index = this.indexes.get(`${objectName}.${f.name}`)
-      const norm = normalise(f, v)
-      const ids = index?.get(norm)
-      ids?.delete(row.Id)
-      if (ids?.size === 0) index!.delete(norm)
-    }
+  /** How a keyed field's value is indexed: a lookup by the 15-character id, text by its case rule. */
+  private keyValue(f: FieldDef, v: unknown): string {
+    return f.type === 'reference' ? display(v).slice(0, 15) : normalise(f, v)
   }
+}
 
-  private flush(): void {
-    if (!this.persistence || this.dirty.size === 0) return
-    const changes: RecordChange[] = []
-    for (const [id, objectName] of this.dirty) {
-      changes.push({ objectName, id, row: this.tables.get(objectName)!.get(id) })
-    }
-    this.dirty.clear()
-    this.persistence.write(changes)
-  }
+/** A row as stored: JSON without its null fields (most of an object's fields are empty). */
+function encode(row: RecordRow): string {
+  // Only the row's own empty fields: a compound value keeps its null parts.
+  return JSON.stringify(row, function (this: unknown, _k: string, v: unknown) {
+    return v === null && this === row ? undefined : v
+  })
 }

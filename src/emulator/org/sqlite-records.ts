@@ -1,0 +1,269 @@
+// Where the org's records live: one SQLite file (better-sqlite3, synchronous), the data
+// folder's `org.sqlite` or a temporary file removed at close. Records are read lazily, so
+// the heap holds no table however many records the org has.
+//
+// One generic table (`records`: id, object, deleted flag, JSON with null fields left out)
+// rather than a table per object: the schema comes from the org file and may gain fields or
+// objects between runs, and every query the emulator pushes down is "these ids" or "the rows
+// whose field F has one of these values", which a second table of keys (`record_keys`:
+// object, field, value, id) answers from one index for any object. Keys are kept for unique
+// and external-id fields and for lookups (not the audit lookups CreatedById and
+// LastModifiedById, which every record has and no query of ours selects by).
+
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+
+/** One key of a row: `field` holds `value` (already normalised by the caller). */
+export type RowKey = readonly [field: string, value: string]
+
+// Rows read per step of a scan: large enough to amortise the statement, small enough that
+// a `LIMIT 1` query parses little and writes between steps are safe.
+const SCAN_STEP = 256
+
+export class SqliteRecords {
+  private readonly db: Database.Database
+  private readonly tempDir: string | undefined
+  private readonly stmts: ReturnType<SqliteRecords['prepare']>
+
+  /** Opens `<dataDir>/org.sqlite`, or a temporary file when `dataDir` is undefined. */
+  constructor(dataDir: string | undefined) {
+    // The org's records (and its users' data) are for the owner alone: a folder made here 0700
+    // (an existing one, which may be any folder the user named, keeps its mode), the file 0600
+    // before SQLite opens it (SQLite gives its -wal and -shm files the same mode). An existing
+    // file is narrowed too, so a data dir from an older version stops being readable.
+    if (dataDir === undefined) this.tempDir = mkdtempSync(join(tmpdir(), 'forcebridge-org-'))
+    else mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const file = join(dataDir ?? this.tempDir!, 'org.sqlite')
+    closeSync(openSync(file, 'a', 0o600))
+    chmodSync(file, 0o600)
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    // A temporary org need not survive a crash; a data folder keeps WAL's NORMAL durability.
+    this.db.pragma(`synchronous = ${this.tempDir ? 'OFF' : 'NORMAL'}`)
+    // Bounded page cache (about 32 MB) so that memory stays flat at millions of rows.
+    this.db.pragma('cache_size = -32000')
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, object TEXT NOT NULL, data TEXT NOT NULL);' +
+        'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);' +
+        'CREATE TABLE IF NOT EXISTS record_keys (object TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (object, field, value, id)) WITHOUT ROWID;',
+    )
+    // Data folders written before records left the heap have no `deleted` column.
+    const columns = this.db.prepare('PRAGMA table_info(records)').all() as { name: string }[]
+    if (!columns.some((c) => c.name === 'deleted')) {
+      this.db.exec(
+        'ALTER TABLE records ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;' +
+          "UPDATE records SET deleted = coalesce(json_extract(data, '$.IsDeleted'), 0);",
+      )
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS records_object ON records (object)')
+    this.stmts = this.prepare()
+  }
+
+  private prepare() {
+    const db = this.db
+    return {
+      get: db.prepare<[string], { object: string; data: string }>(
+        'SELECT object, data FROM records WHERE id = ?',
+      ),
+      scan: db.prepare<[string, number, number], { rowid: number; data: string }>(
+        'SELECT rowid, data FROM records WHERE object = ? AND rowid > ? ORDER BY rowid LIMIT ?',
+      ),
+      put: db.prepare<[string, string, number, string]>(
+        'INSERT INTO records (id, object, deleted, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET object = excluded.object, deleted = excluded.deleted, data = excluded.data',
+      ),
+      remove: db.prepare<[string]>('DELETE FROM records WHERE id = ?'),
+      addKey: db.prepare<[string, string, string, string]>(
+        'INSERT OR IGNORE INTO record_keys (object, field, value, id) VALUES (?, ?, ?, ?)',
+      ),
+      dropKey: db.prepare<[string, string, string, string]>(
+        'DELETE FROM record_keys WHERE object = ? AND field = ? AND value = ? AND id = ?',
+      ),
+      liveIds: db.prepare<[string, string, string], { id: string }>(
+        'SELECT k.id FROM record_keys k JOIN records r ON r.id = k.id WHERE k.object = ? AND k.field = ? AND k.value = ? AND r.deleted = 0 ORDER BY r.rowid',
+      ),
+      count: db.prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM records WHERE object = ? AND deleted = 0',
+      ),
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare<[string, string]>(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+    }
+  }
+
+  /** The stored JSON and object of one record, or undefined. */
+  get(id: string): { object: string; data: string } | undefined {
+    return this.stmts.get.get(id)
+  }
+
+  /** Every record of `object` in insertion order, read a step at a time (writes in between are safe). */
+  *scan(object: string): Generator<string> {
+    let after = -1
+    for (;;) {
+      const step = this.stmts.scan.all(object, after, SCAN_STEP)
+      for (const r of step) yield r.data
+      if (step.length < SCAN_STEP) return
+      after = step[step.length - 1]!.rowid
+    }
+  }
+
+  /** The JSON of the records of `object` whose `field` key is one of `values`, in insertion order. */
+  *byKeys(object: string, field: string, values: readonly string[]): Generator<string> {
+    // Chunks keep under SQLite's bound-parameter limit; ordering holds within the whole
+    // answer only when there is one chunk, so larger lists are sorted by rowid here.
+    const rows: { rowid: number; data: string }[] = []
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500)
+      const sql =
+        'SELECT r.rowid AS rowid, r.data AS data FROM records r WHERE r.id IN (SELECT id FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
+        chunk.map(() => '?').join(',') +
+        ')) ORDER BY r.rowid'
+      rows.push(
+        ...(this.db.prepare(sql).all(object, field, ...chunk) as { rowid: number; data: string }[]),
+      )
+    }
+    if (values.length > 500) rows.sort((a, b) => a.rowid - b.rowid)
+    for (const r of rows) yield r.data
+  }
+
+  /** The JSON of the records with these ids (any object), in insertion order. */
+  *byIds(ids: readonly string[]): Generator<{ object: string; data: string }> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500)
+      const sql =
+        'SELECT object, data FROM records WHERE id IN (' +
+        chunk.map(() => '?').join(',') +
+        ') ORDER BY rowid'
+      yield* this.db.prepare(sql).all(...chunk) as { object: string; data: string }[]
+    }
+  }
+
+  /** Ids of the records not in the recycle bin whose `field` key is `value`. */
+  liveIds(object: string, field: string, value: string): string[] {
+    return this.stmts.liveIds.all(object, field, value).map((r) => r.id)
+  }
+
+  /** How many records of `object` are not in the recycle bin. */
+  count(object: string): number {
+    return this.stmts.count.get(object)?.n ?? 0
+  }
+
+  /** Writes a record and moves its keys from `oldKeys` to `newKeys`. */
+  put(
+    id: string,
+    object: string,
+    deleted: boolean,
+    data: string,
+    oldKeys: readonly RowKey[],
+    newKeys: readonly RowKey[],
+  ): void {
+    this.stmts.put.run(id, object, deleted ? 1 : 0, data)
+    this.moveKeys(id, object, oldKeys, newKeys)
+  }
+
+  /** Removes a record and its keys for good. */
+  remove(id: string, object: string, oldKeys: readonly RowKey[]): void {
+    this.stmts.remove.run(id)
+    this.moveKeys(id, object, oldKeys, [])
+  }
+
+  private moveKeys(
+    id: string,
+    object: string,
+    oldKeys: readonly RowKey[],
+    newKeys: readonly RowKey[],
+  ): void {
+    for (const [field, value] of oldKeys) {
+      if (!newKeys.some(([f, v]) => f === field && v === value))
+        this.stmts.dropKey.run(object, field, value, id)
+    }
+    for (const [field, value] of newKeys) {
+      if (!oldKeys.some(([f, v]) => f === field && v === value))
+        this.stmts.addKey.run(object, field, value, id)
+    }
+  }
+
+  /**
+   * Rebuilds every key when the set of keyed fields changed since the file was written (an
+   * org file gained an external id, or a data folder from before keys existed).
+   */
+  rebuildKeys(signature: string, keysOf: (object: string, data: string) => RowKey[]): void {
+    if (this.getMeta('keyedFields') === signature) return
+    this.transaction(() => {
+      this.db.exec('DELETE FROM record_keys')
+      // better-sqlite3 refuses writes while a statement iterates: read by rowid steps.
+      const pending: [string, string, string, string][] = []
+      const flush = () => {
+        for (const k of pending) this.stmts.addKey.run(...k)
+        pending.length = 0
+      }
+      let after = -1
+      const step = this.db.prepare<
+        [number],
+        { rowid: number; id: string; object: string; data: string }
+      >('SELECT rowid, id, object, data FROM records WHERE rowid > ? ORDER BY rowid LIMIT 1000')
+      for (;;) {
+        const rows = step.all(after)
+        for (const r of rows) {
+          for (const [field, value] of keysOf(r.object, r.data))
+            pending.push([r.object, field, value, r.id])
+        }
+        flush()
+        if (rows.length < 1000) break
+        after = rows[rows.length - 1]!.rowid
+      }
+      this.setMeta('keyedFields', signature)
+    })
+  }
+
+  /** The highest id counter stored per key prefix (ids made here: prefix + `000` + counter). */
+  idCounters(): { prefix: string; counter: string }[] {
+    return this.db
+      .prepare(
+        "SELECT substr(id, 1, 3) AS prefix, max(substr(id, 7, 9)) AS counter FROM records WHERE substr(id, 4, 3) = '000' GROUP BY prefix",
+      )
+      .all() as { prefix: string; counter: string }[]
+  }
+
+  /** The highest number stored in `field` of `object` (auto-numbers), or 0. */
+  maxNumber(object: string, field: string): number {
+    const row = this.db
+      .prepare<[string, string], { n: number | null }>(
+        'SELECT max(CAST(json_extract(data, ?) AS INTEGER)) AS n FROM records WHERE object = ?',
+      )
+      .get(`$."${field}"`, object)
+    return row?.n ?? 0
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  /** Opens a transaction the caller ends with commit() or rollback(). */
+  begin(): void {
+    this.db.exec('BEGIN')
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT')
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK')
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.stmts.getMeta.get(key)?.value
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
+  }
+}
