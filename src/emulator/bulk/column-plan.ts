@@ -43,7 +43,6 @@ function convert(field: FieldDef, raw: string): unknown {
 export class ColumnPlan {
   private readonly columns: Column[]
   /** Lazily built per relationship column: external id value (lower case) → parent id. */
-  private readonly parentIndexes = new Map<string, Map<string, string>>()
 
   constructor(
     private readonly org: OrgWriter,
@@ -76,20 +75,25 @@ export class ColumnPlan {
     return { kind: 'relationship', field, target, key, header }
   }
 
+  /** The live parent whose external id is `value` (any case); the last one when several. */
+  private parentIdByKey(
+    col: Extract<Column, { kind: 'relationship' }>,
+    value: string,
+  ): string | undefined {
+    const wanted = value.toLowerCase()
+    const source = this.org.rowsWhere?.(col.target.name, col.key.name, [value])
+    let found: string | undefined
+    for (const row of source ?? this.org.rows(col.target.name)) {
+      const v = row[col.key.name]
+      if (!row.IsDeleted && v !== null && v !== undefined && scalarText(v).toLowerCase() === wanted)
+        found = row.Id
+    }
+    return found
+  }
+
   private parentId(col: Extract<Column, { kind: 'relationship' }>, value: string): string {
     if (col.key.name === 'Id') return value
-    const indexKey = `${col.target.name}.${col.key.name}`
-    let index = this.parentIndexes.get(indexKey)
-    if (index === undefined) {
-      index = new Map()
-      for (const row of this.org.rows(col.target.name)) {
-        const v = row[col.key.name]
-        if (!row.IsDeleted && v !== null && v !== undefined)
-          index.set(scalarText(v).toLowerCase(), row.Id)
-      }
-      this.parentIndexes.set(indexKey, index)
-    }
-    const id = index.get(value.toLowerCase())
+    const id = this.parentIdByKey(col, value)
     if (id === undefined) {
       throw new ApiError(
         400,

@@ -55,11 +55,8 @@ export function registerRecentRoutes(app: FastifyInstance, state: EmulatorState)
         wanted === undefined || wanted.length === 0
           ? state.store.objects()
           : wanted.flatMap((n) => state.store.getObject(n) ?? [])
-      const sObjects = objects.map((o) => {
-        let count = 0
-        for (const row of state.store.rows(o.name)) if (!row.IsDeleted) count++
-        return { count, name: o.name }
-      })
+      // Counted in SQL: reading every row to count it would take seconds at millions.
+      const sObjects = objects.map((o) => ({ count: state.store.count(o.name), name: o.name }))
       // [B] Without a list, objects that hold no records are left out; unknown names are
       // ignored.
       return {

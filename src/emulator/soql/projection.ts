@@ -184,8 +184,23 @@ function compileChildren(sub: Subquery, ctx: SelectContext, depth: number): Colu
     kind: 'children',
     key: rel.relationshipName,
     run: (parent) => {
-      byParent ??= index()
-      let rows = byParent.get(parent.Id.slice(0, 15)) ?? []
+      let rows: RecordRow[]
+      // A lookup with an index reads each parent's children from it; else one pass over
+      // the child object groups them all.
+      const indexed = ctx.org.rowsWhere?.(child.name, rel.field, [parent.Id])
+      if (indexed) {
+        rows = []
+        for (const row of indexed) {
+          const parentId = row[rel.field]
+          if (typeof parentId !== 'string' || parentId.slice(0, 15) !== parent.Id.slice(0, 15))
+            continue
+          if (row.IsDeleted && !ctx.includeDeleted) continue
+          if (where(row)) rows.push(row)
+        }
+      } else {
+        byParent ??= index()
+        rows = byParent.get(parent.Id.slice(0, 15)) ?? []
+      }
       if (order) rows = order(rows)
       rows = rows.slice(offset, offset + limit)
       if (rows.length === 0) return null

@@ -6,6 +6,7 @@ import type { Query } from 'soql-parser-js'
 import type { OrgReader, RecordRow } from '../model/index.js'
 import { isAggregateQuery, runAggregate } from './aggregate.js'
 import { RowLookup } from './field-path.js'
+import { indexedRows } from './index-plan.js'
 import { compileOrder } from './order.js'
 import { parseSoql } from './parse-soql.js'
 import { compileWhere, type WhereContext } from './predicate.js'
@@ -117,7 +118,8 @@ export function executeQuery(
   // Without ORDER BY or grouping, rows past OFFSET + LIMIT can never be returned: stop there.
   const enough = aggregate || order ? Infinity : offset + limit
   let rows: RecordRow[] = []
-  for (const row of org.rows(object.name)) {
+  const source = indexedRows(org, object, q.where, text) ?? org.rows(object.name)
+  for (const row of source) {
     if (rows.length >= enough) break
     if (row.IsDeleted && !opts.includeDeleted) continue
     if (where(row) && (!extra || extra(row))) rows.push(row)
