@@ -211,7 +211,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       this.computeFields(obj, row, true)
       checkRequired(obj, row)
       this.checkUnique(obj, row)
-      this.setRow(obj.name, row as RecordRow)
+      this.setRow(obj.name, row as RecordRow, true)
       return { id }
     })
   }
@@ -427,9 +427,10 @@ export class OrgStore implements OrgWriter, RuleLookups {
     }
   }
 
-  private setRow(objectName: string, row: RecordRow): void {
+  /** Writes a row; `fresh` when its id was just made, so there is no old row to read. */
+  private setRow(objectName: string, row: RecordRow, fresh = false): void {
     const obj = this.getObject(objectName)!
-    const found = this.records.get(row.Id)
+    const found = fresh ? undefined : this.records.get(row.Id)
     const old = found ? this.decode(obj, found.data) : undefined
     if (this.inTransaction && this.commitListener)
       this.written.push({ objectName, before: old, after: row })
