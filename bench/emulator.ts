@@ -1,10 +1,13 @@
 // Requests per second the emulator serves for token, create, retrieve and a paged query,
 // with an undici Pool at concurrency 16. `npm run bench:emulator` (DURATION_MS to change
-// the time per scenario, default 3000).
+// the time per scenario, default 3000). Then the scale run of emulator-scale.ts:
+// BENCH_SCALE_RECORDS records (default 1,000,000 to keep the run short; 5000000 for the
+// goal figures; 0 skips it).
 
 import { Pool } from 'undici'
 import { startEmulator } from '../src/emulator/index.js'
 import { defaultOrg } from '../src/emulator/org/default-org.js'
+import { scaleRun } from './emulator-scale.js'
 
 const CONCURRENCY = 16
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3000)
@@ -141,6 +144,8 @@ async function main(): Promise<void> {
   console.table(rows)
   await pool.close()
   await emu.close()
+  const scale = Number(process.env.BENCH_SCALE_RECORDS ?? 1_000_000)
+  if (scale > 0) await scaleRun(scale)
 }
 
 main().catch((err: unknown) => {

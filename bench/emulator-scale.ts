@@ -1,0 +1,200 @@
+// The emulator at scale: BENCH_SCALE_RECORDS Invoice__c records (default 1,000,000; the
+// goal figures are for 5,000,000) inserted through Bulk API 2.0 in CSV jobs of 100,000
+// rows, printing RSS after each million and the ingest rate; then an indexed lookup by Id
+// and by external id (REST query), a selective query, and a full Bulk query export. The
+// emulator runs in this process, so RSS is the emulator's plus this small client's.
+// Last line: `rss_mb_at_<n>=<mb> ingest_rows_per_s=<n> lookup_ms=<n>`.
+
+import { Pool } from 'undici'
+import { startEmulator } from '../src/emulator/index.js'
+import { defaultOrg } from '../src/emulator/org/default-org.js'
+
+const V = 'v62.0'
+const JOB_ROWS = 100_000
+
+/** One response header as text. */
+function header(headers: Record<string, string | string[] | undefined>, name: string): string {
+  const v = headers[name]
+  return Array.isArray(v) ? v.join(',') : (v ?? '')
+}
+
+const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024)
+
+/** `5m`, `1m`, `250k`: the count as the last line names it. */
+function countName(n: number): string {
+  if (n % 1_000_000 === 0) return `${n / 1_000_000}m`
+  if (n % 1000 === 0) return `${n / 1000}k`
+  return String(n)
+}
+
+export async function scaleRun(total: number): Promise<void> {
+  const emu = await startEmulator({
+    org: {
+      ...defaultOrg,
+      settings: { dailyApiRequests: 1_000_000_000, loginsPerUserPerHour: 1_000_000_000 },
+    },
+    bulk: { chunkSize: 5000, tickMs: 0 },
+  })
+  const pool = new Pool(emu.url, { connections: 4 })
+  try {
+    const token = await pool.request({
+      method: 'POST',
+      path: '/services/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: '3MVG9forcebridge.demo.consumer.key',
+        client_secret: 'forcebridge-demo-consumer-secret',
+        username: 'my.user@example.com',
+        password: 'my.passwordDemoSecurityToken01',
+      }).toString(),
+    })
+    const { access_token } = (await token.body.json()) as { access_token: string }
+    const auth = { authorization: `Bearer ${access_token}` }
+    const call = async (
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      path: string,
+      body?: string,
+      type = 'application/json',
+    ) => {
+      const res = await pool.request({
+        method,
+        path: `/services/data/${V}${path}`,
+        headers: { ...auth, 'content-type': type },
+        ...(body === undefined ? {} : { body }),
+      })
+      const text = await res.body.text()
+      if (res.statusCode >= 300)
+        throw new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`)
+      return { text, headers: res.headers }
+    }
+    const waitJob = async (kind: 'ingest' | 'query', id: string) => {
+      for (;;) {
+        const info = JSON.parse((await call('GET', `/jobs/${kind}/${id}`)).text) as {
+          state: string
+          numberRecordsFailed?: number
+        }
+        if (info.state === 'JobComplete') return info
+        if (info.state === 'Failed' || info.state === 'Aborted')
+          throw new Error(`${kind} job ${id} ${info.state}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+
+    console.log(
+      `\nscale run: ${total.toLocaleString('en')} Invoice__c records through Bulk API 2.0`,
+    )
+    console.log(`rss before ingest: ${rssMb()} MB`)
+    const started = performance.now()
+    let rssAtEnd = 0
+    for (let done = 0; done < total;) {
+      const n = Math.min(JOB_ROWS, total - done)
+      const lines = ['Number__c,Amount__c,Status__c']
+      for (let i = done; i < done + n; i++)
+        lines.push(`INV-${i},${i % 10_000}.50,${i % 3 === 0 ? 'Paid' : 'Sent'}`)
+      const job = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/jobs/ingest',
+            JSON.stringify({ object: 'Invoice__c', operation: 'insert' }),
+          )
+        ).text,
+      ) as { id: string }
+      await call('PUT', `/jobs/ingest/${job.id}/batches`, lines.join('\n') + '\n', 'text/csv')
+      await call('PATCH', `/jobs/ingest/${job.id}`, JSON.stringify({ state: 'UploadComplete' }))
+      const info = await waitJob('ingest', job.id)
+      if (info.numberRecordsFailed) throw new Error(`${info.numberRecordsFailed} rows failed`)
+      // A finished job keeps its results in memory until deleted, as clients do.
+      await call('DELETE', `/jobs/ingest/${job.id}`)
+      done += n
+      if (done % 1_000_000 === 0 || done === total) {
+        const s = (performance.now() - started) / 1000
+        rssAtEnd = rssMb()
+        console.log(
+          `${done.toLocaleString('en')} records: rss ${rssAtEnd} MB, heapUsed ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB, ${Math.round(done / s).toLocaleString('en')} rows/s so far`,
+        )
+      }
+    }
+    const ingestRate = Math.round(total / ((performance.now() - started) / 1000))
+
+    const query = async (soql: string) =>
+      JSON.parse((await call('GET', `/query?q=${encodeURIComponent(soql)}`)).text) as {
+        totalSize: number
+        records: { Id: string }[]
+      }
+    const timed = async (label: string, soql: (i: number) => string, runs: number) => {
+      const times: number[] = []
+      let size = 0
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now()
+        size = (await query(soql(i))).totalSize
+        times.push(performance.now() - t)
+      }
+      times.sort((a, b) => a - b)
+      const median = Math.round(times[Math.floor(times.length / 2)]! * 100) / 100
+      console.log(`${label}: median ${median} ms over ${runs} (last answer ${size} rows)`)
+      return median
+    }
+    const pick = (i: number) => `INV-${(i * 7919) % total}`
+    const ids: string[] = []
+    for (let i = 0; i < 20; i++)
+      ids.push(
+        (await query(`SELECT Id FROM Invoice__c WHERE Number__c = '${pick(i)}'`)).records[0]!.Id,
+      )
+    const byId = await timed(
+      'lookup by Id (REST query)',
+      (i) => `SELECT Id, Number__c FROM Invoice__c WHERE Id = '${ids[i % ids.length]}'`,
+      20,
+    )
+    const byExt = await timed(
+      'lookup by external id (REST query)',
+      (i) => `SELECT Id, Amount__c FROM Invoice__c WHERE Number__c = '${pick(i + 20)}'`,
+      20,
+    )
+    await timed(
+      'selective query (Number__c IN 50 values, Status__c filter in JS)',
+      (i) =>
+        `SELECT Id, Number__c FROM Invoice__c WHERE Number__c IN (${Array.from({ length: 50 }, (_, k) => `'${pick(i * 50 + k)}'`).join(',')}) AND Status__c = 'Paid'`,
+      5,
+    )
+
+    const t = performance.now()
+    const qjob = JSON.parse(
+      (
+        await call(
+          'POST',
+          '/jobs/query',
+          JSON.stringify({
+            operation: 'query',
+            query: 'SELECT Id, Number__c, Amount__c FROM Invoice__c',
+          }),
+        )
+      ).text,
+    ) as { id: string }
+    await waitJob('query', qjob.id)
+    let exported = 0
+    let locator = ''
+    for (;;) {
+      const page = await call(
+        'GET',
+        `/jobs/query/${qjob.id}/results?maxRecords=100000${locator ? `&locator=${locator}` : ''}`,
+      )
+      exported += Number(header(page.headers, 'sforce-numberofrecords'))
+      const next = header(page.headers, 'sforce-locator')
+      if (next === 'null') break
+      locator = next
+    }
+    console.log(
+      `full Bulk query export: ${exported.toLocaleString('en')} rows in ${Math.round(performance.now() - t)} ms, rss after ${rssMb()} MB`,
+    )
+    await call('DELETE', `/jobs/query/${qjob.id}`)
+    const lookup = Math.max(byId, byExt)
+    console.log(
+      `rss_mb_at_${countName(total)}=${rssAtEnd} ingest_rows_per_s=${ingestRate} lookup_ms=${lookup}`,
+    )
+  } finally {
+    await pool.close()
+    await emu.close()
+  }
+}
