@@ -26,6 +26,7 @@ export class SqliteRecords {
   private readonly db: Database.Database
   private readonly tempDir: string | undefined
   private readonly stmts: ReturnType<SqliteRecords['prepare']>
+  private readonly inLists = new Map<string, Database.Statement>()
 
   /** Opens `<dataDir>/org.sqlite`, or a temporary file when `dataDir` is undefined. */
   constructor(dataDir: string | undefined) {
@@ -116,13 +117,14 @@ export class SqliteRecords {
     const rows: { rowid: number; data: string }[] = []
     for (let i = 0; i < values.length; i += 500) {
       const chunk = values.slice(i, i + 500)
-      const sql =
-        'SELECT r.rowid AS rowid, r.data AS data FROM records r WHERE r.id IN (SELECT id FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
-        chunk.map(() => '?').join(',') +
-        ')) ORDER BY r.rowid'
-      rows.push(
-        ...(this.db.prepare(sql).all(object, field, ...chunk) as { rowid: number; data: string }[]),
+      const stmt = this.cached(
+        `keys${chunk.length}`,
+        () =>
+          'SELECT r.rowid AS rowid, r.data AS data FROM records r WHERE r.id IN (SELECT id FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
+          chunk.map(() => '?').join(',') +
+          ')) ORDER BY r.rowid',
       )
+      rows.push(...(stmt.all(object, field, ...chunk) as { rowid: number; data: string }[]))
     }
     if (values.length > 500) rows.sort((a, b) => a.rowid - b.rowid)
     for (const r of rows) yield r.data
@@ -132,12 +134,22 @@ export class SqliteRecords {
   *byIds(ids: readonly string[]): Generator<{ object: string; data: string }> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500)
-      const sql =
-        'SELECT object, data FROM records WHERE id IN (' +
-        chunk.map(() => '?').join(',') +
-        ') ORDER BY rowid'
-      yield* this.db.prepare(sql).all(...chunk) as { object: string; data: string }[]
+      const stmt = this.cached(
+        `ids${chunk.length}`,
+        () =>
+          'SELECT object, data FROM records WHERE id IN (' +
+          chunk.map(() => '?').join(',') +
+          ') ORDER BY rowid',
+      )
+      yield* stmt.all(...chunk) as { object: string; data: string }[]
     }
+  }
+
+  /** A statement prepared once per shape (an IN list of each length), not once per call. */
+  private cached(key: string, sql: () => string): Database.Statement {
+    let stmt = this.inLists.get(key)
+    if (stmt === undefined) this.inLists.set(key, (stmt = this.db.prepare(sql())))
+    return stmt
   }
 
   /** Ids of the records not in the recycle bin whose `field` key is `value`. */
