@@ -1,5 +1,6 @@
 // The seed's walkthrough, end to end, through the built CLI as a user runs it: start the demo,
-// paste the two printed curl commands into bash, run the printed query command.
+// paste the two printed curl commands into bash, run the printed query command. Once per store:
+// SQLite in the home, and PostgreSQL through FORCEBRIDGE_DATABASE_URL (the org stays in the home).
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -8,10 +9,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { storeDialects, type StoreDialect } from './fixtures/store-dialects.js'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
-const home = mkdtempSync(join(tmpdir(), 'fb-demo-'))
+const homes: string[] = []
+const dialects = storeDialects('demo')
 const children: ChildProcess[] = []
 
 async function freePort(): Promise<number> {
@@ -78,14 +81,43 @@ async function bash(command: string, env: NodeJS.ProcessEnv): Promise<string> {
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-  rmSync(home, { recursive: true, force: true })
+  for (const home of homes) rmSync(home, { recursive: true, force: true })
 })
 
-describe('the demo (forcebridge dev)', () => {
+/** Every byte the store keeps: the SQLite files in the home, or every row of every table. */
+async function storeBytes(dialect: StoreDialect, home: string): Promise<string> {
+  if (dialect.name === 'sqlite') {
+    return readdirSync(home)
+      .filter((f) => f.startsWith('forcebridge.db'))
+      .map((f) => readFileSync(join(home, f)).toString('latin1'))
+      .join('')
+  }
+  return dialect.postgres.withClient(async (client) => {
+    const tables = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    let text = ''
+    for (const { name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t`)
+      text += rows.rows.map((r) => r.row).join('\n')
+    }
+    // bytea columns print as \x<hex>: decode them too, so a secret kept in clear in one shows.
+    const decoded = [...text.matchAll(/\\x([0-9a-f]+)/g)].map((m) =>
+      Buffer.from(m[1] ?? '', 'hex').toString('latin1'),
+    )
+    return [text, ...decoded].join('\n')
+  })
+}
+
+describe.each(dialects)('the demo (forcebridge dev) on $name', (dialect) => {
   it('runs the seed walkthrough from the printed commands, keeps data across a restart, and keeps secrets out of files and logs', async () => {
     expect(existsSync(join(root, 'dist/cli/main.js')), 'run `npm run build` first').toBe(true)
+    const home = mkdtempSync(join(tmpdir(), 'fb-demo-'))
+    homes.push(home)
+    const database = dialect.options().database
     const env = {
       ...process.env,
+      ...(database?.dialect === 'postgres' ? { FORCEBRIDGE_DATABASE_URL: database.url } : {}),
       FORCEBRIDGE_HOME: home,
       FORCEBRIDGE_PORT: String(await freePort()),
       FORCEBRIDGE_EMULATOR_PORT: String(await freePort()),
@@ -148,7 +180,11 @@ describe('the demo (forcebridge dev)', () => {
     expect(metrics).toMatch(
       /forcebridge_http_requests_total\{[^}]*route="\/api\/campaigns"[^}]*status="200"\} 1/,
     )
-    expect((await fetch(`${server}/readyz`)).status).toBe(200)
+    const ready = await fetch(`${server}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(((await ready.json()) as { details: { database: string } }).details.database).toBe(
+      dialect.name,
+    )
 
     expect(await stop(demo.child)).toBe(0)
 
@@ -168,11 +204,8 @@ describe('the demo (forcebridge dev)', () => {
       'forcebridge-demo-consumer-secret',
       apiKey,
     ]
-    const dbBytes = readdirSync(home)
-      .filter((f) => f.startsWith('forcebridge.db'))
-      .map((f) => readFileSync(join(home, f)).toString('latin1'))
-      .join('')
-    expect(dbBytes.length).toBeGreaterThan(0)
+    const dbBytes = await storeBytes(dialect, home)
+    expect(dbBytes).toContain('My Salesforce Connection')
     const logs = demo.stderr() + again.stderr()
     expect(logs).toContain('service file loaded')
     for (const s of secrets) {

@@ -14,7 +14,7 @@ import {
   type SessionStoreOptions,
   type SignInLimiterOptions,
 } from '../../src/runtime/index.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { openStore, type DatabaseTarget, type Store } from '../../src/store/index.js'
 
 export const ADMIN = { name: 'Διαχειριστής', password: 'correct-horse-battery' }
 
@@ -46,9 +46,11 @@ export interface AdminServer {
 export async function startAdminServer(
   /**
    * Plugin options; `runtimeQueue` hands the admin the runtime's own queue and scheduler;
-   * `sessions` and `signIn` set the runtime's shared state.
+   * `sessions` and `signIn` set the runtime's shared state; `database` puts the store on
+   * PostgreSQL (default: SQLite in the temp home).
    */
   extra: Partial<AdminPluginOptions> & {
+    database?: DatabaseTarget
     runtimeQueue?: boolean
     sessions?: SessionStoreOptions
     signIn?: SignInLimiterOptions
@@ -66,13 +68,13 @@ export async function startAdminServer(
   for (const file of fixtures)
     copyFileSync(resolve(import.meta.dirname, 'fixtures', file), join(services, file))
   const emulator = await startEmulator()
-  const store = await openStore({ home })
+  const { runtimeQueue, sessions, signIn, database, ...options } = extra
+  const store = await openStore({ home, ...(database ? { database } : {}) })
   const logLines: string[] = []
   const log = createLogger({
     level: 'info',
     destination: { write: (l: string) => void logLines.push(l) },
   })
-  const { runtimeQueue, sessions, signIn, ...options } = extra
   const runtime = await createRuntime({
     store,
     log,

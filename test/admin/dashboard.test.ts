@@ -1,7 +1,8 @@
 // The dashboard in Chromium (playwright-core, chromiumPath()'s Chromium) against a real server
 // and the emulator: sign-in, a connection named in Korean created, pinged, edited without its
 // secrets and pinged again, the campaign service invoked, a job failed by fault injection and
-// retried, each page screenshotted, a phone-width check, and no console errors.
+// retried, each page screenshotted, a phone-width check, and no console errors. Once per store:
+// SQLite, and PostgreSQL (screenshots of the SQLite run only: the pages are the same).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +15,8 @@ import {
   type JobRunner,
 } from '../../src/runtime/queue/index.js'
 import { createScheduler, type Scheduler } from '../../src/runtime/scheduler/index.js'
-import { openStore, type Store } from '../../src/store/index.js'
+import { openStore, type DatabaseTarget, type Store } from '../../src/store/index.js'
+import { storeDialects } from '../fixtures/store-dialects.js'
 import { openBrowserPage, overflowOf } from './browser-fixture.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
 
@@ -22,7 +24,7 @@ const NAME = '한국 연결'
 let server: AdminServer
 let browser: Browser
 let page: Page
-const queueDir = mkdtempSync(join(tmpdir(), 'fb-admin-queue-'))
+let queueDir = ''
 let queueStore: Store
 let jobs: JobBackend
 let queue: JobQueue
@@ -32,8 +34,8 @@ let consoleErrors: string[] = []
 let shot: (name: string) => Promise<void>
 
 /** The queue and schedules in a store of their own, with retries 10 ms apart. */
-async function openQueue(home: string): Promise<void> {
-  queueStore = await openStore({ home })
+async function openQueue(home: string, database?: DatabaseTarget): Promise<void> {
+  queueStore = await openStore({ home, ...(database ? { database } : {}) })
   jobs = createJobBackend(queueStore, { retry: { backoff: { baseMs: 10, maxMs: 10 } } })
   queue = jobs.queue
   // Not started: the test only adds and lists schedules, nothing needs to fire.
@@ -42,30 +44,6 @@ async function openQueue(home: string): Promise<void> {
     enqueue: (request, tx) => queue.within(tx).enqueue(request),
   })
 }
-
-beforeAll(async () => {
-  await openQueue(join(queueDir, 'home'))
-  server = await startAdminServer({ queue, schedules: scheduler })
-  runner = jobs.createRunner({
-    pollMs: 50,
-    onError: (err) => consoleErrors.push(`worker: ${String(err)}`),
-  })
-  runner.start((job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }))
-  await server.store.connections.add({
-    name: 'My Salesforce Connection',
-    loginUrl: server.emulator.url,
-    ...EMULATOR_CREDENTIALS,
-  })
-  ;({ browser, page, consoleErrors, shot } = await openBrowserPage())
-}, 60_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await runner?.stop()
-  await server?.close()
-  await queueStore?.close()
-  rmSync(queueDir, { recursive: true, force: true })
-})
 
 async function waitForJob(id: string, state: string): Promise<void> {
   await expect
@@ -80,7 +58,43 @@ async function waitForJob(id: string, state: string): Promise<void> {
     .toBe(state)
 }
 
-describe('dashboard in Chromium', () => {
+const dialects = storeDialects('dashboard')
+
+describe.each(dialects)('dashboard in Chromium on $name', (dialect) => {
+  beforeAll(async () => {
+    queueDir = mkdtempSync(join(tmpdir(), 'fb-admin-queue-'))
+    // Both stores on the dialect's database when it is PostgreSQL (the queue's tables beside
+    // the rest, as one server would have them).
+    const database = dialect.options().database
+    await openQueue(join(queueDir, 'home'), database)
+    server = await startAdminServer({
+      queue,
+      schedules: scheduler,
+      ...(database ? { database } : {}),
+    })
+    runner = jobs.createRunner({
+      pollMs: 50,
+      onError: (err) => consoleErrors.push(`worker: ${String(err)}`),
+    })
+    runner.start((job, signal) => server.runtime.invoker.invoke(job.service, job.input, { signal }))
+    await server.store.connections.add({
+      name: 'My Salesforce Connection',
+      loginUrl: server.emulator.url,
+      ...EMULATOR_CREDENTIALS,
+    })
+    let saveShot: (name: string) => Promise<void>
+    ;({ browser, page, consoleErrors, shot: saveShot } = await openBrowserPage())
+    shot = dialect.name === 'sqlite' ? saveShot : () => Promise.resolve()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await runner?.stop()
+    await server?.close()
+    await queueStore?.close()
+    rmSync(queueDir, { recursive: true, force: true })
+  })
+
   it('refuses a wrong password and signs in with the right one', async () => {
     await page.goto(`${server.url}/admin`)
     await expect.poll(() => page.url()).toMatch(/\/admin\/sign-in$/)
