@@ -15,6 +15,7 @@ import {
   type SignInLimiterOptions,
 } from '../../src/runtime/index.js'
 import { openStore, type DatabaseTarget, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 export const ADMIN = { name: 'Διαχειριστής', password: 'correct-horse-battery' }
 
@@ -47,7 +48,7 @@ export async function startAdminServer(
   /**
    * Plugin options; `runtimeQueue` hands the admin the runtime's own queue and scheduler;
    * `sessions` and `signIn` set the runtime's shared state; `database` puts the store on
-   * PostgreSQL (default: SQLite in the temp home).
+   * PostgreSQL (default: the suite's test store, test/fixtures/test-store.ts).
    */
   extra: Partial<AdminPluginOptions> & {
     database?: DatabaseTarget
@@ -69,7 +70,7 @@ export async function startAdminServer(
     copyFileSync(resolve(import.meta.dirname, 'fixtures', file), join(services, file))
   const emulator = await startEmulator()
   const { runtimeQueue, sessions, signIn, database, ...options } = extra
-  const store = await openStore({ home, ...(database ? { database } : {}) })
+  const store = await openStore({ home, ...(database ? { database } : await testDatabase(home)) })
   const logLines: string[] = []
   const log = createLogger({
     level: 'info',

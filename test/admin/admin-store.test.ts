@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
-import { rawRows } from '../store/fixtures/raw-database.js'
+import { storedRows } from '../store/fixtures/raw-database.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-admin-store-'))
 let store: Store
 
 beforeAll(async () => {
-  store = await openStore({ home: join(dir, 'home') })
+  store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
 })
 afterAll(async () => {
   await store.close()
@@ -20,7 +21,7 @@ describe('admin users', () => {
   it('keeps only a salted scrypt hash and accepts only the right password', async () => {
     await store.adminUsers.setPassword('Ελένη', 'correct horse battery')
     await store.adminUsers.setPassword('관리자', 'correct horse battery')
-    const rows = rawRows(store.home, 'admin_users') as { password_hash: string }[]
+    const rows = (await storedRows(store.home, 'admin_users')) as { password_hash: string }[]
     expect(rows).toHaveLength(2)
     for (const r of rows) {
       expect(r.password_hash).toMatch(/^scrypt\$/)

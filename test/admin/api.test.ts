@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callApi, type Answer } from './admin-api-client.js'
 import { ADMIN, EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
-import { rawRows } from '../store/fixtures/raw-database.js'
+import { storedRows } from '../store/fixtures/raw-database.js'
 
 const API_TOKEN = 'automation-token-0123456789abcdef-xyz'
 let server: AdminServer
@@ -280,7 +280,7 @@ describe('audit log and bearer token', () => {
       expect(actions).toContain(a)
     const update = res.body.find((e: { action: string }) => e.action === 'connection.update')
     expect(update).toMatchObject({ actor: ADMIN.name, target: connection.name })
-    const rows = JSON.stringify(rawRows(server.store.home, 'audit_log'))
+    const rows = JSON.stringify(await storedRows(server.store.home, 'audit_log'))
     for (const secret of [
       'my.password',
       'wrong-password',

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedIn, type AdminCaller } from './admin-api-client.js'
 import { EMULATOR_CREDENTIALS, startAdminServer, type AdminServer } from './admin-fixture.js'
-import { rawRows } from '../store/fixtures/raw-database.js'
+import { storedRows } from '../store/fixtures/raw-database.js'
 
 let server: AdminServer
 let admin: AdminCaller
@@ -291,7 +291,7 @@ describe('usage panel and audit', () => {
       ['path', 'rateLimit'],
       ['maxBodyBytes', 'rateLimit', 'timeoutMs'],
     ])
-    const rows = JSON.stringify(rawRows(server.store.home, 'audit_log'))
+    const rows = JSON.stringify(await storedRows(server.store.home, 'audit_log'))
     expect(secrets.length).toBeGreaterThanOrEqual(5)
     for (const s of secrets) expect(rows).not.toContain(s)
     expect(server.logLines.join('\n')).not.toContain(HS_SECRET)

@@ -17,6 +17,7 @@ import {
   type SignInLimiterOptions,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const OWNER = { name: 'admin', password: 'the-owners-long-password' }
 
@@ -41,7 +42,10 @@ async function server(signIn: SignInLimiterOptions = {}) {
   // Ahead of the wall clock: a session must begin after its user row was written (wall clock).
   let now = Date.now() + 600_000
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) }
-  const store = await openStore({ home: join(dir, 'home') })
+  const store = await openStore({
+    home: join(dir, 'home'),
+    ...(await testDatabase(join(dir, 'home'))),
+  })
   const log = createLogger({ level: 'silent' })
   const runtime = await createRuntime({
     store,

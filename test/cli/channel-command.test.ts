@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { runCli as run, type CliResult } from './fixtures/run-cli.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-channel-cli-'))
 const home = join(dir, 'home')
@@ -31,7 +32,7 @@ async function runCli(...args: string[]): Promise<CliResult> {
 }
 
 async function withTestStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ home })
+  const store = await openStore({ home, ...(await testDatabase(home)) })
   try {
     return await fn(store)
   } finally {

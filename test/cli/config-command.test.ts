@@ -9,6 +9,7 @@ import { parse } from 'yaml'
 import { createLogger, openAsyncInvocations } from '../../src/runtime/index.js'
 import { openStore } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cli-config-'))
 const sourceHome = join(dir, 'source')
@@ -26,7 +27,7 @@ const SECRETS = {
 const savedEnv = { ...process.env }
 
 async function seed(home: string): Promise<void> {
-  const store = await openStore({ home })
+  const store = await openStore({ home, ...(await testDatabase(home)) })
   await store.connections.add({
     name: 'my salesforce connection',
     loginUrl: 'https://login.salesforce.com',
@@ -100,7 +101,7 @@ function omit<T extends object>(value: T, keys: readonly (keyof T)[]): Partial<T
 
 /** Everything an operator can see of the configuration in `home`, ids and times left out. */
 async function snapshot(home: string) {
-  const store = await openStore({ home })
+  const store = await openStore({ home, ...(await testDatabase(home)) })
   try {
     const { scheduler } = openAsyncInvocations(store, createLogger({ level: 'silent' }), {
       concurrency: 0,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-deploy-'))
 const home = join(dir, 'home')
@@ -53,7 +54,7 @@ const deployed = () => readdirSync(servicesDir).sort()
 beforeAll(async () => {
   mkdirSync(work, { recursive: true })
   process.env.FORCEBRIDGE_HOME = home
-  store = await openStore({ home })
+  store = await openStore({ home, ...(await testDatabase(home)) })
   runtime = await createRuntime({
     store,
     log: createLogger({ level: 'silent' }),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJobBackend } from '../../src/runtime/index.js'
 import { openStore } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cli-jobs-'))
 const home = join(dir, 'home')
@@ -15,7 +16,7 @@ let okId = ''
 
 beforeAll(async () => {
   Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })
-  const store = await openStore({ home })
+  const store = await openStore({ home, ...(await testDatabase(home)) })
   const { queue, createRunner } = createJobBackend(store)
   const ok = await queue.enqueue({ service: 'invoice.sync', input: { n: 1 } })
   const bad = await queue.enqueue({ service: 'invoice.sync', input: { n: 2 }, maxAttempts: 1 })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/store/index.js'
 import { runCli } from './fixtures/run-cli.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cli-subs-'))
 const home = join(dir, 'home')
@@ -14,7 +15,7 @@ let store: Store
 
 beforeAll(async () => {
   Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })
-  store = await openStore({ home })
+  store = await openStore({ home, ...(await testDatabase(home)) })
   const service = 'accounts.follow'
   await store.subscriptions.ensure(
     { service, connection: 'crm', topic: '/data/AccountChangeEvent' },

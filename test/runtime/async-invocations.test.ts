@@ -9,6 +9,7 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { createLogger, createRuntime, type Runtime } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { addDemoConnection, writeInvoiceServices } from './fixtures/invoice-services.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const CONNECTION = 'My Salesforce Connection'
 const dir = mkdtempSync(join(tmpdir(), 'fb-async-'))
@@ -19,7 +20,7 @@ let runtime: Runtime
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, org: 'examples/demo-org.yaml' })
-  store = await openStore({ home })
+  store = await openStore({ home, ...(await testDatabase(home)) })
   await addDemoConnection(store, CONNECTION, emulator.url)
   writeInvoiceServices(join(home, 'services'), CONNECTION)
   const log = createLogger({ level: 'silent' })

@@ -20,6 +20,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { killHard, startServerProcess, waitUntil } from './fixtures/server-process.js'
 import { runCli } from '../cli/fixtures/run-cli.js'
 import { addDemoConnection } from './fixtures/invoice-services.js'
+import { testDatabase, testDatabaseEnv } from '../fixtures/test-store.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const COUNT = 2400
@@ -29,9 +30,11 @@ let emulator: EmulatorHandle
 let store: Store
 let jobs: AsyncInvocations
 let child: ChildProcess | undefined
+/** FORCEBRIDGE_DATABASE_URL for the child server when the suite runs on PostgreSQL. */
+let databaseEnv: Record<string, string> = {}
 
 function startServer(): ChildProcess {
-  return startServerProcess(home, dir, { FORCEBRIDGE_JOB_LEASE_MS: '1500' })
+  return startServerProcess(home, dir, { FORCEBRIDGE_JOB_LEASE_MS: '1500', ...databaseEnv })
 }
 
 function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -45,7 +48,8 @@ beforeAll(async () => {
     org: join(ROOT, 'examples', 'demo-org.yaml'),
     bulk: { chunkSize: 40, tickMs: 50 },
   })
-  store = await openStore({ home })
+  store = await openStore({ home, ...(await testDatabase(home)) })
+  databaseEnv = await testDatabaseEnv(home)
   await addDemoConnection(store, 'crm', emulator.url)
   mkdirSync(join(home, 'services'), { recursive: true })
   // Every 250th Account has no Name (required): those rows fail, the rest are created.

@@ -15,6 +15,7 @@ import {
 import { preferenceNames, prefersAsync } from '../../src/runtime/channels/channel-async.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { ForcebridgeError } from '../../src/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-channel-async-'))
 let store: Store
@@ -74,7 +75,7 @@ const flaky = defineService({
 })
 
 beforeAll(async () => {
-  store = await openStore({ home: join(dir, 'home') })
+  store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
   runtime = await createRuntime({
     store,
     log: createLogger({ level: 'silent' }),

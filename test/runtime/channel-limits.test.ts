@@ -11,6 +11,7 @@ import {
   type Runtime,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-channel-limits-'))
 let store: Store
@@ -50,7 +51,7 @@ const stuck = defineService({
 })
 
 async function startRuntime(home: string, options: { shutdownTimeoutMs?: number } = {}) {
-  const s = await openStore({ home })
+  const s = await openStore({ home, ...(await testDatabase(home)) })
   const r = await createRuntime({
     store: s,
     log: createLogger({ level: 'silent' }),

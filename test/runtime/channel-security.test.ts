@@ -12,6 +12,7 @@ import {
   type Runtime,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-channel-security-'))
 const logLines: string[] = []
@@ -32,7 +33,7 @@ let jwksServer: Server
 let jwksFetches = 0
 
 beforeAll(async () => {
-  store = await openStore({ home: join(dir, 'home') })
+  store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
   const log = createLogger({
     level: 'info',
     destination: { write: (l: string) => void logLines.push(l) },

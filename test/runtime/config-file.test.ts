@@ -14,6 +14,7 @@ import {
 } from '../../src/runtime/config-file/index.js'
 import { createLogger, openAsyncInvocations, type Scheduler } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 let dir: string
 let store: Store
@@ -29,7 +30,7 @@ function schedulerOf(s: Store): Scheduler {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fb-config-file-'))
-  store = await openStore({ home: dir })
+  store = await openStore({ home: dir, ...(await testDatabase(dir)) })
   scheduler = schedulerOf(store)
 })
 
@@ -279,7 +280,7 @@ describe('security kinds and channel limits in files', () => {
     const vars = secretsFor(exported.variables)
 
     const copyDir = mkdtempSync(join(tmpdir(), 'fb-config-copy-'))
-    const copy = await openStore({ home: copyDir })
+    const copy = await openStore({ home: copyDir, ...(await testDatabase(copyDir)) })
     try {
       const copyScheduler = schedulerOf(copy)
       const config = readConfig(exported.yaml, 'exported.yaml', vars)

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createJobBackend } from '../../src/runtime/queue/index.js'
 import { openStore } from '../../src/store/index.js'
+import { testDatabase, testDatabaseEnv } from '../fixtures/test-store.js'
 
 const JOBS = 1_000
 const CONCURRENCY = 8 // as in the fixture
@@ -33,6 +34,7 @@ function handled(): number[] {
 async function startChild(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, home, resultsFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(await testDatabaseEnv(home)) },
   })
   children.push(child)
   await new Promise<void>((resolve, reject) => {
@@ -60,7 +62,11 @@ describe('job queue crash durability', () => {
     'finishes every job after two SIGKILLs, re-running only unrecorded ones',
     { timeout: 120_000 },
     async () => {
-      const store = await openStore({ home, sqliteSynchronous: 'normal' })
+      const store = await openStore({
+        home,
+        sqliteSynchronous: 'normal',
+        ...(await testDatabase(home)),
+      })
       const { queue } = createJobBackend(store)
       try {
         await store.transaction(async (tx) => {

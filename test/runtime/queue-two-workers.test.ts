@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createJobBackend } from '../../src/runtime/queue/index.js'
 import { openStore } from '../../src/store/index.js'
+import { testDatabase, testDatabaseEnv } from '../fixtures/test-store.js'
 
 const JOBS = 600
 const fixture = fileURLToPath(new URL('./fixtures/queue-crash-worker.ts', import.meta.url))
@@ -32,6 +33,7 @@ function handled(file: string): number[] {
 async function startChild(resultsFile: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, home, resultsFile, '600000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(await testDatabaseEnv(home)) },
   })
   children.push(child)
   await new Promise<void>((resolve, reject) => {
@@ -46,7 +48,7 @@ async function startChild(resultsFile: string): Promise<ChildProcess> {
 
 describe('two worker processes on one queue', () => {
   it('run every job exactly once between them', async () => {
-    const store = await openStore({ home })
+    const store = await openStore({ home, ...(await testDatabase(home)) })
     const { queue } = createJobBackend(store)
     // Both wait on an empty queue, then the jobs arrive while both poll.
     const files = [join(dir, 'a.txt'), join(dir, 'b.txt')]

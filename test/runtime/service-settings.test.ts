@@ -14,6 +14,7 @@ import {
   type Runtime,
 } from '../../src/runtime/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-service-settings-'))
 let store: Store
@@ -35,7 +36,7 @@ const greet = defineService({
 })
 
 beforeAll(async () => {
-  store = await openStore({ home: join(dir, 'home') })
+  store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
   runtime = await createRuntime({
     store,
     log: createLogger({ level: 'silent' }),

@@ -18,6 +18,7 @@ import {
 import { openStore, type Store } from '../../src/store/index.js'
 import { deleteKeys, testPrefix, testSealer } from './fixtures/redis-fixture.js'
 import { openRedisState } from './shared-state/backends.js'
+import { testDatabase } from '../fixtures/test-store.js'
 
 /** The token state two nodes share: one set in memory (one process), or Redis per node. */
 interface TokenBackend {
@@ -85,7 +86,7 @@ beforeAll(async () => {
       ],
     },
   })
-  store = await openStore({ home: join(dir, 'home') })
+  store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
   await store.connections.add({
     name: 'crm',
     loginUrl: emu.url,

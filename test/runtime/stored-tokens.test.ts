@@ -2,7 +2,7 @@
 // logging in, a rotated refresh token replaces the stored one, and removing a connection revokes
 // its token at Salesforce.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { filesAtRest, foundAtRest } from '../store/fixtures/bytes-at-rest.js'
+import { filesAtRest, foundAtRest, foundInPostgres } from '../store/fixtures/bytes-at-rest.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
 import { ConnectionClients, createLogger, storedTokens } from '../../src/runtime/index.js'
 import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
 import { runCli } from '../cli/fixtures/run-cli.js'
+import { TEST_STORE, testDatabase, testPostgresOf } from '../fixtures/test-store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-stored-tokens-'))
 const home = join(dir, 'home')
@@ -39,7 +40,7 @@ beforeAll(async () => {
       ],
     },
   })
-  store = await openStore({ home })
+  store = await openStore({ home, ...(await testDatabase(home)) })
   Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })
 })
 
@@ -48,6 +49,13 @@ afterAll(async () => {
   await emu?.close()
   rmSync(dir, { recursive: true, force: true })
 })
+
+/** Where the store holds `text` in clear: its files at rest, or its PostgreSQL tables. */
+async function foundInStore(text: string): Promise<string[]> {
+  return TEST_STORE === 'sqlite'
+    ? foundAtRest(home, text)
+    : foundInPostgres(await testPostgresOf(home), text)
+}
 
 async function callOnce(name: string): Promise<void> {
   const clients = new ConnectionClients(store.connections, log, { settings: store.settings })
@@ -75,16 +83,20 @@ describe('tokens kept in the store', () => {
     const creds = await store.connections.credentials('crm')
     const token = await storedTokens(store.settings, creds).load('')
     expect(token?.accessToken).toMatch(/^00D/)
-    // Every file of the open store, its -wal (where the token was just written) included.
-    expect(filesAtRest(home)).toContain(`${DATABASE_FILE}-wal`)
-    expect(foundAtRest(home, token!.accessToken)).toEqual([])
+    if (TEST_STORE === 'sqlite') {
+      // Every file of the open store, its -wal (where the token was just written) included.
+      expect(filesAtRest(home)).toContain(`${DATABASE_FILE}-wal`)
+    }
+    expect(await foundInStore(token!.accessToken)).toEqual([])
   })
 
   it('the at-rest check catches a token written in clear (it can fail)', async () => {
     const planted = `00D${'x'.repeat(12)}!planted-clear-token`
     await store.settings.set('test.planted', planted)
-    // The write sits in the -wal file: a check of the main file alone would pass it.
-    expect(foundAtRest(home, planted)).toContain(`${DATABASE_FILE}-wal`)
+    // On SQLite the write sits in the -wal file: a check of the main file alone would pass it.
+    expect(await foundInStore(planted)).toContain(
+      TEST_STORE === 'sqlite' ? `${DATABASE_FILE}-wal` : 'settings',
+    )
     await store.settings.delete('test.planted')
   })
 
