@@ -65,6 +65,16 @@ const envSchema = z.object({
         '(percent-encode special characters in the password), or unset for SQLite in FORCEBRIDGE_HOME',
     )
     .optional(),
+  /**
+   * Connections each process opens to PostgreSQL at most (beside one for change notices).
+   * Default 10; only read with FORCEBRIDGE_DATABASE_URL.
+   */
+  FORCEBRIDGE_DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(200, 'must be at most 200')
+    .default(10),
   /** Port of the services' HTTP server. Default 8400. */
   FORCEBRIDGE_PORT: port(8400),
   /** Port of the demo's emulator. Default 8401. */
@@ -263,7 +273,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database:
       e.FORCEBRIDGE_DATABASE_URL === undefined
         ? undefined
-        : Object.freeze(databaseTarget(e.FORCEBRIDGE_DATABASE_URL)),
+        : Object.freeze({
+            ...databaseTarget(e.FORCEBRIDGE_DATABASE_URL),
+            poolSize: e.FORCEBRIDGE_DATABASE_POOL_SIZE,
+          }),
     port: e.FORCEBRIDGE_PORT,
     emulatorPort: e.FORCEBRIDGE_EMULATOR_PORT,
     host: e.FORCEBRIDGE_HOST,

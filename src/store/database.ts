@@ -8,7 +8,12 @@ export type DatabaseDialect = 'sqlite' | 'postgres'
 /** Where the store's database lives. */
 export type DatabaseTarget =
   | { dialect: 'sqlite'; file: string; synchronous?: SqliteSynchronous }
-  | { dialect: 'postgres'; url: string }
+  | {
+      dialect: 'postgres'
+      url: string
+      /** Connections the pool opens at most (default POSTGRES_POOL_SIZE, 10). */
+      poolSize?: number
+    }
 
 /**
  * When a SQLite commit reaches the disk. `full` (the default) survives power loss. `normal`

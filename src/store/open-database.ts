@@ -20,6 +20,7 @@ export async function openDatabase(
       return openSqliteDatabase(target.file, target.synchronous ?? 'full')
     case 'postgres':
       return openPostgresDatabase(target.url, {
+        ...(target.poolSize === undefined ? {} : { poolSize: target.poolSize }),
         warn: options.warn ?? ((message) => console.warn(`forcebridge store: ${message}`)),
       })
   }

@@ -9,7 +9,10 @@ import { postgresServer } from './database-location.js'
 import type { DatabaseSchema } from './database-schema.js'
 import { PostgresRevisionWatcher } from './postgres-revision-watcher.js'
 
-/** Connections the pool opens at most: a few workers, the HTTP server and the scheduler share them. */
+/**
+ * Connections the pool opens at most, by default (FORCEBRIDGE_DATABASE_POOL_SIZE): a few workers,
+ * the HTTP server and the scheduler share them. The LISTEN connection is one more.
+ */
 export const POSTGRES_POOL_SIZE = 10
 
 const BIGINT_OID = 20
@@ -42,6 +45,8 @@ export function postgresClientConfig(url: string): pg.ClientConfig {
 export interface PostgresOptions {
   /** Told once when the LISTEN connection drops (and polling covers meanwhile). */
   warn: StoreWarn
+  /** Connections the pool opens at most; default POSTGRES_POOL_SIZE. */
+  poolSize?: number
 }
 
 /** Opens and checks the pool; STORE_UNAVAILABLE, naming the server but never the password. */
@@ -52,7 +57,7 @@ export async function openPostgresDatabase(
   const server = checkUrl(url)
   const pool = new pg.Pool({
     ...postgresClientConfig(url),
-    max: POSTGRES_POOL_SIZE,
+    max: options.poolSize ?? POSTGRES_POOL_SIZE,
     idleTimeoutMillis: 30_000,
     // Idle connections do not keep Node running; store.close() ends them anyway.
     allowExitOnIdle: true,

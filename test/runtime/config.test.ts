@@ -80,9 +80,17 @@ describe('settings from the environment', () => {
     expect(storeOptionsOf(loadConfig({ FORCEBRIDGE_HOME: '/srv/fb' }))).toEqual({ home: '/srv/fb' })
     const url = 'postgres://fb:s3cret@db.internal:5432/forcebridge'
     const c = loadConfig({ FORCEBRIDGE_HOME: '/srv/fb', FORCEBRIDGE_DATABASE_URL: url })
-    expect(c.database).toEqual({ dialect: 'postgres', url })
+    expect(c.database).toEqual({ dialect: 'postgres', url, poolSize: 10 })
     // The master key still comes from the home (or FORCEBRIDGE_SECRET_KEY) whatever the database.
-    expect(storeOptionsOf(c)).toEqual({ home: '/srv/fb', database: { dialect: 'postgres', url } })
+    expect(storeOptionsOf(c)).toEqual({
+      home: '/srv/fb',
+      database: { dialect: 'postgres', url, poolSize: 10 },
+    })
+    const pool = { FORCEBRIDGE_DATABASE_URL: url, FORCEBRIDGE_DATABASE_POOL_SIZE: '25' }
+    expect(loadConfig(pool).database).toMatchObject({ poolSize: 25 })
+    expect(() => loadConfig({ ...pool, FORCEBRIDGE_DATABASE_POOL_SIZE: '0' })).toThrow(
+      /FORCEBRIDGE_DATABASE_POOL_SIZE must be 1 or more/,
+    )
     // A bad URL is named, never repeated: it may hold a password.
     const bad = () => loadConfig({ FORCEBRIDGE_DATABASE_URL: 'mysql://fb:s3cret@db/forcebridge' })
     expect(bad).toThrow(/FORCEBRIDGE_DATABASE_URL must be a PostgreSQL URL/)

@@ -269,4 +269,39 @@ describe('the store on PostgreSQL', () => {
     // The rolled-back job did not keep its key.
     expect((await queue.enqueue({ service: 's', input: 3, idempotencyKey: 'o:2' })).input).toBe(3)
   })
+
+  it('opens no more connections than its pool size, with one more for change notices', async () => {
+    const store = await openStore({
+      home: tempHome(),
+      database: { ...(pg.options().database as { dialect: 'postgres'; url: string }), poolSize: 2 },
+    })
+    stores.push(store)
+    const connections = () =>
+      pg.postgres.withClient(async (c) => {
+        const { rows } = await c.query<{ n: string }>(
+          "select count(*) as n from pg_stat_activity where datname = $1 and application_name = 'forcebridge'",
+          [pg.postgres.name],
+        )
+        return Number(rows[0]?.n)
+      })
+    let most = 0
+    let busy = true
+    const watch = (async () => {
+      while (busy) most = Math.max(most, await connections())
+    })()
+    // Twelve writers at once, each holding its connection a while: they queue for two.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.settings.set(`writer.${i}`, String(i))
+          await new Promise((r) => setTimeout(r, 40))
+        }),
+      ),
+    )
+    busy = false
+    await watch
+    for (let i = 0; i < 12; i++) expect(await store.settings.get(`writer.${i}`)).toBe(String(i))
+    expect(most).toBeGreaterThanOrEqual(2)
+    expect(most).toBeLessThanOrEqual(3)
+  })
 })
