@@ -24,6 +24,7 @@ import { loadMasterKey } from './master-key-source.js'
 import { migrateDatabase } from './migrate-database.js'
 import { openDatabase } from './open-database.js'
 import { ScheduleRepository } from './schedule-repository.js'
+import { verifyMasterKey } from './master-key-check.js'
 import { SecretBox } from './secret-box.js'
 import { SecurityRepository } from './security-repository.js'
 import { ServiceFileRepository } from './service-file-repository.js'
@@ -125,6 +126,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // are heard of as they happen (PostgreSQL), not only when the token is next read.
     await database.watchExternalChanges?.(() => revision.externalChanged())
     store = createStore(home, location, database, box, revision)
+    await verifyMasterKey(store.settings, location)
   } catch (error) {
     await database.close()
     throw error

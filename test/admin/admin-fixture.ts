@@ -52,6 +52,8 @@ export async function startAdminServer(
    */
   extra: Partial<AdminPluginOptions> & {
     database?: DatabaseTarget
+    /** The master key (base64), when the store must share one with another store. */
+    secretKey?: string
     runtimeQueue?: boolean
     sessions?: SessionStoreOptions
     signIn?: SignInLimiterOptions
@@ -69,8 +71,12 @@ export async function startAdminServer(
   for (const file of fixtures)
     copyFileSync(resolve(import.meta.dirname, 'fixtures', file), join(services, file))
   const emulator = await startEmulator()
-  const { runtimeQueue, sessions, signIn, database, ...options } = extra
-  const store = await openStore({ home, ...(database ? { database } : await testDatabase(home)) })
+  const { runtimeQueue, sessions, signIn, database, secretKey, ...options } = extra
+  const store = await openStore({
+    home,
+    ...(database ? { database } : await testDatabase(home)),
+    ...(secretKey ? { secretKey } : {}),
+  })
   const logLines: string[] = []
   const log = createLogger({
     level: 'info',

@@ -34,8 +34,16 @@ let consoleErrors: string[] = []
 let shot: (name: string) => Promise<void>
 
 /** The queue and schedules in a store of their own, with retries 10 ms apart. */
-async function openQueue(home: string, database?: DatabaseTarget): Promise<void> {
-  queueStore = await openStore({ home, ...(database ? { database } : {}) })
+async function openQueue(
+  home: string,
+  database?: DatabaseTarget,
+  secretKey?: string,
+): Promise<void> {
+  queueStore = await openStore({
+    home,
+    ...(database ? { database } : {}),
+    ...(secretKey ? { secretKey } : {}),
+  })
   jobs = createJobBackend(queueStore, { retry: { backoff: { baseMs: 10, maxMs: 10 } } })
   queue = jobs.queue
   // Not started: the test only adds and lists schedules, nothing needs to fire.
@@ -65,12 +73,13 @@ describe.each(dialects)('dashboard in Chromium on $name', (dialect) => {
     queueDir = mkdtempSync(join(tmpdir(), 'fb-admin-queue-'))
     // Both stores on the dialect's database when it is PostgreSQL (the queue's tables beside
     // the rest, as one server would have them).
-    const database = dialect.options().database
-    await openQueue(join(queueDir, 'home'), database)
+    const { database, secretKey } = dialect.options()
+    await openQueue(join(queueDir, 'home'), database, secretKey)
     server = await startAdminServer({
       queue,
       schedules: scheduler,
       ...(database ? { database } : {}),
+      ...(secretKey ? { secretKey } : {}),
     })
     runner = jobs.createRunner({
       pollMs: 50,

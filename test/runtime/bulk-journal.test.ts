@@ -221,8 +221,9 @@ describe.each(dialects)('bulk journal ($name)', (dialect) => {
   it('lists tracked calls with `forcebridge bulk jobs`', async () => {
     process.env.FORCEBRIDGE_HOME = home
     process.env.FORCEBRIDGE_LOG_LEVEL = 'warn'
-    const database = dialect.options().database
+    const { database, secretKey } = dialect.options()
     if (database?.dialect === 'postgres') process.env.FORCEBRIDGE_DATABASE_URL = database.url
+    if (secretKey) process.env.FORCEBRIDGE_SECRET_KEY = secretKey
     const r = await runCli('bulk', 'jobs')
     expect(r.code, r.err).toBe(0)
     const lines = r.out.trim().split('\n')

@@ -45,8 +45,12 @@ describe.each(dialects)('durable async invocations ($name)', (dialect) => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fb-durable-'))
     home = join(dir, 'home')
-    const database = dialect.options().database
-    databaseEnv = database?.dialect === 'postgres' ? { FORCEBRIDGE_DATABASE_URL: database.url } : {}
+    const { database, secretKey } = dialect.options()
+    // On PostgreSQL the child server opens the store with the dialect's shared key, as we do.
+    databaseEnv =
+      database?.dialect === 'postgres'
+        ? { FORCEBRIDGE_DATABASE_URL: database.url, FORCEBRIDGE_SECRET_KEY: secretKey ?? '' }
+        : {}
     emulator = await startEmulator({ port: 0, org: join(ROOT, 'examples', 'demo-org.yaml') })
     store = await openStore({ home, ...dialect.options() })
     await store.connections.add({
