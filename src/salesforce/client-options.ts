@@ -57,8 +57,15 @@ export interface ClientOptions {
   apiVersion?: string
   /** Connection name for messages and events. Default 'salesforce'. */
   name?: string
-  /** Per call (all attempts), and the connect/headers/body timeouts. Default 120,000 ms. */
+  /** Per call (all attempts, a login, backoff waits). Default 120,000 ms. */
   timeoutMs?: number
+  /**
+   * How long one attempt may wait for the answer's headers, or between two pieces of its body,
+   * before it is given up and (for a call that may be retried: GET, HEAD, PUT, DELETE, or
+   * `retry: 'always'`) sent again within `timeoutMs`. A call that may not be retried waits for
+   * its whole deadline instead. Default 60,000 ms, never more than the call's `timeoutMs`.
+   */
+  attemptTimeoutMs?: number
   /** Calls in flight per client; more wait in a queue. Default 32. */
   maxConcurrency?: number
   retry?: RetryOptions
@@ -149,6 +156,7 @@ const optionsSchema = z.object({
     .default('66.0'),
   name: nonEmpty.default('salesforce'),
   timeoutMs: z.number().int().positive().default(120_000),
+  attemptTimeoutMs: z.number().int().positive().default(60_000),
   maxConcurrency: z.number().int().positive().default(32),
   retry: z
     .object({
@@ -180,6 +188,7 @@ export interface ResolvedOptions {
   readonly apiVersion: string
   readonly name: string
   readonly timeoutMs: number
+  readonly attemptTimeoutMs: number
   readonly maxConcurrency: number
   readonly retry: Readonly<Required<RetryOptions>>
   readonly maxReloginsPerCall: number
@@ -247,6 +256,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     apiVersion: o.apiVersion,
     name: o.name,
     timeoutMs: o.timeoutMs,
+    attemptTimeoutMs: o.attemptTimeoutMs,
     maxConcurrency: o.maxConcurrency,
     retry: Object.freeze(o.retry),
     maxReloginsPerCall: o.maxReloginsPerCall,

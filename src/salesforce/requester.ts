@@ -34,8 +34,10 @@ export interface RequestOptions {
   headers?: Record<string, string>
   /** How to read the answer. Default `'json'` (an empty body gives `undefined`). */
   responseType?: 'json' | 'text' | 'stream' | 'buffer'
-  /** Per-call timeout in milliseconds; default from the client options. */
+  /** Per-call timeout in milliseconds (all attempts); default from the client options. */
   timeoutMs?: number
+  /** Per-attempt timeout in milliseconds (see ClientOptions.attemptTimeoutMs); default from the client. */
+  attemptTimeoutMs?: number
   signal?: AbortSignal
   retry?: RetryPolicy
   /**

@@ -69,6 +69,7 @@ export class SalesforceClient extends EventEmitter<ClientEventMap> implements Re
       connection: options.name,
       dataPrefix: `/services/data/v${options.apiVersion}/`,
       timeoutMs: options.timeoutMs,
+      attemptTimeoutMs: options.attemptTimeoutMs,
       maxConcurrency: options.maxConcurrency,
       maxRelogins: options.maxReloginsPerCall,
       retry: options.retry,

@@ -107,12 +107,24 @@ export class CallDeadline {
     return this.race(new Promise<void>((resolve) => setTimeout(resolve, ms).unref()))
   }
 
-  /** The error to throw once aborted: TIMEOUT or ABORTED. */
-  abortError(connection: string, what: string, cause?: unknown): SalesforceError {
+  /**
+   * The error to throw once aborted: TIMEOUT or ABORTED. A POST or PATCH that timed out may
+   * have reached Salesforce, and was not sent again: the message says to check before resending.
+   */
+  abortError(
+    connection: string,
+    what: string,
+    cause?: unknown,
+    method?: string,
+  ): SalesforceError {
+    const written =
+      method === 'POST' || method === 'PATCH'
+        ? `; it may have reached Salesforce, so check whether it took effect before sending it again`
+        : ''
     return this.timedOut
       ? new SalesforceError(
           'TIMEOUT',
-          `connection '${connection}': ${what} did not finish within ${this.timeoutMs} ms; raise timeoutMs for this call or connection if it is expected to be slow`,
+          `connection '${connection}': ${what} did not finish within ${this.timeoutMs} ms; raise timeoutMs for this call or connection if it is expected to be slow${written}`,
           { connection, cause },
         )
       : new SalesforceError(

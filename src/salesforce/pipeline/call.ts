@@ -46,6 +46,11 @@ export class Call {
   readonly replayable: boolean
   /** Set by the deadline step, the first step that needs one; every later step may use it. */
   deadline!: CallDeadline
+  /**
+   * How long one attempt may wait for headers, or between body pieces (retry step): shorter than
+   * the deadline when a stalled attempt may be sent again, else the whole deadline.
+   */
+  attemptTimeoutMs = 0
   /** Attempts started, 1 for the first (retry step). A replay after a new login is no attempt. */
   attempt = 0
   /** New logins this call caused (auth step). */

@@ -20,7 +20,12 @@ export function deadlineStep(defaultTimeoutMs: number): Step {
     } catch (err) {
       // Waits (for a login, a slot, a backoff) end with a plain 'aborted' error: say which.
       if (deadline.aborted && !(err instanceof SalesforceError)) {
-        throw deadline.abortError(call.connection, `${call.method} ${pathOnly(o.path)}`, err)
+        throw deadline.abortError(
+          call.connection,
+          `${call.method} ${pathOnly(o.path)}`,
+          err,
+          call.method,
+        )
       }
       throw err
     } finally {

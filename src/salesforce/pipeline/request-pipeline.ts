@@ -29,6 +29,7 @@ export interface RequestPipelineOptions {
   connection: string
   dataPrefix: string
   timeoutMs: number
+  attemptTimeoutMs: number
   maxConcurrency: number
   maxRelogins: number
   retry: Readonly<Required<RetryOptions>>
@@ -44,7 +45,12 @@ export function requestPipeline(o: RequestPipelineOptions): Send {
     [
       limitReserveStep(o.limits),
       deadlineStep(o.timeoutMs),
-      retryStep({ retry: o.retry, events: o.events, logger: o.logger }),
+      retryStep({
+        retry: o.retry,
+        attemptTimeoutMs: o.attemptTimeoutMs,
+        events: o.events,
+        logger: o.logger,
+      }),
       authStep({
         tokens: o.tokens,
         connection: o.connection,

@@ -16,14 +16,17 @@ import { pathOnly } from '../request-target.js'
 import { answerError, isAccepted } from './call.js'
 import type { Answer, Call, Step } from './call.js'
 import { SendFailure } from './send-failure.js'
+import { SalesforceError } from '../salesforce-error.js'
 
 export interface RetryStepOptions {
   retry: Readonly<Required<RetryOptions>>
+  /** The client's per-attempt timeout; a call's own `attemptTimeoutMs` wins. */
+  attemptTimeoutMs: number
   events: EventEmitter<ClientEventMap>
   logger: ClientLogger | undefined
 }
 
-export function retryStep({ retry, events, logger }: RetryStepOptions): Step {
+export function retryStep({ retry, attemptTimeoutMs, events, logger }: RetryStepOptions): Step {
   const { maxAttempts, baseDelayMs, maxDelayMs } = retry
 
   async function backoff(call: Call, reason: string, retryAfterMs: number | undefined) {
@@ -41,7 +44,28 @@ export function retryStep({ retry, events, logger }: RetryStepOptions): Step {
     await call.deadline.sleep(delayMs)
   }
 
+  /**
+   * Cutting a stalled attempt short only helps when it may be sent again: an idempotent call
+   * (or `retry: 'always'`) with attempts to spare. Any other call waits for its whole deadline,
+   * since a POST that stalled may have reached Salesforce and must not be replayed.
+   */
+  function attemptTimeout(call: Call): number {
+    const whole = call.deadline.timeoutMs
+    const own = call.options.attemptTimeoutMs
+    if (own !== undefined && !(Number.isInteger(own) && own > 0)) {
+      throw new SalesforceError(
+        'INVALID_REQUEST',
+        `connection '${call.connection}': ${call.method} ${pathOnly(call.options.path)}: option 'attemptTimeoutMs' must be a positive whole number of milliseconds`,
+        { connection: call.connection },
+      )
+    }
+    const retriable =
+      call.replayable && maxAttempts > 1 && mayRetryNetworkError(call.method, call.policy)
+    return retriable ? Math.min(own ?? attemptTimeoutMs, whole) : whole
+  }
+
   return (next) => async (call) => {
+    call.attemptTimeoutMs = attemptTimeout(call)
     for (;;) {
       call.attempt++
       let answer: Answer

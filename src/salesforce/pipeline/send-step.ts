@@ -23,7 +23,7 @@ export function sendStep(transport: HttpTransport): Send {
         headers,
         body: call.payload,
         signal: call.deadline,
-        timeoutMs: call.deadline.timeoutMs,
+        timeoutMs: call.attemptTimeoutMs || call.deadline.timeoutMs,
       })
     } catch (err) {
       throw failure(call, err)
@@ -52,7 +52,7 @@ async function sendForStream(
       headers,
       body: call.payload,
       signal: call.deadline.signal,
-      timeoutMs: call.deadline.timeoutMs,
+      timeoutMs: call.attemptTimeoutMs || call.deadline.timeoutMs,
     })
     if (isAccepted(call, res.statusCode)) {
       const stream = readStream(res)
@@ -100,19 +100,28 @@ function requestHeaders(call: Call): Record<string, string> {
 /** TIMEOUT or ABORTED when the deadline ended the send; else NETWORK_ERROR (or TIMEOUT). */
 function failure(call: Call, err: unknown): Error {
   const what = `${call.method} ${pathOnly(call.path)}`
-  if (call.deadline.aborted) return call.deadline.abortError(call.connection, what, err)
+  if (call.deadline.aborted) {
+    return call.deadline.abortError(call.connection, what, err, call.method)
+  }
   const net = networkErrorCode(err)
   const attempts = call.attempt > 1 ? ` after ${call.attempt} attempts` : ''
+  const options = {
+    connection: call.connection,
+    cause: err,
+    networkCode: net,
+    neverSent: requestNeverSent(err, net),
+  }
+  if (net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT') {
+    // The attempt timeout, not the deadline: the retry step may still send it again.
+    return new SendFailure(
+      'TIMEOUT',
+      `connection '${call.connection}': ${what} to ${call.instance.origin} stalled (no answer within the ${call.attemptTimeoutMs} ms attempt timeout${attempts}); raise attemptTimeoutMs (per attempt) or timeoutMs (whole call) if the call is expected to be slow, else check the instance and retry later`,
+      options,
+    )
+  }
   return new SendFailure(
-    net === 'UND_ERR_HEADERS_TIMEOUT' || net === 'UND_ERR_BODY_TIMEOUT'
-      ? 'TIMEOUT'
-      : 'NETWORK_ERROR',
+    'NETWORK_ERROR',
     `connection '${call.connection}': ${what} to ${call.instance.origin} failed (${net ?? (err as Error).message})${attempts}; check the network and the instance, or retry later`,
-    {
-      connection: call.connection,
-      cause: err,
-      networkCode: net,
-      neverSent: requestNeverSent(err, net),
-    },
+    options,
   )
 }
