@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { startEmulatorChild, type EmulatorChild } from '../suite/emulator-child.js'
 import { freePort, seedHome, startRuntimeChild, type RuntimeChild } from '../suite/runtime-child.js'
 import { SeededRandom } from '../suite/seeded-random.js'
+import { checkChaosOutcome } from './chaos-check.js'
 
 export interface ChaosOptions {
   seed: number
@@ -23,6 +24,11 @@ export interface ChaosOptions {
   /** How long to wait for accepted jobs to end. Default 60 s. */
   settleMs?: number
   log?: (line: string) => void
+  /**
+   * Runs after every accepted job ended and before the org is counted: tests plant a loss or a
+   * duplicate here (emulator.plant) to prove the check catches them.
+   */
+  beforeCheck?: (round: { emulator: EmulatorChild; accepted: readonly string[] }) => Promise<void>
 }
 
 export interface ChaosReport {
@@ -188,18 +194,18 @@ export async function runChaosRound(options: ChaosOptions): Promise<ChaosReport>
     }
     await setFaults(emulator.url, undefined)
 
+    await options.beforeCheck?.({ emulator, accepted: accepted.map((a) => a.number) })
     const counts = await emulator.countBy('Invoice__c', 'Number__c')
-    for (const a of accepted) {
-      const state = states.get(a.number)
-      if (state === 'succeeded') report.async.succeeded++
-      else if (state === 'dead') report.async.dead++
-      else report.async.unsettled++
-      if ((attempts.get(a.number) ?? 0) > 1) report.jobsRetried++
-      if (!counts.has(a.number)) report.lost.push(`${a.number} (job ${state ?? 'unknown'})`)
-      else if (state === 'dead')
-        report.duplicates.push(`${a.number}: written, yet its job ended dead`)
-    }
-    for (const [number, n] of counts) if (n > 1) report.duplicates.push(`${number}: ${n} records`)
+    const outcome = checkChaosOutcome(
+      { accepted: accepted.map((a) => a.number), states, attempts },
+      counts,
+    )
+    report.async.succeeded = outcome.succeeded
+    report.async.dead = outcome.dead
+    report.async.unsettled = outcome.unsettled
+    report.jobsRetried = outcome.jobsRetried
+    report.lost = outcome.lost
+    report.duplicates = outcome.duplicates
     const stats = (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as {
       logins: Record<string, number>
       requests: number

@@ -15,8 +15,22 @@ export interface EmulatorChild {
   child: ChildProcess
   /** Live, non-deleted rows of `object` counted by the value of `field`. */
   countBy(object: string, field: string): Promise<Map<string, number>>
+  /**
+   * Tampers with the org behind the API's back, for tests that prove a check can fail: `remove`
+   * deletes for good the live rows of `object` whose `field` is `value`; `duplicate` stores a
+   * copy of one of them under a new id (past the field's unique rule). Resolves with the rows
+   * touched.
+   */
+  plant(action: PlantAction): Promise<number>
   rssKiB(): number | undefined
   stop(): Promise<void>
+}
+
+export interface PlantAction {
+  kind: 'remove' | 'duplicate'
+  object: string
+  field: string
+  value: string
 }
 
 const SCRIPT = `
@@ -37,6 +51,17 @@ process.on('message', (m) => {
       counts[k] = (counts[k] ?? 0) + 1
     }
     process.send({ counts })
+  }
+  if (m && m.plant) {
+    const { kind, object, field, value } = m.plant
+    const rows = [...emulator.org.rows(object)].filter((r) => !r.IsDeleted && String(r[field]) === value)
+    const ctx = { userId: rows[0]?.OwnerId ?? rows[0]?.CreatedById }
+    // hardDelete: the row is gone as if never written; insertRaw skips validation (and so the
+    // unique rule) on purpose, which no API call can do.
+    if (kind === 'remove') for (const r of rows) emulator.org.hardDelete(object, r.Id, ctx)
+    if (kind === 'duplicate' && rows[0])
+      emulator.org.insertRaw(object, { ...rows[0], Id: emulator.org.newId(rows[0].Id.slice(0, 3)) })
+    process.send({ planted: kind === 'duplicate' ? Math.min(rows.length, 1) : rows.length })
   }
 })
 // Stops by itself when the parent goes, however it went.
@@ -71,6 +96,11 @@ export async function startEmulatorChild(seed = 1): Promise<EmulatorChild> {
           resolve(new Map(Object.entries((m as { counts: Record<string, number> }).counts))),
         )
         child.send({ countBy: { object, field } })
+      }),
+    plant: (action) =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve((m as { planted: number }).planted))
+        child.send({ plant: action })
       }),
     rssKiB: () => rssKiB(child.pid),
     stop: () =>
