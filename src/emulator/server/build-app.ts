@@ -46,8 +46,18 @@ export async function buildApp(
   const limitOptions = fastifyLimitOptions(opts.limits)
   const app = Fastify({
     ...limitOptions,
-    // Over HTTPS the server options go with the key and certificate (https.createServer).
-    ...(opts.https ? { https: { ...limitOptions.http, ...opts.https } } : {}),
+    // Over HTTPS the server options go with the key and certificate (https.createServer). The
+    // header timeout starts only once TLS is up, so a socket that never finishes its handshake
+    // is bounded by the same time (Node's default handshakeTimeout is 120 s).
+    ...(opts.https
+      ? {
+          https: {
+            ...limitOptions.http,
+            handshakeTimeout: opts.limits.headersTimeoutMs,
+            ...opts.https,
+          },
+        }
+      : {}),
     logger: opts.logger,
     // One normalised path for routing and every check (normalize-path.ts).
     rewriteUrl: rewriteRequestUrl,
