@@ -19,6 +19,7 @@ import { applyComputedName } from './computed-name.js'
 import { applyCompoundAddresses } from './compound-address.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
+import { requireOperation } from './object-operations.js'
 import type { RowKey, SqliteRecords } from './sqlite-records.js'
 
 /** One row written in a committed transaction: before and after (undefined when absent). */
@@ -38,6 +39,8 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private readonly relMaps = new Map<string, Map<string, FieldDef>>()
   /** Fields with a key per record: unique, external id and lookup fields. */
   private readonly keyed = new Map<string, FieldDef[]>()
+  /** Above 0 while a delete moves children along: they go even where the API may not delete. */
+  private cascading = 0
   private inTransaction = false
   /** Rows written in the open transaction, in order, for the commit listener (Pub/Sub CDC). */
   private written: RowChange[] = []
@@ -190,6 +193,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   create(objectName: string, fields: Record<string, unknown>, ctx: WriteContext): SaveResult {
     return this.transaction(() => {
       const obj = this.requireObject(objectName)
+      requireOperation(obj, 'insert')
       const values = checkFields(this, obj, fields, 'create')
       const id = this.ids.next(obj.keyPrefix)
       const stamp = formatDateTime(this.now())
@@ -224,6 +228,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   ): SaveResult {
     return this.transaction(() => {
       const obj = this.requireObject(objectName)
+      requireOperation(obj, 'update')
       const current = this.requireLiveRow(obj, id)
       const values = checkFields(this, obj, fields, 'update')
       const row: Record<string, unknown> = { ...current }
@@ -275,6 +280,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   delete(objectName: string, id: string, ctx: WriteContext): SaveResult {
     return this.transaction(() => {
       const obj = this.requireObject(objectName)
+      if (this.cascading === 0) requireOperation(obj, 'delete')
       const current = this.requireLiveRow(obj, id)
       this.cascadeDelete(obj, current.Id, ctx)
       const stamp = formatDateTime(this.now())
@@ -292,6 +298,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   hardDelete(objectName: string, id: string, _ctx: WriteContext): SaveResult {
     return this.transaction(() => {
       const obj = this.requireObject(objectName)
+      requireOperation(obj, 'delete')
       const current = this.getRow(obj.name, id)
       if (!current) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist')
       this.removeRow(obj.name, current.Id)
@@ -372,7 +379,12 @@ export class OrgStore implements OrgWriter, RuleLookups {
       const children = [...candidates].filter((row) => !row.IsDeleted && row[rel.field] === id)
       for (const child of children) {
         if (!this.getRow(rel.childSObject, child.Id)?.IsDeleted) {
-          this.delete(rel.childSObject, child.Id, ctx)
+          this.cascading++
+          try {
+            this.delete(rel.childSObject, child.Id, ctx)
+          } finally {
+            this.cascading--
+          }
         }
       }
     }
