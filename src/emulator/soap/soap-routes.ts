@@ -1,6 +1,6 @@
 // The SOAP partner API at `/services/Soap/u/NN.0`: login (password plus security token),
-// logout, getUserInfo, getServerTimestamp, query, queryAll and queryMore, create, update,
-// upsert and delete, with faults (HTTP 500) as Salesforce sends them. A SOAP session is an
+// logout, getUserInfo, getServerTimestamp, describeGlobal, describeSObject(s), query, queryAll
+// and queryMore, create, update, upsert and delete, with faults (HTTP 500) as Salesforce sends them. A SOAP session is an
 // ordinary session: its id works as a REST bearer token and the other way round.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -12,6 +12,7 @@ import type { EmulatorContext, Session } from '../server/emulator-context.js'
 import type { EmulatorState, UserAccount } from '../server/emulator-state.js'
 import { SoapFault, el, soapResponse } from './soap-envelope.js'
 import { queryResultXml, saveResultXml } from './soap-records.js'
+import { describeGlobalXml, describeSObjectXml, invalidSObjectFault } from './soap-describe.js'
 import { child, isNil, readXml, type XmlElement } from './xml-reader.js'
 
 const XML_TYPE = 'text/xml; charset=utf-8'
@@ -149,6 +150,15 @@ export function registerSoapRoutes(
         `<result>${el('timestamp', formatDateTime(state.now()))}</result>`,
       )
     },
+    describeGlobal: (call) => {
+      sessionOf(call)
+      const xml = describeGlobalXml(state.store.objects(), call.version, state.instanceUrl())
+      return soapResponse('describeGlobal', xml)
+    },
+    // describeSObject (one type, the older call) and describeSObjects (up to 100): a
+    // DescribeSObjectResult per `sObjectType`, in the order asked; an unknown type faults all.
+    describeSObject: (call) => describe(call),
+    describeSObjects: (call) => describe(call),
     query: (call) => runQuery(call, false),
     queryAll: (call) => runQuery(call, true),
     create: (call) => {
@@ -211,6 +221,31 @@ export function registerSoapRoutes(
         })
       return soapResponse('delete', results.join(''))
     },
+  }
+
+  const describe = (call: Call): string => {
+    sessionOf(call)
+    const names = call.op.children.filter((c) => c.name === 'sObjectType').map((c) => c.text.trim())
+    if (names.length === 0 || (call.op.name === 'describeSObject' && names.length > 1)) {
+      throw new SoapFault(
+        'INVALID_REQUEST',
+        `${call.op.name} needs ${call.op.name === 'describeSObject' ? 'one sObjectType' : 'one or more sObjectType elements'}`,
+        'UnexpectedErrorFault',
+        'soapenv:Client',
+      )
+    }
+    if (names.length > 100) {
+      throw new SoapFault(
+        'EXCEEDED_MAX_TYPES_LIMIT',
+        'Exceeded max types limit of 100 in describeSObjects()',
+      )
+    }
+    const results = names.map((name) => {
+      const obj = state.store.getObject(name)
+      if (!obj) throw invalidSObjectFault(name)
+      return describeSObjectXml(obj, call.version, state.instanceUrl())
+    })
+    return soapResponse(call.op.name, results.join(''))
   }
 
   /** QueryOptions batchSize: 500 by default, 200 to 2,000 (SOAP API guide). */
