@@ -67,3 +67,20 @@ export function sendInvalidSession(request: FastifyRequest, reply: FastifyReply)
     new AsyncApiError(400, 'InvalidSessionId', 'Invalid session id'),
   )
 }
+
+/**
+ * The answer when the org's daily API requests are spent. Bulk API 1.0 speaks its own error
+ * shape, not REST's REQUEST_LIMIT_EXCEEDED array: ExceededQuota ("the job or batch you tried
+ * to create exceeds the allowed number for the past 24-hour period"), with REST's 403 status
+ * and "TotalRequests Limit exceeded." text, so jsforce's bulk client surfaces it by name.
+ */
+export function sendRequestLimitExceeded(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  return sendAsyncError(
+    reply,
+    requestFormat(request),
+    new AsyncApiError(403, 'ExceededQuota', 'TotalRequests Limit exceeded.'),
+  )
+}

@@ -1,3 +1,3 @@
 // The emulator's Bulk API 1.0: jobs and batches under /services/async/<version>/.
 export { createBulkV1Feature } from './bulk-v1-feature.js'
-export { sendInvalidSession } from './async-error.js'
+export { sendInvalidSession, sendRequestLimitExceeded } from './async-error.js'

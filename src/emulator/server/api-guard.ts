@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { versionFromSegment } from '../data/api-versions.js'
 import { sendFault } from '../faults/send-fault.js'
-import { sendInvalidSession } from '../bulk-v1/index.js'
+import { sendInvalidSession, sendRequestLimitExceeded } from '../bulk-v1/index.js'
 import type { EmulatorState } from './emulator-state.js'
 import type { Session } from './emulator-context.js'
 import { normalizeUrl } from './normalize-path.js'
@@ -121,6 +121,7 @@ export function registerApiGuard(app: FastifyInstance, state: EmulatorState): vo
     }
     if (state.limits.exhausted()) {
       reply.header('sforce-limit-info', limitInfo(state))
+      if (access === 'async') return sendRequestLimitExceeded(request, reply)
       return reply
         .code(403)
         .send([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }])
