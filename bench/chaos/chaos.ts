@@ -1,6 +1,7 @@
 // `npm run chaos`: sync and async upserts through a channel of a real runtime while the emulator
 // injects faults and the runtime is SIGKILLed and restarted; prints what happened and, last,
-// `lost=<n> duplicates=<n> failed_sync=<n> logins=<n>`. Exits 1 when a record was lost.
+// `lost=<n> duplicates=<n> failed_sync=<n> logins=<n>`. Exits 1 when a record was lost or
+// written twice (bench/chaos/chaos-check.ts counts both).
 //   npm run chaos -- --seed 3 --calls 1000 --kills 3
 import { parseArgs } from 'node:util'
 import { CHAOS_FAULTS, runChaosRound } from './chaos-round.js'
@@ -36,4 +37,4 @@ for (const d of report.duplicates) console.log(`duplicate: ${d}`)
 console.log(
   `lost=${report.lost.length} duplicates=${report.duplicates.length} failed_sync=${report.sync.failed} logins=${report.logins}`,
 )
-process.exit(report.lost.length > 0 ? 1 : 0)
+process.exit(report.lost.length > 0 || report.duplicates.length > 0 ? 1 : 0)
