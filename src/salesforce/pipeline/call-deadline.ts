@@ -111,12 +111,7 @@ export class CallDeadline {
    * The error to throw once aborted: TIMEOUT or ABORTED. A POST or PATCH that timed out may
    * have reached Salesforce, and was not sent again: the message says to check before resending.
    */
-  abortError(
-    connection: string,
-    what: string,
-    cause?: unknown,
-    method?: string,
-  ): SalesforceError {
+  abortError(connection: string, what: string, cause?: unknown, method?: string): SalesforceError {
     const written =
       method === 'POST' || method === 'PATCH'
         ? `; it may have reached Salesforce, so check whether it took effect before sending it again`
