@@ -1,27 +1,24 @@
-// Two `forcebridge start` processes on one PostgreSQL database and one Redis, each with a data
-// folder of its own (two machines): both list both in the node registry with their heartbeat,
-// a file deployed with the CLI from a third folder is served by both nodes' channel, a removal
-// reaches both, and a node SIGKILLed is shown as gone once its heartbeat is older than the
-// timeout (set short here).
-import { randomBytes } from 'node:crypto'
+// Three `forcebridge start` processes on one PostgreSQL database and one Redis, each with a data
+// folder of its own (three machines): each lists all three in the node registry with their
+// heartbeat, an admin session signed in on one works on the others and ends on all, a file
+// deployed with the CLI from a fourth folder is served by every node's channel, a removal reaches
+// every node, and a node SIGKILLed is shown as gone once its heartbeat is older than the timeout
+// (set short here).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createTestPostgres, type TestPostgres } from '../fixtures/postgres-database.js'
-import { deleteKeys, SHARED_REDIS_URL, testPrefix } from '../runtime/fixtures/redis-fixture.js'
-import { serverUrl, spawnCli, type CliProcess } from './fixtures/cli-process.js'
+import { startCluster, type Cluster } from '../fixtures/cluster-nodes.js'
+import { spawnCli } from './fixtures/cli-process.js'
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 })
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-cluster-deploy-'))
-const prefix = testPrefix()
 const password = 'cluster-admin-password'
-const nodes: CliProcess[] = []
-const urls: string[] = []
-let pg: TestPostgres
-let env: Record<string, string>
+let cluster: Cluster
+let urls: string[] = []
 let cookie = ''
+let csrfToken = ''
 
 interface NodeRow {
   id: string
@@ -38,8 +35,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 
     const value = await check()
     if (value !== undefined) return value
     if (Date.now() > end) {
-      const logs = nodes.map((n) => n.err.filter((l) => !l.includes('"msg":"request')).join('\n'))
-      throw new Error(`timed out waiting for ${what}; the nodes said:\n${logs.join('\n---\n')}`)
+      throw new Error(`timed out waiting for ${what}; the nodes said:\n${cluster.logs()}`)
     }
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -47,7 +43,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 
 
 /** Runs a one-shot CLI command as a third machine would, sharing only the database. */
 async function cli(...args: string[]) {
-  const run = spawnCli(args, { ...env, FORCEBRIDGE_HOME: join(dir, 'operator') })
+  const run = spawnCli(args, { ...cluster.env, FORCEBRIDGE_HOME: join(dir, 'operator') })
   const code = await run.exited
   return { code, out: run.out.join('\n'), err: run.err.join('\n') }
 }
@@ -80,43 +76,34 @@ async function callOn(url: string): Promise<{ status: number; body: unknown }> {
 }
 
 beforeAll(async () => {
-  pg = await createTestPostgres('cluster_deploy')
-  env = {
-    FORCEBRIDGE_PORT: '0',
-    FORCEBRIDGE_DATABASE_URL: pg.url,
-    // The same master key on every node and on the operator's machine.
-    FORCEBRIDGE_SECRET_KEY: randomBytes(32).toString('base64'),
-    FORCEBRIDGE_REDIS_URL: SHARED_REDIS_URL,
-    FORCEBRIDGE_REDIS_PREFIX: prefix,
-    FORCEBRIDGE_ADMIN_PASSWORD: password,
-    FORCEBRIDGE_WORKER_CONCURRENCY: '0',
-    FORCEBRIDGE_NODE_HEARTBEAT_MS: '200',
-    FORCEBRIDGE_NODE_TIMEOUT_MS: '1500',
-  }
-  for (let i = 0; i < 2; i++) {
-    const node = spawnCli(['start'], { ...env, FORCEBRIDGE_HOME: join(dir, `node-${i}`) })
-    nodes.push(node)
-    urls.push(await serverUrl(node))
-  }
+  cluster = await startCluster({
+    nodes: 3,
+    dir,
+    env: {
+      FORCEBRIDGE_ADMIN_PASSWORD: password,
+      FORCEBRIDGE_WORKER_CONCURRENCY: '0',
+      FORCEBRIDGE_NODE_HEARTBEAT_MS: '200',
+      FORCEBRIDGE_NODE_TIMEOUT_MS: '1500',
+    },
+  })
+  urls = cluster.urls
   const signIn = await fetch(`${urls[0]}/admin/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'admin', password }),
   })
   expect(signIn.status).toBe(200)
-  await signIn.arrayBuffer()
+  csrfToken = ((await signIn.json()) as { csrfToken: string }).csrfToken
   cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
 })
 
 afterAll(async () => {
-  await Promise.all(nodes.map((n) => n.stop()))
-  await deleteKeys(prefix)
-  await pg?.drop()
+  await cluster?.stop()
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('a cluster of two nodes on PostgreSQL', () => {
-  it('lists both nodes, alive with a recent heartbeat, on either node', async () => {
+describe('a cluster of three nodes on PostgreSQL', () => {
+  it('lists all three nodes, alive with a recent heartbeat, on any node', async () => {
     const ports = urls.map((u) => Number(new URL(u).port)).sort()
     for (const url of urls) {
       const listed = await nodesOn(url)
@@ -127,14 +114,44 @@ describe('a cluster of two nodes on PostgreSQL', () => {
       }
     }
     const metrics = await (await fetch(`${urls[0]}/metrics`)).text()
-    expect(metrics).toMatch(/^forcebridge_cluster_nodes 2$/m)
+    expect(metrics).toMatch(/^forcebridge_cluster_nodes 3$/m)
     expect(metrics).toMatch(/^forcebridge_node_info\{node="[0-9a-f-]{36}",version="[^"]+"\} 1$/m)
     const page = await fetch(`${urls[1]}/admin/nodes`, { headers: { cookie } })
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('alive')
   })
 
-  it('serves a file deployed with the CLI on both nodes, then a new version, then none', async () => {
+  it('accepts a session signed in on one node on the others, and ends it on all', async () => {
+    const [a, b, c] = urls
+    const signIn = await fetch(`${b}/admin/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', password }),
+    })
+    expect(signIn.status).toBe(200)
+    const session = (await signIn.json()) as { csrfToken: string }
+    const own = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    for (const url of [a, c]) {
+      const res = await fetch(`${url}/admin/api/session`, { headers: { cookie: own } })
+      expect(await res.json()).toEqual({ user: 'admin', csrfToken: session.csrfToken })
+    }
+    const signOut = await fetch(`${c}/admin/api/session`, {
+      method: 'DELETE',
+      headers: { cookie: own, 'x-csrf-token': session.csrfToken },
+    })
+    expect(signOut.status).toBe(200)
+    await signOut.arrayBuffer()
+    for (const url of [a, b]) {
+      const res = await fetch(`${url}/admin/api/session`, { headers: { cookie: own } })
+      expect(res.status).toBe(401)
+      await res.arrayBuffer()
+    }
+    // The first session, made on node 0, is untouched and works on node 2.
+    const first = await fetch(`${c}/admin/api/session`, { headers: { cookie } })
+    expect(await first.json()).toEqual({ user: 'admin', csrfToken })
+  })
+
+  it('serves a file deployed with the CLI on every node, then a new version, then none', async () => {
     const added = await cli(
       'channel',
       'add',
@@ -157,7 +174,7 @@ describe('a cluster of two nodes on PostgreSQL', () => {
       })
     }
     // The registry shows which services each node serves: the rollout, converged.
-    await until('both nodes to report cluster.hello', async () => {
+    await until('every node to report cluster.hello', async () => {
       const listed = await nodesOn(urls[0] ?? '')
       return listed.every((n) => n.services.includes('cluster.hello')) ? listed : undefined
     })
@@ -185,17 +202,15 @@ describe('a cluster of two nodes on PostgreSQL', () => {
   })
 
   it('shows a SIGKILLed node as gone once its heartbeat is older than the timeout', async () => {
-    const killed = nodes[1]
     const port = Number(new URL(urls[1] ?? '').port)
-    killed?.child.kill('SIGKILL')
-    await killed?.exited
+    await cluster.kill(1)
     const listed = await until('the killed node to be gone', async () => {
       const rows = await nodesOn(urls[0] ?? '')
       const row = rows.find((n) => n.port === port)
       return row && !row.alive ? rows : undefined
     })
-    expect(listed.filter((n) => n.alive)).toHaveLength(1)
+    expect(listed.filter((n) => n.alive)).toHaveLength(2)
     const metrics = await (await fetch(`${urls[0]}/metrics`)).text()
-    expect(metrics).toMatch(/^forcebridge_cluster_nodes 1$/m)
+    expect(metrics).toMatch(/^forcebridge_cluster_nodes 2$/m)
   })
 })
