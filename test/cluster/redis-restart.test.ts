@@ -32,6 +32,9 @@ let cluster: Cluster
 let store: Store
 let queue: JobQueue
 let apiKey = ''
+/** Each node's log lines about its shared state, and any line that shows a Redis URL. */
+const stateLines: string[][] = [[], [], []]
+const urlLines: string[] = []
 
 beforeAll(async () => {
   redis = new PrivateRedis(await freePort())
@@ -42,6 +45,10 @@ beforeAll(async () => {
     redis: { url: redis.url, prefix: testPrefix() },
     services: { 'invoice-upsert.ts': INVOICE_UPSERT_SERVICE },
     env: { FORCEBRIDGE_WORKER_CONCURRENCY: '4' },
+    onLine: (node, line) => {
+      if (line.includes('shared state:')) stateLines[node]?.push(line)
+      if (line.includes('redis://')) urlLines.push(line)
+    },
     prepare: async (s) => {
       apiKey = await addInvoiceChannel(s, emulator.url)
     },
@@ -106,5 +113,16 @@ describe('three nodes while their Redis restarts', () => {
     expect(counts.size).toBe(total)
     expect([...counts.values()].every((n) => n === 1)).toBe(true)
     expect(loginsOf(emulator)).toBe(2)
+
+    // Each node said that it fell back to its memory, then that Redis was back (a node stalled
+    // on a busy machine may time out on Redis once more, so not "exactly once"); no line
+    // anywhere showed the Redis URL.
+    for (const lines of stateLines) {
+      const said = lines.map((l) => (JSON.parse(l) as { msg: string }).msg)
+      const fellBack = said.findIndex((m) => m.includes('falls back'))
+      expect(fellBack).toBeGreaterThanOrEqual(0)
+      expect(said.slice(fellBack).some((m) => m.includes('answers again'))).toBe(true)
+    }
+    expect(urlLines).toEqual([])
   })
 })
