@@ -177,6 +177,21 @@ describe('flow control and replay', () => {
     expect(new Set(events.map((e) => e.payload.Order_Number__c)).size).toBe(30)
   })
 
+  it('asks for more once half a batch is taken, without waiting for the rest', async () => {
+    const { sub, first } = await opened(ORDER, { batchSize: 4 })
+    await publishRest(12, 300)
+    await first
+    // Wait for the rest of the first batch, then take two more: half the batch is free.
+    for (let i = 0; i < 200 && sub.buffered < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(sub.buffered).toBe(3)
+    await sub.next()
+    await sub.next()
+    // The two taken come back from the server while one event of the batch is still held.
+    for (let i = 0; i < 200 && sub.buffered < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(sub.buffered).toBe(3)
+    sub.close()
+  })
+
   it('resumes after a stored replay id', async () => {
     const { sub, first } = await opened(ORDER)
     await publishRest(3, 200)
