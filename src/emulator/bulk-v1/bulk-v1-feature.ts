@@ -16,7 +16,7 @@ export const DEFAULT_RESULT_SET_SIZE = 250_000
 /** The Bulk API 1.0 feature, at the same pace as Bulk API 2.0's processing. */
 export function createBulkV1Feature(options: BulkOptions = {}): Feature {
   return (app, ctx) => {
-    const timers = new Timers(options.tickMs ?? 1)
+    const timers = new Timers(options.tickMs ?? 1, options.sliceMs)
     const jobs = new Map<string, AsyncJob>()
     const runner = new BatchRunner(
       ctx,

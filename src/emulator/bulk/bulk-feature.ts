@@ -15,6 +15,11 @@ export interface BulkOptions {
   /** Milliseconds between background ticks. Default 1. */
   tickMs?: number
   /**
+   * Time budget of one piece of a chunk: past it, the rest of the chunk runs on the next turn
+   * of the event loop, after pending requests and Pub/Sub streams. Default 2 ms.
+   */
+  sliceMs?: number
+  /**
    * Rows per query results page when the client sends no `maxRecords`. Default 250,000,
    * about what Salesforce answers; lower it to watch a client follow `Sforce-Locator`.
    */
@@ -26,7 +31,7 @@ export function createBulkFeature(options: BulkOptions = {}): Feature {
   const chunkSize = options.chunkSize ?? 500
   const tickMs = options.tickMs ?? 1
   return (app, ctx) => {
-    const timers = new Timers(tickMs)
+    const timers = new Timers(tickMs, options.sliceMs)
     const ingestJobs = new Map<string, IngestJob>()
     const queryJobs = new Map<string, QueryJob>()
     const processor = new IngestProcessor(

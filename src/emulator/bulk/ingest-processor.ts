@@ -79,23 +79,30 @@ export class IngestProcessor {
     } finally {
       job.processingMs += Date.now() - started
     }
-    this.later(() => this.chunk(job))
+    this.later(() => this.chunk(job, this.chunkSize))
   }
 
-  private chunk(job: IngestJob): void {
+  /** Writes up to `budget` rows of the tick's chunk, as many as the time slice allows. */
+  private chunk(job: IngestJob, budget: number): void {
     const plan = this.plans.get(job.id)
     if (job.state !== 'InProgress' || plan === undefined) {
       this.plans.delete(job.id)
       return
     }
     const started = Date.now()
-    const end = Math.min(job.rows.length, job.next + this.chunkSize)
+    const end = Math.min(job.rows.length, job.next + budget)
+    const first = job.next
     const user: WriteContext = { userId: job.createdById }
+    const spent = this.timers.slice()
     try {
-      // One transaction per chunk only batches the write-through to storage: each row's
+      // One transaction per slice only batches the write-through to storage: each row's
       // refusal is caught inside, and a refused write leaves nothing behind.
       this.org.transaction(() => {
-        for (; job.next < end; job.next++) this.row(job, plan, job.rows[job.next]!, user)
+        while (job.next < end) {
+          this.row(job, plan, job.rows[job.next]!, user)
+          job.next++
+          if (spent()) break
+        }
       })
     } catch (err) {
       // Not a Salesforce refusal but a fault of the emulator: fail the job, keep the server up.
@@ -104,8 +111,14 @@ export class IngestProcessor {
     }
     job.processingMs += Date.now() - started
     this.stamp(job)
+    if (job.next < end) {
+      // The slice ran out before the chunk did: the rest after pending I/O, same tick.
+      const left = budget - (job.next - first)
+      this.timers.soon(() => this.chunk(job, left))
+      return
+    }
     if (job.next < job.rows.length) {
-      this.later(() => this.chunk(job))
+      this.later(() => this.chunk(job, this.chunkSize))
       return
     }
     job.state = 'JobComplete'
