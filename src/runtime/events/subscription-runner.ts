@@ -261,6 +261,11 @@ export class SubscriptionRunner {
           batch.push(more.value)
         }
         this.#o.onSignal?.({ service: name, kind: 'received', events: batch.length })
+        // Taking the batch asked the server for the next one, but HTTP/2 sends it on the next
+        // turn of the event loop; the store's write (SQLite's is synchronous, an fsync) would
+        // hold it back until the batch is saved. One turn first, and the next batch travels
+        // while this one is handled: without it, every batch cost a full round trip more.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         if (!(await this.#handle(batch, fence, orgId, signal))) return
         if (signal.aborted) return
       }
