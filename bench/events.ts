@@ -1,17 +1,26 @@
 // Benchmark of change events (issue 15): 20,000 record changes made through the emulator's
-// Bulk API 2.0 (inserts) and REST API (one create per record), consumed live by
-// client.events.subscribe. Prints the live rate, the rate at which a backlog of the same events
-// is decoded, lag from commit (the header's commitTimestamp) to the consumer, and events lost or
-// repeated. The emulator runs in a child process, so the consumer's figures are the client's.
+// Bulk API 2.0 (inserts) and REST API (one create per record), consumed live by a runtime
+// event service (defineService({ events }), the runtime's runner, its lease and its SQLite
+// store), then the same again consumed by a bare client.events.subscribe for comparison.
+// Prints the live rates, lag from commit (the header's commitTimestamp) to the handler, events
+// lost and redelivered, and the rate at which a backlog of the events is decoded (client) and
+// handled (runtime). The emulator and the producer each run in a child process, as Salesforce
+// and the org's users would: this process only consumes.
 // Run: npm run bench:events   (BENCH_EVENTS changes the total, BENCH_BULK the Bulk share: half)
 
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, createRuntime, defineService, type Runtime } from '../src/runtime/index.js'
 import { createClient, type PubSubEvent } from '../src/salesforce/index.js'
+import { openStore } from '../src/store/index.js'
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 20_000)
 const BULK = Math.min(TOTAL, Number(process.env.BENCH_BULK ?? Math.floor(TOTAL / 2)))
 const REST = TOTAL - BULK
 const REST_CONCURRENCY = 16
+const TOPIC = '/data/AccountChangeEvent'
 const EMULATOR_INDEX = new URL('../src/emulator/index.ts', import.meta.url).href
 
 // The demo org's user and connected app (examples/demo-org.yaml); local test values only.
@@ -24,6 +33,7 @@ const auth = {
   clientSecret: 'forcebridge-demo-consumer-secret',
 }
 
+// The emulator's defaults for Bulk (500-row chunks each millisecond, in 2 ms slices).
 const EMULATOR = `
 import(${JSON.stringify(EMULATOR_INDEX)}).then(async ({ startEmulator, defaultOrg }) => {
   const emulator = await startEmulator({
@@ -34,20 +44,72 @@ import(${JSON.stringify(EMULATOR_INDEX)}).then(async ({ startEmulator, defaultOr
       events: { changeDataCapture: ['Account'] },
     },
     pubsub: { keepaliveMs: 200 },
-    // The emulator runs Bulk processing and the event bus on one event loop (Salesforce does
-    // not): a Bulk chunk holds the loop, and a stream gets at most 100 events (its outstanding
-    // demand) per turn of it. Chunks of 100 rows (still up to 100,000 rows a second) let the
-    // stream keep up; BENCH_BULK_CHUNK=500 shows the emulator's default pace.
-    bulk: { chunkSize: ${Number(process.env.BENCH_BULK_CHUNK ?? 100)}, tickMs: 1 },
   })
   process.send({ url: emulator.url, pubsub: emulator.pubsubEndpoint })
   process.on('message', () => void emulator.close().then(() => process.exit(0)))
 })
 `
 
+// Makes the changes: `n` Bulk inserts and REST creates, names starting with `prefix`.
+const PRODUCER = `
+import(${JSON.stringify(new URL('../src/salesforce/index.ts', import.meta.url).href)}).then(async ({ createClient }) => {
+  const [url, prefix, bulkCount, restCount] = process.argv.slice(1)
+  const client = createClient({ loginUrl: url, auth: ${JSON.stringify(auth)}, maxConcurrency: 64 })
+  const started = Date.now()
+  const bulk = Number(bulkCount) > 0 && client.data.bulk.ingest(
+    { object: 'Account', operation: 'insert', poll: { initialDelayMs: 50, maxDelayMs: 200 } },
+    Array.from({ length: Number(bulkCount) }, (_, i) => ({ Name: prefix + 'Bulk ' + i, Phone: String(i) })),
+  )
+  let next = 0
+  const rest = Promise.all(Array.from({ length: ${REST_CONCURRENCY} }, async () => {
+    while (next < Number(restCount)) {
+      const i = next++
+      await client.post('/sobjects/Account', { Name: prefix + 'Rest ' + i })
+    }
+  }))
+  await Promise.all([bulk, rest])
+  await client.close()
+  process.send({ started, ms: Date.now() - started })
+})
+`
+
+/** Runs the producer; resolves with when it started and how long the changes took. */
+function produce(url: string, prefix: string): Promise<{ started: number; ms: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', PRODUCER, url, prefix, String(BULK), String(REST)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { started: number; ms: number }))
+    child.once('exit', (code) => reject(new Error(`the producer exited with code ${code}`)))
+  })
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** What one consumer saw: lag per event, distinct records, repeats, when the last came. */
+class Tally {
+  readonly lags: number[] = []
+  readonly seen = new Set<string>()
+  repeated = 0
+  lastAt = 0
+  #done!: () => void
+  readonly done = new Promise<void>((r) => (this.#done = r))
+  constructor(private readonly prefix: string) {}
+
+  add(e: PubSubEvent, now: number): void {
+    const name = typeof e.payload.Name === 'string' ? e.payload.Name : ''
+    if (!name.startsWith(this.prefix)) return
+    this.lastAt = now
+    this.lags.push(now - Number(e.change!.commitTimestamp))
+    if (this.seen.has(name)) this.repeated++
+    this.seen.add(name)
+    if (this.seen.size >= TOTAL) this.#done()
+  }
 }
 
 async function main(): Promise<void> {
@@ -58,93 +120,157 @@ async function main(): Promise<void> {
     child.once('message', (m) => resolve(m as { url: string; pubsub: string }))
     child.once('exit', (code) => reject(new Error(`emulator exited with code ${code}`)))
   })
+  const dir = mkdtempSync(join(tmpdir(), 'fb-bench-events-'))
+  const store = await openStore({ home: join(dir, 'home') })
+  await store.connections.add({
+    name: 'crm',
+    loginUrl: url,
+    authFlow: 'password',
+    username: auth.username,
+    password: auth.password,
+    securityToken: auth.securityToken,
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+  })
+  const runtime = await createRuntime({
+    store,
+    log: createLogger({ level: 'silent' }),
+    watch: false,
+    async: { concurrency: 0, scheduler: false },
+    pubsubEndpoint: pubsub,
+  })
   const client = createClient({ loginUrl: url, auth, pubsubEndpoint: pubsub, maxConcurrency: 64 })
   try {
-    await run(client)
+    await run(url, runtime, client)
   } finally {
+    await runtime.close()
     await client.close()
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
     child.send('stop')
   }
 }
 
-async function run(client: ReturnType<typeof createClient>): Promise<void> {
-  const topic = '/data/AccountChangeEvent'
-  // Open the subscription and wait for its first keepalive, so no change is made before it.
+/** Registers an event service that tallies what it handles; resolves once its stream is open. */
+async function service(
+  runtime: Runtime,
+  client: ReturnType<typeof createClient>,
+  name: string,
+  replay: 'latest' | 'earliest',
+  tally: Tally,
+): Promise<{ batches: () => number }> {
+  let batches = 0
+  let warm!: () => void
+  const warmed = new Promise<void>((r) => (warm = r))
+  const marker = `Warm ${name}`
+  runtime.registry.replaceSource(name, [
+    defineService({
+      name,
+      events: { connection: 'crm', topic: TOPIC, replay, batchSize: 100 },
+      handle({ input }) {
+        const now = Date.now()
+        batches++
+        for (const e of input.events) {
+          if (e.payload.Name === marker) warm()
+          tally.add(e, now)
+        }
+      },
+    }),
+  ])
+  if (replay === 'latest') {
+    // One change made until the service sees one: then its stream is open, and no change of
+    // the run is made before it.
+    const poke = setInterval(() => void client.post('/sobjects/Account', { Name: marker }), 300)
+    await warmed.finally(() => clearInterval(poke))
+  }
+  return { batches: () => batches }
+}
+
+async function run(
+  url: string,
+  runtime: Runtime,
+  client: ReturnType<typeof createClient>,
+): Promise<void> {
+  // Live, through the runtime: a service on the latest position, then the changes.
+  const handled = new Tally('A ')
+  const live = await service(runtime, client, 'bench.live', 'latest', handled)
+  const batchesBefore = live.batches()
+  const runtimeRun = await produce(url, 'A ')
+  await Promise.race([handled.done, timeoutAfter(120_000)])
+  const liveBatches = live.batches() - batchesBefore
+  // Stopped at the runtime's next look at the registry: no third consumer in the next runs.
+  runtime.registry.removeSource('bench.live')
+
+  // Live, through a bare client, on new changes.
+  const bare = new Tally('B ')
   let open!: () => void
   const opened = new Promise<void>((r) => (open = r))
-  const sub = client.events.subscribe(topic, {
+  const sub = client.events.subscribe(TOPIC, {
     batchSize: 100,
     onStatus: (s) => s.state === 'open' && open(),
   })
-  const lags: number[] = []
-  const seen = new Set<string>()
-  let repeated = 0
-  let first: PubSubEvent | undefined
-  let lastAt = 0
   const consumed = (async () => {
     for await (const e of sub) {
-      const now = Date.now()
-      first ??= e
-      lastAt = now
-      lags.push(now - Number(e.change!.commitTimestamp))
-      const key = e.change!.recordIds[0]!
-      if (seen.has(key)) repeated++
-      seen.add(key)
-      if (seen.size + repeated >= TOTAL) break
+      bare.add(e, Date.now())
+      if (bare.seen.size >= TOTAL) break
     }
   })()
   await opened
-
-  const started = Date.now()
-  const bulk =
-    BULK > 0 &&
-    client.data.bulk.ingest(
-      { object: 'Account', operation: 'insert', poll: { initialDelayMs: 50, maxDelayMs: 200 } },
-      Array.from({ length: BULK }, (_, i) => ({ Name: `Bulk ${i}`, Phone: String(i) })),
-    )
-  let next = 0
-  const rest = Promise.all(
-    Array.from({ length: REST_CONCURRENCY }, async () => {
-      while (next < REST) {
-        const i = next++
-        await client.post('/sobjects/Account', { Name: `Rest ${i}` })
-      }
-    }),
-  )
+  const clientRun = await produce(url, 'B ')
   const timeout = setTimeout(() => sub.close(), 120_000)
-  await Promise.all([bulk, rest])
-  const produced = Date.now()
   await consumed
   clearTimeout(timeout)
-  const liveSeconds = (lastAt - started) / 1000
-  const lost = TOTAL - seen.size
 
-  // The same events again, as a backlog from the earliest: how fast the client decodes them.
+  // The runtime's changes again, as a backlog from the earliest: how fast they are decoded by
+  // the client alone, then decoded and handled by a runtime service that stores its position.
   const drainStart = Date.now()
   let drained = 0
-  for await (const e of client.events.subscribe(topic, { replay: 'earliest', batchSize: 100 })) {
-    if (e.change) drained++
+  for await (const e of client.events.subscribe(TOPIC, { replay: 'earliest', batchSize: 100 })) {
+    if (typeof e.payload.Name === 'string' && e.payload.Name.startsWith('A ')) drained++
     if (drained >= TOTAL) break
   }
   const drainSeconds = (Date.now() - drainStart) / 1000
+  const backlog = new Tally('A ')
+  const backlogStart = Date.now()
+  await service(runtime, client, 'bench.backlog', 'earliest', backlog)
+  await Promise.race([backlog.done, timeoutAfter(120_000)])
+  const backlogSeconds = (backlog.lastAt - backlogStart) / 1000
 
-  lags.sort((a, b) => a - b)
-  const live = Math.round(seen.size / liveSeconds)
-  const decoded = Math.round(drained / drainSeconds)
+  const rate = (n: number, s: number) => Math.round(n / s)
+  const figures = (t: Tally, started: number) => {
+    const lags = [...t.lags].sort((x, y) => x - y)
+    return {
+      rate: rate(t.seen.size, (t.lastAt - started) / 1000),
+      p50: percentile(lags, 50),
+      p99: percentile(lags, 99),
+      lost: TOTAL - t.seen.size,
+    }
+  }
+  const h = figures(handled, runtimeRun.started)
+  const b = figures(bare, clientRun.started)
+  const made = (r: { ms: number }) => `${(r.ms / 1000).toFixed(2)} s`
   console.log(
-    `changes made: ${TOTAL} (${BULK} Bulk API 2.0 inserts, ${REST} REST creates) in ${((produced - started) / 1000).toFixed(2)} s`,
+    `changes made per run: ${TOTAL} (${BULK} Bulk API 2.0 inserts, ${REST} REST creates), by another process`,
   )
   console.log(
-    `live: ${seen.size} events in ${liveSeconds.toFixed(2)} s = ${live} events/s (bound by how fast the changes are made)`,
+    `live, runtime service: made in ${made(runtimeRun)}; ${handled.seen.size} handled at ${h.rate} events/s in ${liveBatches} batches; lag commit→handler p50 ${h.p50} ms, p99 ${h.p99} ms; lost ${h.lost}, redelivered ${handled.repeated}`,
   )
   console.log(
-    `backlog: ${drained} events decoded in ${drainSeconds.toFixed(2)} s = ${decoded} events/s`,
+    `live, bare client:     made in ${made(clientRun)}; ${bare.seen.size} taken at ${b.rate} events/s; lag commit→consumer p50 ${b.p50} ms, p99 ${b.p99} ms; lost ${b.lost}, repeated ${bare.repeated}`,
   )
   console.log(
-    `lag commit→consumer: p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms, max ${lags.at(-1)} ms`,
+    `backlog: ${drained} events decoded by the client at ${rate(drained, drainSeconds)} events/s; ${backlog.seen.size} decoded and handled by a runtime service at ${rate(backlog.seen.size, backlogSeconds)} events/s`,
   )
-  console.log(`lost ${lost}, repeated ${repeated}`)
-  console.log(`events_per_s=${decoded} lag_p50_ms=${percentile(lags, 50)} lost=${lost}`)
+  console.log(
+    `events_per_s=${rate(backlog.seen.size, backlogSeconds)} lag_p50_ms=${h.p50} lost=${h.lost}`,
+  )
+}
+
+function timeoutAfter(ms: number): Promise<void> {
+  return new Promise((_, reject) => {
+    const t = setTimeout(() => reject(new Error(`no end after ${ms} ms`)), ms)
+    t.unref()
+  })
 }
 
 await main()
