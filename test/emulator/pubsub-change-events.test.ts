@@ -147,6 +147,27 @@ describe('change events through REST', () => {
     expect(events.every((e) => e.ChangeEventHeader.recordIds[0] === id)).toBe(true)
   })
 
+  it('the gapChanges fault sends the next changes as gap events, header only', async () => {
+    emu.faults.set({ pubsub: { gapChanges: 2 } })
+    try {
+      const events = await changesOf('/data/AccountChangeEvent', 3, async () => {
+        for (const name of ['Gap 1', 'Gap 2', 'After'])
+          await api('POST', '/sobjects/Account', { Name: name, Phone: '1' })
+      })
+      expect(events.map((e) => e.ChangeEventHeader.changeType)).toEqual([
+        'GAP_CREATE',
+        'GAP_CREATE',
+        'CREATE',
+      ])
+      expect(events[0]!.ChangeEventHeader.recordIds[0]).toMatch(/^001/)
+      expect(events[0]!.Name).toBeNull()
+      expect(events[0]!.Phone).toBeNull()
+      expect(events[2]!.Name).toBe('After')
+    } finally {
+      emu.faults.clear()
+    }
+  })
+
   it('a custom object arrives on its own topic and on /data/ChangeEvents', async () => {
     const [e] = await changesOf('/data/Invoice__ChangeEvent', 1, () =>
       api('POST', '/sobjects/Invoice__c', {

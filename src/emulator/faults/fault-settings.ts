@@ -44,6 +44,11 @@ export const faultSettingsSchema = z
         unavailableCalls: z.number().int().min(0),
         /** Expire every session once this many events have been sent (open streams go on). */
         expireSessionsAfterEvents: z.number().int().min(1).nullable(),
+        /**
+         * Send the next this many change events as gap events (GAP_CREATE, GAP_UPDATE, ...:
+         * the header only), as Salesforce does when it cannot build an event's body.
+         */
+        gapChanges: z.number().int().min(1).nullable(),
       })
       .partial()
       .strict(),

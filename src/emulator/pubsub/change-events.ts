@@ -24,6 +24,8 @@ export const ALL_CHANGES_TOPIC = '/data/ChangeEvents'
 export interface ChangeEventOptions {
   /** Changes of one entity in one transaction past which one GAP_OVERFLOW stands for the rest. Default 100,000. */
   overflowThreshold?: number
+  /** Fault injection: true when the next change goes out as a gap event (header only). */
+  gap?: () => boolean
 }
 
 export class ChangeEvents {
@@ -31,6 +33,7 @@ export class ChangeEvents {
   /** Commit numbers past 2^53, as a busy org's are: a client that rounds them shows it. */
   private commitNumber = 2n ** 53n + 1n
   private readonly overflowThreshold: number
+  private readonly gap: () => boolean
 
   constructor(
     private readonly log: EventLog,
@@ -40,6 +43,7 @@ export class ChangeEvents {
     options: ChangeEventOptions = {},
   ) {
     this.overflowThreshold = options.overflowThreshold ?? 100_000
+    this.gap = options.gap ?? (() => false)
     log.define({ name: ALL_CHANGES_TOPIC, schemaId: '', canPublish: false })
     for (const obj of objects) {
       const layout = changeLayout(obj)
@@ -72,10 +76,12 @@ export class ChangeEvents {
       }
       const row = (change.after ?? change.before)!
       const overflow = count > this.overflowThreshold
+      // A gap event names the record and the change but carries no fields (re-read them).
+      const gap = !overflow && this.gap()
       const header = {
         entityName: change.objectName,
         recordIds: overflow ? [] : [row.Id],
-        changeType: overflow ? 'GAP_OVERFLOW' : type,
+        changeType: overflow ? 'GAP_OVERFLOW' : gap ? `GAP_${type}` : type,
         changeOrigin: '',
         transactionKey,
         sequenceNumber: ++sequence,
@@ -86,7 +92,7 @@ export class ChangeEvents {
         diffFields: [] as string[],
         changedFields: [] as string[],
       }
-      const body = overflow ? {} : this.body(entity.layout, type, change, header)
+      const body = overflow || gap ? {} : this.body(entity.layout, type, change, header)
       const payload = entity.schema.type.toBuffer({ ChangeEventHeader: header, ...body })
       this.log.append(entity.topics, { id: randomUUID(), schemaId: entity.schema.id, payload })
     }

@@ -41,6 +41,7 @@ export class EmulatorPubSub {
   readonly registry = new SchemaRegistry()
   readonly platformEvents: PlatformEvents
   readonly feature: Feature
+  private readonly faults: PubSubFaults
   private server: PubSubServer | undefined
 
   constructor(
@@ -50,6 +51,10 @@ export class EmulatorPubSub {
     const { config, store } = state
     const now = () => state.now()
     this.log = new EventLog(now, options.retention)
+    this.faults = new PubSubFaults(
+      () => state.faults.pubsub,
+      () => state.sessions.expireAll(),
+    )
     const selected = config.events.changeDataCapture.map((name) => {
       const obj = store.getObject(name)
       if (!obj)
@@ -60,6 +65,7 @@ export class EmulatorPubSub {
       return obj
     })
     const changes = new ChangeEvents(this.log, this.registry, selected, now, {
+      gap: () => this.faults.gap(),
       ...(options.overflowThreshold === undefined
         ? {}
         : { overflowThreshold: options.overflowThreshold }),
@@ -85,10 +91,7 @@ export class EmulatorPubSub {
         log: this.log,
         registry: this.registry,
         platformEvents: this.platformEvents,
-        faults: new PubSubFaults(
-          () => state.faults.pubsub,
-          () => state.sessions.expireAll(),
-        ),
+        faults: this.faults,
         keepaliveMs: this.options.keepaliveMs ?? 270_000,
       },
       { host, port: this.options.port ?? 0 },

@@ -1,5 +1,6 @@
 // Pub/Sub fault injection from the emulator's fault settings (`pubsub`): streams dropped after
-// N events, calls answered UNAVAILABLE, sessions expired while a stream is open.
+// N events, calls answered UNAVAILABLE, sessions expired while a stream is open, change events
+// sent as gap events.
 
 import type { PubSubFaultSettings } from '../faults/fault-settings.js'
 
@@ -8,6 +9,7 @@ export class PubSubFaults {
   private unavailableAnswered = 0
   private eventsSent = 0
   private expired = false
+  private gapsSent = 0
 
   constructor(
     private readonly settings: () => PubSubFaultSettings | undefined,
@@ -38,6 +40,14 @@ export class PubSubFaults {
     }
   }
 
+  /** True when the next change event must go out as a gap event (counts it). */
+  gap(): boolean {
+    const s = this.current()
+    if (!s?.gapChanges || this.gapsSent >= s.gapChanges) return false
+    this.gapsSent++
+    return true
+  }
+
   private current(): PubSubFaultSettings | undefined {
     const s = this.settings()
     if (s !== this.seen) {
@@ -46,6 +56,7 @@ export class PubSubFaults {
       this.unavailableAnswered = 0
       this.eventsSent = 0
       this.expired = false
+      this.gapsSent = 0
     }
     return s
   }
