@@ -2,6 +2,7 @@
 // services, read and changed in the store the servers use. A change moves the subscription's
 // fence, so the consumer holding it picks the change up at once; each one is audited.
 import type { Command } from 'commander'
+import { resetPosition } from '../runtime/index.js'
 import type { Store, SubscriptionInfo } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
@@ -26,8 +27,8 @@ async function found(store: Store, service: string): Promise<SubscriptionInfo> {
 
 /** `earliest`, `latest` or the base64 of replay id bytes, as `show` prints the position. */
 export function positionOf(to: string): string {
-  if (to === 'earliest' || to === 'latest') return `@${to}`
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(to) && Buffer.from(to, 'base64').length > 0) return to
+  const position = resetPosition(to)
+  if (position !== undefined) return position
   throw new ForcebridgeError(
     'INVALID_ARGUMENTS',
     `--to ${to}: use earliest, latest or a replay id in base64 (as 'subscription show' prints it)`,

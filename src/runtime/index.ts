@@ -57,6 +57,7 @@ export * from './bulk/index.js'
 export * from './metrics/index.js'
 export * from './config-file/index.js'
 export * from './shared-state/index.js'
+export { resetPosition } from './events/index.js'
 export {
   ClusterNode,
   nodeViews,

@@ -7,3 +7,4 @@ export {
 } from './event-subscriptions.js'
 export { SubscriptionRunner, orgIdOf, type SubscriptionSignal } from './subscription-runner.js'
 export { eventsToJson, eventsFromJson } from './event-json.js'
+export { resetPosition } from './reset-position.js'

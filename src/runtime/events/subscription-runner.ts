@@ -13,6 +13,7 @@ import type { Store, SubscriptionInfo } from '../../store/index.js'
 import type { ConnectionClients } from '../connections/index.js'
 import type { AnyService, EventBinding, Invoker } from '../services/index.js'
 import { eventsFromJson, eventsToJson } from './event-json.js'
+import { RESET_EARLIEST, RESET_LATEST } from './reset-position.js'
 
 /** What a runner reports as it goes (metrics follow these). */
 export type SubscriptionSignal =
@@ -37,9 +38,6 @@ export interface SubscriptionRunnerOptions {
 type EventService = AnyService & { events: EventBinding }
 
 const MAX_RETRY_DELAY_MS = 60_000
-/** Positions an operator's reset leaves; `@` is not base64. */
-const RESET_EARLIEST = '@earliest'
-const RESET_LATEST = '@latest'
 
 /** The org id in a token's identity URL (`.../id/<org>/<user>`). */
 export function orgIdOf(identityUrl: string): string {
