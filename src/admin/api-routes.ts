@@ -39,6 +39,13 @@ import {
   updateSecurity,
 } from './security/index.js'
 import {
+  getSubscription,
+  listSubscriptions,
+  resetSubscription,
+  retryDeadLetter,
+  setSubscriptionState,
+} from './subscriptions/index.js'
+import {
   getService,
   getServiceSettings,
   invokeService,
@@ -64,6 +71,8 @@ const bulkJobsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   invocationId: z.string().min(1).optional(),
 })
+
+const letterParams = z.object({ name: z.string().min(1), id: z.string().min(1) })
 
 const name = (req: FastifyRequest) => nameParam.parse(req.params).name
 const id = (req: FastifyRequest) => idParam.parse(req.params).id
@@ -137,6 +146,23 @@ export function apiRoutes(app: FastifyInstance, state: AdminState): void {
 
   // Bulk calls of async jobs, tracked so that a restart resumes them (docs/bulk.md).
   route('GET', '/bulk-jobs', (ctx, _a, req) => listBulkCalls(ctx, bulkJobsQuery.parse(req.query)))
+
+  // Event subscriptions (docs/events.md): the same changes as `forcebridge subscription`.
+  route('GET', '/subscriptions', (ctx) => listSubscriptions(ctx))
+  route('GET', '/subscriptions/:name', (ctx, _a, req) => getSubscription(ctx, name(req)))
+  route('POST', '/subscriptions/:name/pause', (ctx, actor, req) =>
+    setSubscriptionState(ctx, actor, name(req), 'paused'),
+  )
+  route('POST', '/subscriptions/:name/resume', (ctx, actor, req) =>
+    setSubscriptionState(ctx, actor, name(req), 'active'),
+  )
+  route('POST', '/subscriptions/:name/reset', (ctx, actor, req) =>
+    resetSubscription(ctx, actor, name(req), req.body),
+  )
+  route('POST', '/subscriptions/:name/dead-letters/:id/retry', (ctx, actor, req) => {
+    const p = letterParams.parse(req.params)
+    return retryDeadLetter(ctx, actor, p.name, p.id)
+  })
 
   route('GET', '/nodes', (ctx) => listNodes(ctx))
 

@@ -1,10 +1,19 @@
 // Dashboard pages for event subscriptions: each event service's state, position, lease, lag and
-// last error, and its dead letters. Read-only: changes go through `forcebridge subscription`.
+// last error, and its dead letters; buttons to pause, resume, reset the position and retry a
+// parked dead letter, each a request to the admin API (subscription-actions.ts), as the CLI's
+// `forcebridge subscription` does.
 import type { DeadLetterInfo, SubscriptionInfo } from '../../store/index.js'
-import { dataTable, html, seg, type Html } from '../html/index.js'
+import { actionButton, apiForm, dataTable, field, html, seg, type Html } from '../html/index.js'
 
 function when(ms: number | null): string {
   return ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+}
+
+/** The stored position as an operator reads it: a reset's marker in words, else the replay id. */
+function positionText(position: string | null): string {
+  if (position === null) return 'none yet'
+  if (position.startsWith('@')) return `${position.slice(1)} (reset; the consumer starts there)`
+  return position
 }
 
 /** Seconds from the commit of the last handled change event to now; '' before any. */
@@ -37,13 +46,32 @@ export function subscriptionDetail(
   letters: DeadLetterInfo[],
   now = Date.now(),
 ): Html {
+  const api = `/admin/api/subscriptions/${seg(s.service)}`
+  const stateButton =
+    s.state === 'active'
+      ? actionButton('Pause', {
+          action: `${api}/pause`,
+          then: 'reload',
+          confirm: 'Pause this subscription? Its consumer stops after the batch in hand.',
+        })
+      : actionButton('Resume', { action: `${api}/resume`, then: 'reload' })
+  const resetTo = (to: 'earliest' | 'latest') =>
+    actionButton(`Reset to ${to}`, {
+      action: `${api}/reset`,
+      body: { to },
+      then: 'reload',
+      confirm:
+        to === 'earliest'
+          ? 'Reset to the earliest retained event? Events handled already are handled again.'
+          : 'Reset to the latest event? Events not handled yet are skipped.',
+    })
   return html`<dl class="card">
       <dt>Topic</dt>
       <dd>${s.topic} (connection ${s.connection})</dd>
       <dt>State</dt>
       <dd><span class="badge ${s.state}">${s.state}</span></dd>
       <dt>Position</dt>
-      <dd><code>${s.position ?? 'none yet'}</code> ${s.orgId ? `(org ${s.orgId})` : ''}</dd>
+      <dd><code>${positionText(s.position)}</code> ${s.orgId ? `(org ${s.orgId})` : ''}</dd>
       <dt>Lease</dt>
       <dd>
         ${s.leaseOwner ? `${s.leaseOwner} until ${when(s.leaseUntil)}` : 'free'} (fence ${s.fence})
@@ -55,9 +83,23 @@ export function subscriptionDetail(
       <dt>Last error</dt>
       <dd>${s.lastError ?? '—'}</dd>
     </dl>
+    <section class="card">
+      <div class="actions">
+        ${stateButton} ${resetTo('earliest')} ${resetTo('latest')}
+        <span class="result" hidden></span>
+      </div>
+    </section>
+    ${apiForm(
+      { action: `${api}/reset`, then: 'reload', submit: 'Reset to this replay id' },
+      field(
+        'Replay id',
+        html`<input name="to" required spellcheck="false" />`,
+        'base64, as the position above shows it; the consumer resumes after it',
+      ),
+    )}
     <h2>Dead letters</h2>
     <p class="muted">
-      Retry one with <code>forcebridge subscription retry ${s.service} &lt;id&gt;</code>.
+      Retry hands a parked batch to the service again, by the consumer holding the subscription.
     </p>
     ${dataTable(
       letters,
@@ -70,5 +112,12 @@ export function subscriptionDetail(
         { label: 'Parked', cell: (l) => when(l.createdAt) },
       ],
       'No dead letters.',
+      (l) =>
+        l.state === 'parked'
+          ? actionButton('Retry', {
+              action: `${api}/dead-letters/${seg(l.id)}/retry`,
+              then: 'reload',
+            })
+          : '',
     )}`
 }
