@@ -225,7 +225,7 @@ export function pageRoutes(app: FastifyInstance, state: AdminState): void {
     return {
       title: s.service,
       nav: 'subscriptions',
-      body: subscriptionDetail(s, await ctx.store.subscriptions.deadLetters(name)),
+      body: subscriptionDetail(s, await ctx.store.deadLetters.list(name)),
     }
   })
   page('/audit', async (req) => ({

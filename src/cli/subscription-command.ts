@@ -75,7 +75,7 @@ export function subscriptionCommand(program: Command): void {
     .action(async (service: string, flags: { json?: boolean }) => {
       await withStore(async ({ store }) => {
         const s = await found(store, service)
-        const letters = await store.subscriptions.deadLetters(service)
+        const letters = await store.deadLetters.list(service)
         const summary = letters.map(({ events: _events, ...rest }) => rest)
         if (flags.json) return print(JSON.stringify({ ...s, deadLetterList: summary }, null, 2))
         const lines = [
@@ -147,10 +147,10 @@ export function subscriptionCommand(program: Command): void {
     .action(async (service: string, id: string) => {
       await withStore(async ({ store }) => {
         await found(store, service)
-        const letter = await store.subscriptions.findDeadLetter(id)
+        const letter = await store.deadLetters.find(id)
         const moved =
           letter?.service === service &&
-          (await store.subscriptions.moveDeadLetter(id, 'parked', 'retry', Date.now()))
+          (await store.deadLetters.move(id, 'parked', 'retry', Date.now()))
         if (!moved) {
           throw new ForcebridgeError(
             'DEAD_LETTER_NOT_FOUND',

@@ -86,11 +86,14 @@ export {
   SubscriptionRepository,
   type SubscriptionInfo,
   type SubscriptionState,
-  type DeadLetterInfo,
-  type DeadLetterState,
   type HandledBatch,
   type StoredPosition,
 } from './subscription-repository.js'
+export {
+  DeadLetterRepository,
+  type DeadLetterInfo,
+  type DeadLetterState,
+} from './dead-letter-repository.js'
 export {
   copyStoreDatabase,
   COPIED_TABLES,

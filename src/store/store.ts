@@ -32,6 +32,7 @@ import { SettingRepository } from './setting-repository.js'
 import type { ChangeNotifier } from './change-notifier.js'
 import { StoreRevision } from './store-revision.js'
 import { SubscriptionRepository } from './subscription-repository.js'
+import { DeadLetterRepository } from './dead-letter-repository.js'
 
 export const DATABASE_FILE = 'forcebridge.db'
 
@@ -75,8 +76,10 @@ export interface StoreScope {
   readonly nodes: ClusterNodeRepository
   /** Service files deployed to every node (`forcebridge deploy` on a shared store). */
   readonly serviceFiles: ServiceFileRepository
-  /** Event subscriptions and their dead letters; src/runtime/events/ is their one consumer. */
+  /** Event subscriptions; src/runtime/events/ is their one consumer. */
   readonly subscriptions: SubscriptionRepository
+  /** The batches event subscriptions parked after their last failed attempt. */
+  readonly deadLetters: DeadLetterRepository
   /**
    * Runs `fn` with a scope bound to one transaction: its writes commit together when `fn`
    * resolves and are rolled back when it throws. Inside a transaction, `fn` joins it. Use only
@@ -180,6 +183,7 @@ function createStore(
       nodes: new ClusterNodeRepository(db),
       serviceFiles: new ServiceFileRepository(db, revision),
       subscriptions: new SubscriptionRepository(db),
+      deadLetters: new DeadLetterRepository(db),
     }
     const bound: StoreScope = {
       ...repositories,

@@ -1,13 +1,13 @@
-// The tables of event subscriptions (src/runtime/events/ is their one user, and the operator
-// commands): a subscription's position, state and lease, and its dead letters. Every write a
-// consumer makes carries the fence it was granted (`WHERE fence = mine`), a compare-and-set in
-// plain SQL that SQLite and PostgreSQL run alike, so a consumer that lost its lease changes
-// nothing. Times are epoch milliseconds; PostgreSQL returns bigint as strings, hence Number().
-import type { Kysely, Selectable } from 'kysely'
+// The table of event subscriptions (src/runtime/events/ is its one user, and the operator
+// commands): a subscription's position, state and lease; its dead letters are in
+// dead-letter-repository.ts. Every write a consumer makes carries the fence it was granted
+// (`WHERE fence = mine`), a compare-and-set in plain SQL that SQLite and PostgreSQL run alike, so
+// a consumer that lost its lease changes nothing. Times are epoch milliseconds; PostgreSQL
+// returns bigint as strings, hence Number().
+import type { ExpressionBuilder, Kysely, Selectable, UpdateObject } from 'kysely'
 import type { DatabaseSchema } from './database-schema.js'
 
 export type SubscriptionState = 'active' | 'paused' | 'failed'
-export type DeadLetterState = 'parked' | 'retry' | 'resolved'
 
 type EventSubscriptionRow = {
   service: string
@@ -28,26 +28,21 @@ type EventSubscriptionRow = {
   updated_at: number | string
 }
 
-type EventDeadLetterRow = {
-  id: string
-  service: string
-  topic: string
-  events: string
-  event_count: number
-  first_replay_id: string
-  last_replay_id: string
-  error: string
-  attempts: number
-  state: DeadLetterState
-  created_at: number | string
-  updated_at: number | string
-}
-
 // A type, not an interface: Kysely wants an index signature.
-type SubscriptionTables = {
-  event_subscriptions: EventSubscriptionRow
-  event_dead_letters: EventDeadLetterRow
-}
+type SubscriptionTables = { event_subscriptions: EventSubscriptionRow }
+type Tables = DatabaseSchema & SubscriptionTables
+/** What one update of a subscription's row sets: values, or a function of the row's columns. */
+type Row = ExpressionBuilder<Tables, 'event_subscriptions'>
+type RowChange =
+  | UpdateObject<Tables, 'event_subscriptions'>
+  | ((eb: Row) => UpdateObject<Tables, 'event_subscriptions'>)
+
+/**
+ * The columns every operator change and every stop sets: the fence moves on (so the consumer
+ * holding the lease stops at its next write) and the lease is let go.
+ */
+const letLeaseGo = (eb: Row) =>
+  ({ fence: eb('fence', '+', 1), lease_owner: null, lease_until: null }) as const
 
 /**
  * A stored position: base64 of replay id bytes, or `@earliest` / `@latest` after an operator's
@@ -71,22 +66,6 @@ export interface SubscriptionInfo {
   batchesHandled: number
   deadLetters: number
   lastEventAt: number | null
-  createdAt: number
-  updatedAt: number
-}
-
-export interface DeadLetterInfo {
-  id: string
-  service: string
-  topic: string
-  /** JSON of the batch. */
-  events: string
-  eventCount: number
-  firstReplayId: string
-  lastReplayId: string
-  error: string
-  attempts: number
-  state: DeadLetterState
   createdAt: number
   updatedAt: number
 }
@@ -115,23 +94,6 @@ function subscriptionInfo(r: Selectable<EventSubscriptionRow>): SubscriptionInfo
   }
 }
 
-function deadLetterInfo(r: Selectable<EventDeadLetterRow>): DeadLetterInfo {
-  return {
-    id: r.id,
-    service: r.service,
-    topic: r.topic,
-    events: r.events,
-    eventCount: Number(r.event_count),
-    firstReplayId: r.first_replay_id,
-    lastReplayId: r.last_replay_id,
-    error: r.error,
-    attempts: Number(r.attempts),
-    state: r.state,
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  }
-}
-
 export interface HandledBatch {
   position: StoredPosition
   orgId: string
@@ -143,7 +105,7 @@ export interface HandledBatch {
 }
 
 export class SubscriptionRepository {
-  readonly #db: Kysely<DatabaseSchema & SubscriptionTables>
+  readonly #db: Kysely<Tables>
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db.withTables<SubscriptionTables>()
@@ -251,79 +213,79 @@ export class SubscriptionRepository {
     return row ? Number(row.fence) : undefined
   }
 
-  /** Extends the lease; false when the fence moved (taken over, paused or reset). */
-  async renew(service: string, fence: number, now: number, leaseMs: number): Promise<boolean> {
-    const result = await this.#db
+  /**
+   * The compare-and-set every consumer's write is: `change` applies only while the row still
+   * carries `fence` (and, with `activeOnly`, is active). False when the fence moved: the lease
+   * was taken over, or an operator paused, resumed or reset the subscription.
+   */
+  async #fenced(
+    service: string,
+    fence: number,
+    change: RowChange,
+    activeOnly = false,
+  ): Promise<boolean> {
+    let update = this.#db
       .updateTable('event_subscriptions')
-      .set({ lease_until: now + leaseMs })
+      .set(change)
       .where('service', '=', service)
       .where('fence', '=', fence)
-      .where('state', '=', 'active')
-      .executeTakeFirst()
+    if (activeOnly) update = update.where('state', '=', 'active')
+    const result = await update.executeTakeFirst()
     return result.numUpdatedRows > 0n
+  }
+
+  /** An operator's change: moves the fence and lets the lease go; false when no row matched. */
+  async #operatorChange(
+    service: string,
+    change: RowChange,
+    unlessState?: SubscriptionState,
+  ): Promise<boolean> {
+    let update = this.#db
+      .updateTable('event_subscriptions')
+      .set(change)
+      .where('service', '=', service)
+    if (unlessState) update = update.where('state', '<>', unlessState)
+    const result = await update.executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  /** Extends the lease; false when the fence moved (taken over, paused or reset). */
+  renew(service: string, fence: number, now: number, leaseMs: number): Promise<boolean> {
+    return this.#fenced(service, fence, { lease_until: now + leaseMs }, true)
   }
 
   /** Lets the lease go at once (a clean stop), so another process need not wait for expiry. */
   async release(service: string, fence: number, now: number): Promise<void> {
-    await this.#db
-      .updateTable('event_subscriptions')
-      .set({ lease_owner: null, lease_until: null, updated_at: now })
-      .where('service', '=', service)
-      .where('fence', '=', fence)
-      .execute()
+    await this.#fenced(service, fence, { lease_owner: null, lease_until: null, updated_at: now })
   }
 
   /** Moves the position past a handled (or parked) batch; false when the fence moved. */
-  async saveBatch(
-    service: string,
-    fence: number,
-    batch: HandledBatch,
-    now: number,
-  ): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('event_subscriptions')
-      .set((eb) => ({
-        position: batch.position,
-        org_id: batch.orgId,
-        events_handled: eb('events_handled', '+', batch.deadLettered ? 0 : batch.events),
-        batches_handled: eb('batches_handled', '+', 1),
-        dead_letters: eb('dead_letters', '+', batch.deadLettered ? 1 : 0),
-        ...(batch.lastEventAt !== undefined ? { last_event_at: batch.lastEventAt } : {}),
-        ...(batch.deadLettered ? {} : { last_error: null }),
-        updated_at: now,
-      }))
-      .where('service', '=', service)
-      .where('fence', '=', fence)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+  saveBatch(service: string, fence: number, batch: HandledBatch, now: number): Promise<boolean> {
+    return this.#fenced(service, fence, (eb) => ({
+      position: batch.position,
+      org_id: batch.orgId,
+      events_handled: eb('events_handled', '+', batch.deadLettered ? 0 : batch.events),
+      batches_handled: eb('batches_handled', '+', 1),
+      dead_letters: eb('dead_letters', '+', batch.deadLettered ? 1 : 0),
+      ...(batch.lastEventAt !== undefined ? { last_event_at: batch.lastEventAt } : {}),
+      ...(batch.deadLettered ? {} : { last_error: null }),
+      updated_at: now,
+    }))
   }
 
   /** Notes the last error (a failed attempt, a refused replay id); fenced like every write. */
   async recordError(service: string, fence: number, error: string, now: number): Promise<void> {
-    await this.#db
-      .updateTable('event_subscriptions')
-      .set({ last_error: error, updated_at: now })
-      .where('service', '=', service)
-      .where('fence', '=', fence)
-      .execute()
+    await this.#fenced(service, fence, { last_error: error, updated_at: now })
   }
 
   /** Stops the subscription for good (until resumed): `failed`, with why. */
-  async fail(service: string, fence: number, error: string, now: number): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('event_subscriptions')
-      .set((eb) => ({
-        state: 'failed' as const,
-        last_error: error,
-        fence: eb('fence', '+', 1),
-        lease_owner: null,
-        lease_until: null,
-        updated_at: now,
-      }))
-      .where('service', '=', service)
-      .where('fence', '=', fence)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+  fail(service: string, fence: number, error: string, now: number): Promise<boolean> {
+    return this.#fenced(service, fence, (eb) => ({
+      ...letLeaseGo(eb),
+      state: 'failed' as const,
+      last_error: error,
+      updated_at: now,
+    }))
   }
 
   /**
@@ -331,89 +293,25 @@ export class SubscriptionRepository {
    * consumer holding the lease stops at its next write and starts again from the new row.
    * False when there is no such subscription or (pause, resume) it is in that state already.
    */
-  async setState(service: string, state: SubscriptionState, now: number): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('event_subscriptions')
-      .set((eb) => ({
+  setState(service: string, state: SubscriptionState, now: number): Promise<boolean> {
+    return this.#operatorChange(
+      service,
+      (eb) => ({
+        ...letLeaseGo(eb),
         state,
-        fence: eb('fence', '+', 1),
-        lease_owner: null,
-        lease_until: null,
         ...(state === 'active' ? { last_error: null } : {}),
         updated_at: now,
-      }))
-      .where('service', '=', service)
-      .where('state', '<>', state)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+      }),
+      state,
+    )
   }
 
-  async setPosition(service: string, position: StoredPosition, now: number): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('event_subscriptions')
-      .set((eb) => ({
-        position,
-        org_id: null,
-        fence: eb('fence', '+', 1),
-        lease_owner: null,
-        lease_until: null,
-        updated_at: now,
-      }))
-      .where('service', '=', service)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
-  }
-
-  async addDeadLetter(letter: Omit<DeadLetterInfo, 'createdAt' | 'updatedAt'>, now: number) {
-    await this.#db
-      .insertInto('event_dead_letters')
-      .values({
-        id: letter.id,
-        service: letter.service,
-        topic: letter.topic,
-        events: letter.events,
-        event_count: letter.eventCount,
-        first_replay_id: letter.firstReplayId,
-        last_replay_id: letter.lastReplayId,
-        error: letter.error,
-        attempts: letter.attempts,
-        state: letter.state,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute()
-  }
-
-  async deadLetters(service: string, state?: DeadLetterState): Promise<DeadLetterInfo[]> {
-    let query = this.#db.selectFrom('event_dead_letters').selectAll().where('service', '=', service)
-    if (state) query = query.where('state', '=', state)
-    const rows = await query.orderBy('created_at').orderBy('id').execute()
-    return rows.map(deadLetterInfo)
-  }
-
-  async findDeadLetter(id: string): Promise<DeadLetterInfo | undefined> {
-    const row = await this.#db
-      .selectFrom('event_dead_letters')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
-    return row && deadLetterInfo(row)
-  }
-
-  /** Moves a dead letter from `from` to `to`; false when it was not in `from` (a race lost). */
-  async moveDeadLetter(
-    id: string,
-    from: DeadLetterState,
-    to: DeadLetterState,
-    now: number,
-    change: { error?: string; attempts?: number } = {},
-  ): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('event_dead_letters')
-      .set({ state: to, updated_at: now, ...change })
-      .where('id', '=', id)
-      .where('state', '=', from)
-      .executeTakeFirst()
-    return result.numUpdatedRows > 0n
+  setPosition(service: string, position: StoredPosition, now: number): Promise<boolean> {
+    return this.#operatorChange(service, (eb) => ({
+      ...letLeaseGo(eb),
+      position,
+      org_id: null,
+      updated_at: now,
+    }))
   }
 }

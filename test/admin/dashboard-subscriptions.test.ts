@@ -30,7 +30,7 @@ beforeAll(async () => {
     Date.now(),
   )
   await subs.recordError(binding.service, fence, 'attempt 1 of 5: <boom>', Date.now())
-  await subs.addDeadLetter(
+  await server.store.deadLetters.add(
     {
       id: 'dl-7',
       service: binding.service,
@@ -45,7 +45,7 @@ beforeAll(async () => {
     },
     Date.now(),
   )
-  await subs.addDeadLetter(
+  await server.store.deadLetters.add(
     {
       id: 'dl-8',
       service: binding.service,
@@ -129,10 +129,10 @@ describe('subscription actions through the admin API', () => {
     )
     expect(noCsrf.status).toBe(403)
     expect(noCsrf.body.error.code).toBe('CSRF_REJECTED')
-    expect((await server.store.subscriptions.findDeadLetter('dl-7'))!.state).toBe('parked')
+    expect((await server.store.deadLetters.find('dl-7'))!.state).toBe('parked')
     const retried = await call('POST', `${api}/dead-letters/dl-7/retry`, {})
     expect(retried.status).toBe(200)
-    expect((await server.store.subscriptions.findDeadLetter('dl-7'))!.state).toBe('retry')
+    expect((await server.store.deadLetters.find('dl-7'))!.state).toBe('retry')
     const again = await call('POST', `${api}/dead-letters/dl-7/retry`, {})
     expect(again.status).toBe(404)
     expect(again.body.error.code).toBe('DEAD_LETTER_NOT_FOUND')
@@ -196,7 +196,7 @@ describe('subscription buttons in Chromium', () => {
     await Promise.all([page.waitForEvent('load'), row.locator('button:text-is("Retry")').click()])
     expect(await row.locator('.badge').textContent()).toBe('retry')
     expect(await row.locator('button:text-is("Retry")').count()).toBe(0)
-    expect((await server.store.subscriptions.findDeadLetter('dl-8'))!.state).toBe('retry')
+    expect((await server.store.deadLetters.find('dl-8'))!.state).toBe('retry')
     await shot('subscription-actions')
 
     const actions = (await server.store.audit.list({ limit: 50 }))

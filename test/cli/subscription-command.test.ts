@@ -28,7 +28,7 @@ beforeAll(async () => {
     { position: replayId, orgId: '00D000000000001AAA', events: 3 },
     Date.now(),
   )
-  await store.subscriptions.addDeadLetter(
+  await store.deadLetters.add(
     {
       id: 'dl-1',
       service,
@@ -107,7 +107,7 @@ describe('forcebridge subscription', () => {
   it('queues a parked dead letter for a retry', async () => {
     const retry = await runCli('subscription', 'retry', 'accounts.follow', 'dl-1')
     expect(retry.code).toBe(0)
-    expect((await store.subscriptions.findDeadLetter('dl-1'))!.state).toBe('retry')
+    expect((await store.deadLetters.find('dl-1'))!.state).toBe('retry')
     const again = await runCli('subscription', 'retry', 'accounts.follow', 'dl-1')
     expect(again.code).not.toBe(0)
     expect(again.err).toContain('no parked dead letter')

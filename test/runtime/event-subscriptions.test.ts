@@ -186,7 +186,7 @@ describe.each(dialects)('event services on $name', (current) => {
       await waitUntil(() => Promise.resolve(seen.length === 3), 'the events after the poison', {
         ms: 20_000,
       })
-      const letters = await store.subscriptions.deadLetters('accounts.poisoned')
+      const letters = await store.deadLetters.list('accounts.poisoned')
       expect(letters).toHaveLength(1)
       expect(letters[0]).toMatchObject({ state: 'parked', attempts: 3, eventCount: 1 })
       expect(letters[0]!.error).toContain('cannot handle the poison')
@@ -195,9 +195,9 @@ describe.each(dialects)('event services on $name', (current) => {
       // An operator retries it once the handler is fixed (`forcebridge subscription retry`).
       cured = true
       const id = letters[0]!.id
-      expect(await store.subscriptions.moveDeadLetter(id, 'parked', 'retry', Date.now())).toBe(true)
+      expect(await store.deadLetters.move(id, 'parked', 'retry', Date.now())).toBe(true)
       await waitUntil(
-        async () => (await store.subscriptions.findDeadLetter(id))?.state === 'resolved',
+        async () => (await store.deadLetters.find(id))?.state === 'resolved',
         'the retried dead letter',
       )
       expect(seen).toContain('P-poison')

@@ -10,7 +10,12 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseSchema } from '../../src/store/database-schema.js'
 import { subscriptionMigrations } from '../../src/store/subscription-migrations.js'
-import { openStore, SubscriptionRepository, type Store } from '../../src/store/index.js'
+import {
+  DeadLetterRepository,
+  openStore,
+  SubscriptionRepository,
+  type Store,
+} from '../../src/store/index.js'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const dbName = `fb_subs_${randomBytes(4).toString('hex')}`
@@ -20,6 +25,10 @@ let pgDb: Kysely<DatabaseSchema>
 const repos: Record<string, () => SubscriptionRepository> = {
   sqlite: () => store.subscriptions,
   postgres: () => new SubscriptionRepository(pgDb),
+}
+const letterRepos: Record<string, () => DeadLetterRepository> = {
+  sqlite: () => store.deadLetters,
+  postgres: () => new DeadLetterRepository(pgDb),
 }
 
 beforeAll(async () => {
@@ -112,8 +121,8 @@ describe.each(Object.keys(repos))('on %s', (dialect) => {
   })
 
   it('keeps dead letters and moves them only from the expected state', async () => {
-    const repo = repos[dialect]!()
-    await repo.addDeadLetter(
+    const repo = letterRepos[dialect]!()
+    await repo.add(
       {
         id: `dl-${dialect}`,
         service: binding.service,
@@ -128,10 +137,10 @@ describe.each(Object.keys(repos))('on %s', (dialect) => {
       },
       4000,
     )
-    expect(await repo.moveDeadLetter(`dl-${dialect}`, 'parked', 'retry', 4001)).toBe(true)
-    expect(await repo.moveDeadLetter(`dl-${dialect}`, 'parked', 'retry', 4002)).toBe(false)
-    expect(await repo.deadLetters(binding.service, 'retry')).toHaveLength(1)
-    expect((await repo.findDeadLetter(`dl-${dialect}`))!).toMatchObject({
+    expect(await repo.move(`dl-${dialect}`, 'parked', 'retry', 4001)).toBe(true)
+    expect(await repo.move(`dl-${dialect}`, 'parked', 'retry', 4002)).toBe(false)
+    expect(await repo.list(binding.service, 'retry')).toHaveLength(1)
+    expect((await repo.find(`dl-${dialect}`))!).toMatchObject({
       attempts: 3,
       createdAt: 4000,
     })

@@ -35,7 +35,7 @@ export async function getSubscription(
   service: string,
 ): Promise<SubscriptionView> {
   const row = await found(ctx, service)
-  const letters = await ctx.store.subscriptions.deadLetters(service)
+  const letters = await ctx.store.deadLetters.list(service)
   return { ...row, deadLetterList: letters.map(({ events: _events, ...rest }) => rest) }
 }
 
@@ -93,10 +93,10 @@ export async function retryDeadLetter(
   id: string,
 ): Promise<{ deadLetter: string; state: 'retry' }> {
   await found(ctx, service)
-  const letter = await ctx.store.subscriptions.findDeadLetter(id)
+  const letter = await ctx.store.deadLetters.find(id)
   const moved =
     letter?.service === service &&
-    (await ctx.store.subscriptions.moveDeadLetter(id, 'parked', 'retry', Date.now()))
+    (await ctx.store.deadLetters.move(id, 'parked', 'retry', Date.now()))
   if (!moved) {
     throw new ForcebridgeError(
       'DEAD_LETTER_NOT_FOUND',

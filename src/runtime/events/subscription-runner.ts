@@ -87,6 +87,10 @@ export class SubscriptionRunner {
     return this.#o.store.subscriptions
   }
 
+  get #letters() {
+    return this.#o.store.deadLetters
+  }
+
   #now(): number {
     return this.#o.now?.() ?? Date.now()
   }
@@ -351,17 +355,17 @@ export class SubscriptionRunner {
   /** Runs each dead letter in state `retry` once: `resolved` when it succeeds, else parked again. */
   async #retryLetters(): Promise<void> {
     const { name } = this.service
-    for (const letter of await this.#repo.deadLetters(name, 'retry')) {
+    for (const letter of await this.#letters.list(name, 'retry')) {
       const events = eventsFromJson(letter.events).filter(
         (e) => e.kind !== 'gap' && e.kind !== 'overflow',
       )
       try {
         if (events.length > 0)
           await this.#o.invoker.invoke(name, { topic: letter.topic, events }, {})
-        await this.#repo.moveDeadLetter(letter.id, 'retry', 'resolved', this.#now())
+        await this.#letters.move(letter.id, 'retry', 'resolved', this.#now())
         this.#log.info({ deadLetter: letter.id }, 'dead letter retried and handled')
       } catch (err) {
-        await this.#repo.moveDeadLetter(letter.id, 'retry', 'parked', this.#now(), {
+        await this.#letters.move(letter.id, 'retry', 'parked', this.#now(), {
           error: `retry: ${messageOf(err)}`,
           attempts: letter.attempts + 1,
         })
@@ -382,7 +386,7 @@ export class SubscriptionRunner {
     // new holder handles.
     const current = await this.#repo.find(name)
     if (!current || current.fence !== fence) return false
-    await this.#repo.addDeadLetter(
+    await this.#letters.add(
       {
         id: randomUUID(),
         service: name,
