@@ -5,6 +5,7 @@ export {
   DEFAULT_SUBSCRIPTION_LEASE_MS,
   type EventSubscriptionsOptions,
 } from './event-subscriptions.js'
-export { SubscriptionRunner, orgIdOf, type SubscriptionSignal } from './subscription-runner.js'
+export { SubscriptionRunner, type SubscriptionSignal } from './subscription-runner.js'
+export { orgIdOf } from './event-batch-consumer.js'
 export { eventsToJson, eventsFromJson } from './event-json.js'
 export { resetPosition } from './reset-position.js'
