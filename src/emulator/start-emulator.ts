@@ -58,8 +58,9 @@ export interface StartEmulatorOptions {
   /** A request running this long counts as long-running (Salesforce: 20,000 ms). */
   longRunningMs?: number
   /**
-   * Pace of Bulk API 2.0 processing: `chunkSize` rows every `tickMs`. Default 500 rows each
-   * millisecond; slow it down to watch jobs sit InProgress (e.g. `{ chunkSize: 50, tickMs: 100 }`).
+   * Pace of Bulk API 2.0 processing: `chunkSize` rows every `tickMs`, in `sliceMs` pieces.
+   * Default 500 rows each millisecond, 2 ms pieces; slow it down to watch jobs sit InProgress
+   * (e.g. `{ chunkSize: 50, tickMs: 100 }`).
    */
   bulk?: BulkOptions
   /**
