@@ -64,8 +64,12 @@ describe.each(dialects)('event services in server processes ($name)', (dialect) 
     dir = mkdtempSync(join(tmpdir(), 'fb-events-crash-'))
     home = join(dir, 'home')
     journal = join(dir, 'journal.txt')
-    const database = dialect.options().database
-    databaseEnv = database?.dialect === 'postgres' ? { FORCEBRIDGE_DATABASE_URL: database.url } : {}
+    const { database, secretKey } = dialect.options()
+    // On PostgreSQL the servers share the test's database and its master key.
+    databaseEnv =
+      database?.dialect === 'postgres'
+        ? { FORCEBRIDGE_DATABASE_URL: database.url, FORCEBRIDGE_SECRET_KEY: secretKey ?? '' }
+        : {}
     emu = await startEmulator({
       org: { ...defaultOrg, events: { changeDataCapture: ['Account'] } },
     })
