@@ -9,7 +9,7 @@ import pg from 'pg'
 import { Pool } from 'undici'
 import type { Cluster } from '../../test/fixtures/cluster-nodes.js'
 import type { EmulatorChild } from '../suite/emulator-child.js'
-import { INVOICES_PATH } from './cluster-seed.js'
+import { INVOICES_PATH } from './channel-load.js'
 import type { Balancer } from './round-robin-balancer.js'
 
 export interface KillRunResult {

@@ -3,7 +3,6 @@
 // whatever the cluster's size, so the offered load never changes and only the capacity behind the
 // balancer does.
 import { Pool } from 'undici'
-import { INVOICES_PATH } from './cluster-seed.js'
 
 export interface LoadResult {
   perSecond: number
@@ -13,6 +12,9 @@ export interface LoadResult {
   /** Median time from send to answer, ms (waiting at the balancer included). */
   p50Ms: number
 }
+
+/** The channel of test/cluster/fixtures/invoice-cluster.ts: an upsert of Invoice__c by Number__c. */
+export const INVOICES_PATH = '/api/invoices'
 
 let sequence = 0
 

@@ -31,16 +31,15 @@
 // PostgreSQL: a database made for the run on FORCEBRIDGE_TEST_POSTGRES_URL's server (default
 // postgres://postgres@127.0.0.1:5432/postgres) and dropped after; Redis: 127.0.0.1:6379 under a
 // key prefix of the run's own, its keys deleted after (test/fixtures/cluster-nodes.ts).
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import {
+  addInvoiceChannel,
+  INVOICE_UPSERT_SERVICE,
+} from '../../test/cluster/fixtures/invoice-cluster.js'
 import { startCluster, type Cluster } from '../../test/fixtures/cluster-nodes.js'
-import { createTestPostgres } from '../../test/fixtures/postgres-database.js'
 import { startEmulatorChild, type EmulatorChild } from '../suite/emulator-child.js'
 import { runKillRun, type KillRunResult } from './async-kill-run.js'
 import { driveChannel, type LoadResult } from './channel-load.js'
-import { seedCluster } from './cluster-seed.js'
 import { startBalancer, type Balancer } from './round-robin-balancer.js'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
@@ -96,9 +95,6 @@ async function loginCount(emulatorUrl: string): Promise<number> {
   return Object.values(stats.logins).reduce((a, b) => a + b, 0)
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'fb-bench-cluster-'))
-const database = await createTestPostgres('bench_cluster')
-const secretKey = randomBytes(32).toString('base64')
 let emulator: EmulatorChild | undefined
 let cluster: Cluster | undefined
 let balancer: Balancer | undefined
@@ -112,23 +108,19 @@ let logins: number | undefined
 try {
   emulator = await startEmulatorChild()
   await setLatency(emulator.url, LATENCY_MS)
-  const apiKey = await seedCluster({
-    databaseUrl: database.url,
-    secretKey,
-    dir,
-    nodes: 3,
-    emulatorUrl: emulator.url,
-  })
+  const emulatorUrl = emulator.url
+  let apiKey = ''
   cluster = await startCluster({
     nodes: 3,
-    databaseUrl: database.url,
-    secretKey,
-    dir,
     env: { FORCEBRIDGE_WORKER_CONCURRENCY: '4', FORCEBRIDGE_JOB_LEASE_MS: String(LEASE_MS) },
+    services: { 'invoice-upsert.ts': INVOICE_UPSERT_SERVICE },
+    prepare: async (store) => {
+      apiKey = await addInvoiceChannel(store, emulatorUrl)
+    },
   })
   balancer = await startBalancer({ perNode: PER_NODE })
   console.log(
-    `cluster benchmark: 3 nodes on PostgreSQL ${database.name} and Redis prefix ${cluster.redis?.prefix}; ` +
+    `cluster benchmark: 3 nodes on PostgreSQL ${new URL(cluster.databaseUrl).pathname.slice(1)} and Redis prefix ${cluster.redis?.prefix}; ` +
       `Salesforce round trip ${LATENCY_MS} ms; balancer: round robin, at most ${PER_NODE} requests ` +
       `per node at once; ${CALLERS} callers; ${ROUNDS} rounds of ${SECONDS} s per size, medians`,
   )
@@ -201,8 +193,6 @@ try {
   await balancer?.close()
   await cluster?.stop()
   await emulator?.stop()
-  await database.drop()
-  rmSync(dir, { recursive: true, force: true })
 }
 
 if (!killRun) throw new Error('the run ended without a result')
