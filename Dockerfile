@@ -1,6 +1,9 @@
 # forcebridge in a container: the package as npm would install it, on node:20-slim, run as the
 # image's non-root `node` user with its data (store, master key file, services) in /data.
-# Build: docker build -t forcebridge .   Run: see docs/production.md.
+# One image for every deployment: a single node (SQLite in /data, docs/production.md) or each node
+# of a cluster, which differs only by its environment (FORCEBRIDGE_DATABASE_URL, FORCEBRIDGE_REDIS_URL,
+# the shared FORCEBRIDGE_SECRET_KEY; docs/cluster.md, deploy/cluster/compose.yaml).
+# Build: docker build -t forcebridge .
 
 # Stage 1: build and pack the package, exactly what `npm publish` would ship.
 FROM node:20-slim AS pack
