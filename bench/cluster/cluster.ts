@@ -15,8 +15,13 @@
 // offered load never changes: BENCH_CALLERS callers (default 2 × 3 × BENCH_PER_NODE, enough to
 // keep three nodes full) send synchronous upserts back to back to the balancer, whose list holds
 // the first 1, 2 or 3 nodes; nodes outside the list stay up and idle. Sizes are measured in
-// rounds (1, 2, 3 nodes each round; BENCH_ROUNDS, default 3, of BENCH_SECONDS, default 4, each,
-// after a warm-up), and the median of each size is quoted. So scaling_3_nodes says how much of
+// rounds (1, 2, 3 nodes each round, in an order that turns; BENCH_ROUNDS, default 5, of
+// BENCH_SECONDS, default 3, each, after a warm-up); each size's median req/s is printed, and
+// scaling_3_nodes is the median over rounds of (3 nodes ÷ 1 node within the round), as
+// bench:runtime pairs its paths: the two are measured seconds apart, so a change in the load
+// other users put on the machine cancels out (the load average is printed beside the figures:
+// on a machine busier than its cores, every process waits for one and no figure here means
+// much). So scaling_3_nodes says how much of
 // the added concurrency the cluster turns into throughput; it does not say what one node does
 // with a core to itself (bench:runtime measures that).
 //
@@ -32,6 +37,7 @@
 // postgres://postgres@127.0.0.1:5432/postgres) and dropped after; Redis: 127.0.0.1:6379 under a
 // key prefix of the run's own, its keys deleted after (test/fixtures/cluster-nodes.ts).
 import { readFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import {
   addInvoiceChannel,
   INVOICE_UPSERT_SERVICE,
@@ -46,8 +52,8 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const LATENCY_MS = env('BENCH_LATENCY_MS', 20)
 const PER_NODE = env('BENCH_PER_NODE', 4)
 const CALLERS = env('BENCH_CALLERS', 2 * 3 * PER_NODE)
-const SECONDS = env('BENCH_SECONDS', 4)
-const ROUNDS = env('BENCH_ROUNDS', 3)
+const SECONDS = env('BENCH_SECONDS', 3)
+const ROUNDS = env('BENCH_ROUNDS', 5)
 const UPSERTS = env('BENCH_UPSERTS', 10_000)
 const ASYNC_CALLERS = env('BENCH_ASYNC_CALLERS', 16)
 const KILLS = env('BENCH_KILLS', 2)
@@ -57,6 +63,12 @@ const SIZES = [1, 2, 3] as const
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/** req/s of `size` nodes ÷ req/s of 1 node, for each round. */
+function roundRatios(size: number): number[] {
+  const ones = rates.get(1) ?? []
+  return (rates.get(size) ?? []).map((r, i) => r.perSecond / (ones[i]?.perSecond ?? Number.NaN))
 }
 
 async function setLatency(emulatorUrl: string, ms: number): Promise<void> {
@@ -122,7 +134,8 @@ try {
   console.log(
     `cluster benchmark: 3 nodes on PostgreSQL ${new URL(cluster.databaseUrl).pathname.slice(1)} and Redis prefix ${cluster.redis?.prefix}; ` +
       `Salesforce round trip ${LATENCY_MS} ms; balancer: round robin, at most ${PER_NODE} requests ` +
-      `per node at once; ${CALLERS} callers; ${ROUNDS} rounds of ${SECONDS} s per size, medians`,
+      `per node at once; ${CALLERS} callers; ${ROUNDS} rounds of ${SECONDS} s per size, medians; ` +
+      `load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
   )
   const nodes = cluster.urls
   for (const size of SIZES) {
@@ -156,6 +169,9 @@ try {
       })
     }
   }
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
   const one = median(rates.get(1)?.map((r) => r.perSecond) ?? [])
   for (const size of SIZES) {
     const list = rates.get(size) ?? []
@@ -163,12 +179,13 @@ try {
     console.log(
       `  ${size} node${size > 1 ? 's' : ' '}  ${perSecond.toFixed(0).padStart(6)} req/s  ` +
         `(rounds: ${list.map((r) => r.perSecond.toFixed(0)).join(' ')}; p50 ${median(list.map((r) => r.p50Ms)).toFixed(1)} ms; ` +
-        `×${(perSecond / one).toFixed(2)} of 1 node; ideal ×${size}; cores busy: nodes ` +
+        `×${(perSecond / one).toFixed(2)} of 1 node, ×${median(roundRatios(size)).toFixed(2)} paired by round; ideal ×${size}; cores busy: nodes ` +
         `${median(list.map((r) => r.cores.nodes)).toFixed(2)}, emulator ${median(list.map((r) => r.cores.emulator)).toFixed(2)}, ` +
         `balancer and callers ${median(list.map((r) => r.cores.bench)).toFixed(2)})`,
     )
   }
 
+  console.log(`  load average after the rounds (1, 5, 15 min): ${load} on ${cpus().length} cores`)
   console.log(
     `async upserts: ${UPSERTS} through the balancer to 3 nodes, ${ASYNC_CALLERS} callers, node 1 SIGKILLed ${KILLS} times`,
   )
@@ -205,9 +222,7 @@ console.log(
 for (const l of k.lost.slice(0, 20)) console.log(`  lost: ${l}`)
 for (const d of k.duplicates.slice(0, 20)) console.log(`  duplicate: ${d}`)
 console.log(`logins over the whole run: ${logins ?? '?'} (1 connection)`)
-const scaling =
-  median(rates.get(3)?.map((r) => r.perSecond) ?? []) /
-  median(rates.get(1)?.map((r) => r.perSecond) ?? [])
+const scaling = median(roundRatios(3))
 console.log(
   `scaling_3_nodes=${scaling.toFixed(2)} logins=${logins ?? '?'} lost=${k.lost.length} duplicates=${k.duplicates.length}`,
 )
