@@ -103,7 +103,8 @@ describe('deploy/cluster/compose.yaml', () => {
   })
 
   it('checks the health of every service, and starts nodes after their database and Redis', () => {
-    for (const name of ['postgres', 'redis']) expect(services[name]?.healthcheck, name).toBeDefined()
+    for (const name of ['postgres', 'redis'])
+      expect(services[name]?.healthcheck, name).toBeDefined()
     for (const [name, node] of nodes) {
       expect(node.healthcheck?.test.join(' '), name).toMatch(
         /http:\/\/127\.0\.0\.1:8400\/(readyz|healthz)/,
