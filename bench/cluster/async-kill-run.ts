@@ -10,7 +10,7 @@ import { Pool } from 'undici'
 import type { Cluster } from '../../test/fixtures/cluster-nodes.js'
 import type { EmulatorChild } from '../suite/emulator-child.js'
 import { INVOICES_PATH } from './channel-load.js'
-import type { Balancer } from './round-robin-balancer.js'
+import type { BalancerProcess } from './balancer-process.js'
 
 export interface KillRunResult {
   upserts: number
@@ -32,7 +32,7 @@ export interface KillRunResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function runKillRun(options: {
-  balancer: Balancer
+  balancer: BalancerProcess
   cluster: Cluster
   apiKey: string
   emulator: EmulatorChild
@@ -65,7 +65,7 @@ export async function runKillRun(options: {
     log(`  SIGKILL node ${options.victim} after ${sent} upserts sent; restarting it`)
     await cluster.restart(options.victim)
     // Its port may have changed (taken meanwhile): the balancer follows the cluster's list.
-    balancer.setNodes(cluster.urls)
+    await balancer.setNodes(cluster.urls)
     log(`  node ${options.victim} is back`)
   }
 

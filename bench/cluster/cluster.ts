@@ -1,7 +1,7 @@
 // `npm run bench:cluster` (issue 14 part 4): three `forcebridge start` nodes (the built CLI) on one
 // fresh PostgreSQL database and one Redis key prefix, behind a round-robin balancer written here
-// (bench/cluster/round-robin-balancer.ts, a real HTTP proxy on 127.0.0.1), with the emulator as
-// Salesforce answering every data call 20 ms later (BENCH_LATENCY_MS): a modelled round trip.
+// (bench/cluster/round-robin-balancer.ts, a real HTTP proxy on 127.0.0.1 in a process of its own),
+// with the emulator as Salesforce answering every data call 20 ms later (BENCH_LATENCY_MS): a modelled round trip.
 //
 // What is measured, and why this way. A node's capacity is bounded by how many calls it has in
 // flight toward Salesforce at once, each waiting a round trip: on a real deployment that bound is
@@ -46,7 +46,7 @@ import { startCluster, type Cluster } from '../../test/fixtures/cluster-nodes.js
 import { startEmulatorChild, type EmulatorChild } from '../suite/emulator-child.js'
 import { runKillRun, type KillRunResult } from './async-kill-run.js'
 import { driveChannel, type LoadResult } from './channel-load.js'
-import { startBalancer, type Balancer } from './round-robin-balancer.js'
+import { startBalancerProcess, type BalancerProcess } from './balancer-process.js'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const LATENCY_MS = env('BENCH_LATENCY_MS', 20)
@@ -90,13 +90,14 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-/** CPU used so far by the nodes, the emulator, and this process (balancer and callers), in ms. */
-function cpuMs(): { nodes: number; emulator: number; bench: number } {
+/** CPU used so far by the nodes, the emulator, the balancer and this process (callers), in ms. */
+function cpuMs(): { nodes: number; emulator: number; balancer: number; callers: number } {
   const own = process.cpuUsage()
   return {
     nodes: (cluster?.nodes ?? []).reduce((sum, n) => sum + processCpuMs(n.child?.pid), 0),
     emulator: processCpuMs(emulator?.child.pid),
-    bench: (own.user + own.system) / 1000,
+    balancer: processCpuMs(balancer?.child.pid),
+    callers: (own.user + own.system) / 1000,
   }
 }
 
@@ -109,10 +110,11 @@ async function loginCount(emulatorUrl: string): Promise<number> {
 
 let emulator: EmulatorChild | undefined
 let cluster: Cluster | undefined
-let balancer: Balancer | undefined
+let balancer: BalancerProcess | undefined
+let balancerStats: { failed: number; refused: number } | undefined
 interface Measured extends LoadResult {
   /** Cores busy on average during the load: nodes, emulator, this process (balancer, callers). */
-  cores: { nodes: number; emulator: number; bench: number }
+  cores: { nodes: number; emulator: number; balancer: number; callers: number }
 }
 const rates = new Map<number, Measured[]>(SIZES.map((s) => [s, []]))
 let killRun: KillRunResult | undefined
@@ -130,7 +132,7 @@ try {
       apiKey = await addInvoiceChannel(store, emulatorUrl)
     },
   })
-  balancer = await startBalancer({ perNode: PER_NODE })
+  balancer = await startBalancerProcess(PER_NODE)
   console.log(
     `cluster benchmark: 3 nodes on PostgreSQL ${new URL(cluster.databaseUrl).pathname.slice(1)} and Redis prefix ${cluster.redis?.prefix}; ` +
       `Salesforce round trip ${LATENCY_MS} ms; balancer: round robin, at most ${PER_NODE} requests ` +
@@ -139,7 +141,7 @@ try {
   )
   const nodes = cluster.urls
   for (const size of SIZES) {
-    balancer.setNodes(nodes.slice(0, size))
+    await balancer.setNodes(nodes.slice(0, size))
     await driveChannel({ url: balancer.url, apiKey, callers: CALLERS, seconds: 1, label: 'W' })
   }
   for (let round = 0; round < ROUNDS; round++) {
@@ -147,7 +149,7 @@ try {
     // over the run falls on every size alike.
     for (let s = 0; s < SIZES.length; s++) {
       const size = SIZES[(round + s) % SIZES.length] ?? 1
-      balancer.setNodes(nodes.slice(0, size))
+      await balancer.setNodes(nodes.slice(0, size))
       const cpu0 = cpuMs()
       const wall0 = performance.now()
       const r = await driveChannel({
@@ -164,7 +166,8 @@ try {
         cores: {
           nodes: (cpu1.nodes - cpu0.nodes) / wall,
           emulator: (cpu1.emulator - cpu0.emulator) / wall,
-          bench: (cpu1.bench - cpu0.bench) / wall,
+          balancer: (cpu1.balancer - cpu0.balancer) / wall,
+          callers: (cpu1.callers - cpu0.callers) / wall,
         },
       })
     }
@@ -176,12 +179,13 @@ try {
   for (const size of SIZES) {
     const list = rates.get(size) ?? []
     const perSecond = median(list.map((r) => r.perSecond))
+    const cores = (part: keyof Measured['cores']) =>
+      median(list.map((r) => r.cores[part])).toFixed(2)
     console.log(
-      `  ${size} node${size > 1 ? 's' : ' '}  ${perSecond.toFixed(0).padStart(6)} req/s  ` +
-        `(rounds: ${list.map((r) => r.perSecond.toFixed(0)).join(' ')}; p50 ${median(list.map((r) => r.p50Ms)).toFixed(1)} ms; ` +
-        `×${(perSecond / one).toFixed(2)} of 1 node, ×${median(roundRatios(size)).toFixed(2)} paired by round; ideal ×${size}; cores busy: nodes ` +
-        `${median(list.map((r) => r.cores.nodes)).toFixed(2)}, emulator ${median(list.map((r) => r.cores.emulator)).toFixed(2)}, ` +
-        `balancer and callers ${median(list.map((r) => r.cores.bench)).toFixed(2)})`,
+      `  ${size} node${size > 1 ? 's' : ' '}  ${perSecond.toFixed(0).padStart(6)} req/s  ×${median(roundRatios(size)).toFixed(2)} of 1 node ` +
+        `(ideal ×${size}; ratio of medians ×${(perSecond / one).toFixed(2)})  rounds: ` +
+        `${list.map((r) => r.perSecond.toFixed(0)).join(' ')}; p50 ${median(list.map((r) => r.p50Ms)).toFixed(1)} ms; ` +
+        `cores busy: nodes ${cores('nodes')}, emulator ${cores('emulator')}, balancer ${cores('balancer')}, callers ${cores('callers')}`,
     )
   }
 
@@ -189,16 +193,16 @@ try {
   // The emulator and the balancer are one process each, which every request crosses: on a
   // machine with several times more runnable processes than cores they get a slice each, and
   // that slice, not the cluster, sets the 3-node rate.
-  if ((loadavg()[0] ?? 0) > 2 * cpus().length) {
+  if ((loadavg()[0] ?? 0) > 4 * cpus().length) {
     console.log(
-      '  WARNING: the machine was busier than twice its cores: the emulator and the balancer ' +
+      '  WARNING: the machine was busier than four times its cores: the emulator and the balancer ' +
         '(one process each) were starved of CPU, so these rates measure the machine, not the cluster',
     )
   }
   console.log(
     `async upserts: ${UPSERTS} through the balancer to 3 nodes, ${ASYNC_CALLERS} callers, node 1 SIGKILLed ${KILLS} times`,
   )
-  balancer.setNodes(cluster.urls)
+  await balancer.setNodes(cluster.urls)
   killRun = await runKillRun({
     balancer,
     cluster,
@@ -212,6 +216,7 @@ try {
     log: (line) => console.log(line),
   })
   logins = await loginCount(emulator.url)
+  balancerStats = await balancer.stats()
 } catch (err) {
   if (cluster) console.error(cluster.logs(10))
   throw err
@@ -225,7 +230,7 @@ if (!killRun) throw new Error('the run ended without a result')
 const k = killRun
 console.log(
   `  ${k.accepted} of ${k.upserts} accepted (${k.refused} refused after retries, ${k.resent} sends repeated ` +
-    `after a node died under them, ${balancer?.stats.refused ?? 0} connects refused and sent to the next node); ` +
+    `after a node died under them, ${balancerStats?.refused ?? '?'} connects refused and sent to the next node); ` +
     `${k.kills} SIGKILLs; jobs ${JSON.stringify(k.jobs)}, ${k.jobsRetried} ran more than once; ${k.seconds.toFixed(1)} s`,
 )
 for (const l of k.lost.slice(0, 20)) console.log(`  lost: ${l}`)
