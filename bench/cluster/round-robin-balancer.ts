@@ -1,8 +1,10 @@
 // The benchmark's load balancer: a small HTTP proxy on 127.0.0.1 (node:http in front, an undici
-// Pool per node behind) that hands each request to the next node in turn, as an nginx or haproxy
-// upstream with round robin would. Each node gets at most `perNode` requests at once (haproxy's
-// `maxconn` on a server line): the pool has that many connections and queues the rest, so a node
-// serves at its own capacity and the waiting happens here, where a real balancer queues too.
+// Pool per node behind) that hands each request to the next node in turn, as haproxy's
+// `balance roundrobin` does. Each node gets at most `perNode` requests at once (haproxy's
+// `maxconn` on a server line): round robin skips a node that is full, and when every node is
+// full the request waits in one queue for the first node to free a slot, as in haproxy's backend
+// queue. So a node serves at its own capacity, a node slowed for a moment does not collect a
+// queue of its own, and the waiting happens here, where a real balancer queues too.
 // A node that refuses the connection (down, or restarting) is skipped for the next one; a node
 // that dies with a request on it answers 502, as a real balancer does without retries (the
 // request may have run: retrying is the caller's choice, and the bench's callers retry only
@@ -51,6 +53,39 @@ export async function startBalancer(options: { perNode: number }): Promise<Balan
   let nodes: string[] = []
   let next = 0
   const stats = { failed: 0, refused: 0 }
+  const inFlight = new Map<string, number>()
+  const waiting: (() => void)[] = []
+  const busy = (url: string) => inFlight.get(url) ?? 0
+  /** The next node in turn with a free slot (taken), or undefined when all are full. */
+  const take = (skip: ReadonlySet<string>): string | undefined => {
+    for (let i = 0; i < nodes.length; i++) {
+      const url = nodes[next++ % nodes.length]
+      if (url !== undefined && !skip.has(url) && busy(url) < options.perNode) {
+        inFlight.set(url, busy(url) + 1)
+        return url
+      }
+    }
+    return undefined
+  }
+  // Every waiter looks again, in the order they came: the first that may use the freed node takes
+  // it (one that skips it, having been refused there, must not swallow the wake-up).
+  const wake = () => {
+    for (const resume of waiting.splice(0)) resume()
+  }
+  const release = (url: string) => {
+    inFlight.set(url, busy(url) - 1)
+    wake()
+  }
+  /** A node with a free slot, waiting for one if every node is full. */
+  const acquire = async (skip: ReadonlySet<string>): Promise<string | undefined> => {
+    for (;;) {
+      const candidates = nodes.filter((n) => !skip.has(n))
+      if (candidates.length === 0) return undefined
+      const url = take(skip)
+      if (url !== undefined) return url
+      await new Promise<void>((resolve) => waiting.push(resolve))
+    }
+  }
   const poolOf = (url: string): Pool => {
     let pool = pools.get(url)
     if (!pool) {
@@ -68,9 +103,11 @@ export async function startBalancer(options: { perNode: number }): Promise<Balan
         headers[name] = Array.isArray(value) ? value.join(', ') : value
     }
     // Each node at most once per request: a refused connect tries the next one.
-    for (let tried = 0; tried < Math.max(1, nodes.length); tried++) {
-      const url = nodes[next++ % nodes.length]
+    const tried = new Set<string>()
+    for (;;) {
+      const url = await acquire(tried)
       if (url === undefined) break
+      tried.add(url)
       try {
         const answer = await poolOf(url).request({
           method: req.method as 'GET',
@@ -94,6 +131,8 @@ export async function startBalancer(options: { perNode: number }): Promise<Balan
         res.writeHead(502, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ error: 'BAD_GATEWAY', message: `node ${url}: ${String(err)}` }))
         return
+      } finally {
+        release(url)
       }
     }
     res.writeHead(503, { 'content-type': 'application/json' })
@@ -115,6 +154,7 @@ export async function startBalancer(options: { perNode: number }): Promise<Balan
     setNodes(urls) {
       nodes = [...urls]
       next = 0
+      wake()
     },
     async close() {
       server.closeAllConnections()
