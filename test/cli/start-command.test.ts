@@ -108,7 +108,7 @@ describe('forcebridge start when it cannot run', () => {
     expect(blocker.listening).toBe(true)
   })
 
-  it('exits 1 with one line for a bad setting, an unusable home, or a master key that opens no secret', async () => {
+  it("exits 1 with one line for a bad setting, an unusable home, or a master key other than the store's", async () => {
     const sealed = join(dir, 'sealed')
     const store = await openStore({ home: sealed, secretKey: randomBytes(32).toString('base64') })
     await store.connections.add({
@@ -119,6 +119,11 @@ describe('forcebridge start when it cannot run', () => {
       clientSecret: 'sealed-client-secret',
     })
     await store.close()
+    // A store that holds no secret yet still knows its key: a process with another is refused.
+    const unsealed = join(dir, 'unsealed')
+    await (
+      await openStore({ home: unsealed, secretKey: randomBytes(32).toString('base64') })
+    ).close()
     const file = join(dir, 'a-file')
     writeFileSync(file, 'not a folder')
 
@@ -127,9 +132,10 @@ describe('forcebridge start when it cannot run', () => {
       start(file),
       start(sealed, { FORCEBRIDGE_SECRET_KEY: randomBytes(32).toString('base64') }),
       start(join(dir, 'short'), { FORCEBRIDGE_ADMIN_PASSWORD: 'short' }),
+      start(unsealed, { FORCEBRIDGE_SECRET_KEY: randomBytes(32).toString('base64') }),
     ]
     const codes = await Promise.all(runs.map((r) => r.exited))
-    expect(codes).toEqual([1, 1, 1, 1])
+    expect(codes).toEqual([1, 1, 1, 1, 1])
     expect(runs.map((r) => r.err)).toEqual([
       ['forcebridge: bad setting: FORCEBRIDGE_WORKER_CONCURRENCY must be a number'],
       [
@@ -137,10 +143,15 @@ describe('forcebridge start when it cannot run', () => {
       ],
       [
         expect.stringMatching(
-          /^forcebridge: a stored secret \(.*\) was sealed with master key \S+, which is not loaded; set FORCEBRIDGE_SECRET_KEY/,
+          /^forcebridge: the store at \S+ was first opened with another master key, .* set FORCEBRIDGE_SECRET_KEY/,
         ),
       ],
       ['forcebridge: bad setting: FORCEBRIDGE_ADMIN_PASSWORD must be at least 8 characters'],
+      [
+        expect.stringMatching(
+          /^forcebridge: the store at \S+ was first opened with another master key/,
+        ),
+      ],
     ])
   })
 })
