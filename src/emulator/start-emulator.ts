@@ -21,9 +21,10 @@ import { formatDateTime } from './org/sf-datetime.js'
 import { SqliteRecords } from './org/sqlite-records.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
+import { ResultStore } from './data/result-store.js'
 import { RecentItems } from './resources/recent-items.js'
 import { AuthorizationCodes } from './oauth/authorization-codes.js'
-import { runQuery } from './soql/index.js'
+import { runQuery, streamQuery } from './soql/index.js'
 import { setupBackendFromState } from './setup/index.js'
 import type { BulkOptions } from './bulk/index.js'
 import { buildApp, type RouteEntry } from './server/build-app.js'
@@ -159,6 +160,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const host = opts.host ?? '127.0.0.1'
   // The data folder's file, or a temporary one removed at close.
   const persistence = new SqliteRecords(opts.dataDir)
+  // Query results between pages, in a temporary file of their own (see result-store.ts).
+  const results = new ResultStore()
   const ids = new IdGenerator()
   const store = new OrgStore(buildSchema(config), ids, now, persistence)
   const orgId = persistence.getMeta('orgId') ?? ids.next('00D')
@@ -189,7 +192,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       now,
     }),
     faults: new FaultInjector(opts.seed ?? 1),
-    locators: new QueryLocators(() => ids.next('01g'), now),
+    locators: new QueryLocators(() => ids.next('01g'), now, results),
     recent: new RecentItems(),
     now,
     instanceUrl: () => url,
@@ -219,6 +222,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     now,
     newId: (prefix) => ids.next(prefix),
     query: (soql, q) => runQuery(store, soql, { ...q, now: now() }),
+    queryStream: (soql, q) => streamQuery(store, soql, { ...q, now: now() }),
+    results,
     dispatch: (req) => late.inject!(req),
     limits: {
       used: () => state.limits.used(),
@@ -248,6 +253,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
   const { app, routes } = await built.catch(async (err: unknown) => {
     await pubsub.close()
     persistence.close()
+    results.close()
     tls?.dispose()
     throw err
   })
@@ -296,6 +302,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     await app.close()
     await pubsub.close()
     persistence.close()
+    results.close()
     tls?.dispose()
     throw err
   }
@@ -319,6 +326,7 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
       await pubsub.close()
       await app.close()
       persistence.close()
+      results.close()
       tls?.dispose()
     },
     expireSessions: () => state.sessions.expireAll(),

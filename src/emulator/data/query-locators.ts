@@ -1,13 +1,25 @@
 // Query result pages behind `nextRecordsUrl` (salesforce-api.md §3). A locator is
 // `<18-char 01g id>-<offset>`; it can be fetched again until it expires (about 15 minutes
 // after its last use), as Salesforce allows.
+//
+// The first page is answered from the records as the query yields them; when there are
+// more, every record after the first page is written to the result store (SQLite, not the
+// heap) and each later page is read from there. The cursor is therefore a snapshot: records
+// changed, added or deleted after the query ran do not change its pages or its totalSize.
+// [B] Salesforce does not document what a cursor shows when the data changes under it; a
+// fixed result set is what its server-side cursor is described as, and what clients that
+// page through a stable totalSize expect.
 
 import { ApiError } from '../model/index.js'
+import type { ResultStore } from './result-store.js'
 
 const LIFETIME_MS = 15 * 60_000
 
 interface Cursor {
-  records: object[]
+  /** The result set in the store; it holds the records from position `pageSize` on. */
+  set: number
+  /** Records in the whole result, the first page included. */
+  size: number
   totalSize: number
   pageSize: number
   lastUsed: number
@@ -26,26 +38,40 @@ export class QueryLocators {
   constructor(
     private readonly newId: () => string,
     private readonly now: () => Date,
+    private readonly store: ResultStore,
   ) {}
 
   /** The first page of a result; keeps the rest behind a locator when there is more. */
   firstPage(
-    result: { totalSize: number; records: object[] },
+    result: { totalSize: number | undefined; records: Iterable<object> },
     pageSize: number,
     apiVersion: string,
   ): QueryPage {
-    if (result.records.length <= pageSize) {
-      return { totalSize: result.totalSize, done: true, records: result.records }
+    const it = result.records[Symbol.iterator]()
+    const first: object[] = []
+    let step = it.next()
+    for (; !step.done && first.length < pageSize; step = it.next()) first.push(step.value)
+    if (step.done) {
+      return { totalSize: result.totalSize ?? first.length, done: true, records: first }
     }
     this.prune()
+    // The rest, from the record already read on: the store numbers it from the page's end.
+    const pending = step.value
+    const rest = (function* () {
+      yield JSON.stringify(pending)
+      for (let s = it.next(); !s.done; s = it.next()) yield JSON.stringify(s.value)
+    })()
+    const stored = this.store.write(rest, pageSize)
+    const size = pageSize + stored.size
     const id = this.newId()
     this.cursors.set(id, {
-      records: result.records,
-      totalSize: result.totalSize,
+      set: stored.set,
+      size,
+      totalSize: result.totalSize ?? size,
       pageSize,
       lastUsed: this.now().getTime(),
     })
-    return this.page(id, 0, apiVersion)
+    return this.pageOf(id, first, pageSize, apiVersion)
   }
 
   /** The page at `<id>-<offset>`; 400 INVALID_QUERY_LOCATOR when unknown or expired. */
@@ -54,19 +80,21 @@ export class QueryLocators {
     const m = /^(01g[0-9A-Za-z]{15})-(\d+)$/.exec(locator)
     const cursor = m ? this.cursors.get(m[1]!) : undefined
     const offset = m ? Number(m[2]) : NaN
-    if (!m || !cursor || offset > cursor.records.length) {
+    // Offsets inside the first page are not stored: a locator never points there.
+    if (!m || !cursor || offset > cursor.size || offset < cursor.pageSize) {
       // [B] Salesforce's status for a bad locator is not documented; 400 is the likely one.
       throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator')
     }
     cursor.lastUsed = this.now().getTime()
-    return this.page(m[1]!, offset, apiVersion)
+    const records = this.store
+      .page(cursor.set, offset, cursor.pageSize)
+      .map((item) => JSON.parse(item) as object)
+    return this.pageOf(m[1]!, records, offset + cursor.pageSize, apiVersion)
   }
 
-  private page(id: string, offset: number, apiVersion: string): QueryPage {
+  private pageOf(id: string, records: object[], end: number, apiVersion: string): QueryPage {
     const cursor = this.cursors.get(id)!
-    const end = offset + cursor.pageSize
-    const records = cursor.records.slice(offset, end)
-    if (end >= cursor.records.length) return { totalSize: cursor.totalSize, done: true, records }
+    if (end >= cursor.size) return { totalSize: cursor.totalSize, done: true, records }
     return {
       totalSize: cursor.totalSize,
       done: false,
@@ -77,6 +105,11 @@ export class QueryLocators {
 
   private prune(): void {
     const oldest = this.now().getTime() - LIFETIME_MS
-    for (const [id, c] of this.cursors) if (c.lastUsed < oldest) this.cursors.delete(id)
+    for (const [id, c] of this.cursors) {
+      if (c.lastUsed < oldest) {
+        this.cursors.delete(id)
+        this.store.drop(c.set)
+      }
+    }
   }
 }

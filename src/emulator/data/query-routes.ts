@@ -60,7 +60,7 @@ export function registerQueryRoutes(
     }
     // `columns=true` describes the columns without running the query (used by CLIs).
     if (request.query.columns === 'true') return queryColumns(state.store, q)
-    const result = ctx.query(q, { includeDeleted, apiVersion: request.apiVersion })
+    const result = ctx.queryStream(q, { includeDeleted, apiVersion: request.apiVersion })
     return state.locators.firstPage(result, pageSize(request), request.apiVersion)
   }
 

@@ -2,6 +2,7 @@
 // Bulk API 2.0, Setup pages): what a feature's routes can use, and how they register.
 
 import type { FastifyInstance } from 'fastify'
+import type { ResultStore } from '../data/result-store.js'
 import type { OrgWriter } from '../model/index.js'
 
 /** An authenticated API session, as the token endpoint issued it. */
@@ -50,6 +51,17 @@ export interface EmulatorContext {
     soql: string,
     opts: { includeDeleted: boolean; apiVersion: string },
   ): { totalSize: number; records: object[] }
+  /**
+   * Like query, but the records are read from the store as the answer is iterated, for
+   * results too large to hold (Bulk exports, paged REST queries). totalSize is undefined
+   * when it is the number of records iterated.
+   */
+  queryStream(
+    soql: string,
+    opts: { includeDeleted: boolean; apiVersion: string },
+  ): { totalSize: number | undefined; records: Iterable<object> }
+  /** Query results kept out of the heap between pages (locators, Bulk query jobs). */
+  results: ResultStore
   /**
    * Runs one data API call internally (composite subrequests): not counted against the
    * limits, no fault injection, the same validation and result shapes as over HTTP.

@@ -274,7 +274,7 @@ export function registerSoapRoutes(
     sessionOf(call)
     const soql = child(call.op, 'queryString')?.text ?? ''
     try {
-      const result = ctx.query(soql, { includeDeleted, apiVersion: call.version })
+      const result = ctx.queryStream(soql, { includeDeleted, apiVersion: call.version })
       const page = state.locators.firstPage(result, batchSize(call), call.version)
       return soapResponse(
         call.op.name,

@@ -1,7 +1,13 @@
 // The emulator's SOQL and SOSL engine: pure functions over an OrgReader, used by the
 // `/query`, `/queryAll`, `/search` and `/parameterizedSearch` endpoints.
 
-export { runQuery, type QueryOptions, type QueryResult } from './run-query.js'
+export {
+  runQuery,
+  streamQuery,
+  type QueryOptions,
+  type QueryResult,
+  type QueryStream,
+} from './run-query.js'
 export {
   runSearch,
   runParameterizedSearch,

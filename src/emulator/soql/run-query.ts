@@ -1,6 +1,8 @@
 // Runs one SOQL query against an org: parse, resolve the FROM object, filter with the compiled
 // WHERE, then sort, page and project rows, or aggregate them. The caller does the paging into
-// query locators; this returns every record the query selects.
+// query locators. streamQuery yields the records one at a time as the store reads them, so
+// that a query selecting millions of rows never holds them together; only ORDER BY and
+// aggregates (which need every selected row first) gather the rows that match.
 
 import type { Query } from 'soql-parser-js'
 import type { OrgReader, RecordRow } from '../model/index.js'
@@ -27,6 +29,13 @@ export interface QueryResult {
   records: object[]
 }
 
+export interface QueryStream {
+  /** Known before reading (COUNT(), aggregates, ORDER BY); else the number of records yielded. */
+  totalSize: number | undefined
+  /** Read once, in order. Rows are read from the store as this is iterated. */
+  records: Iterable<object>
+}
+
 // Salesforce refuses OFFSET above 2,000 (NUMBER_OUTSIDE_VALID_RANGE).
 const MAX_OFFSET = 2000
 
@@ -39,6 +48,11 @@ export function runQuery(org: OrgReader, soql: string, opts: QueryOptions): Quer
   return executeQuery(org, q, soql, opts)
 }
 
+/** Runs `soql`, yielding its records as they are read. Refusals are thrown before reading. */
+export function streamQuery(org: OrgReader, soql: string, opts: QueryOptions): QueryStream {
+  return streamParsed(org, parseSoql(soql), soql, opts)
+}
+
 /** Runs an already parsed query; `extra` adds a filter (SOSL's term match) to WHERE. */
 export function executeQuery(
   org: OrgReader,
@@ -47,6 +61,18 @@ export function executeQuery(
   opts: QueryOptions,
   extra?: (row: RecordRow) => boolean,
 ): QueryResult {
+  const stream = streamParsed(org, q, text, opts, extra)
+  const records = [...stream.records]
+  return { totalSize: stream.totalSize ?? records.length, records }
+}
+
+function streamParsed(
+  org: OrgReader,
+  q: Query,
+  text: string,
+  opts: QueryOptions,
+  extra?: (row: RecordRow) => boolean,
+): QueryStream {
   const objectName = q.sObject ?? ''
   const fromAt = findToken(text, 'FROM')
   const object = org.getObject(objectName)
@@ -115,22 +141,52 @@ export function executeQuery(
 
   const offset = q.offset ?? 0
   const limit = q.limit ?? Infinity
-  // Without ORDER BY or grouping, rows past OFFSET + LIMIT can never be returned: stop there.
-  const enough = aggregate || order ? Infinity : offset + limit
-  let rows: RecordRow[] = []
   const source = indexedRows(org, object, q.where, text) ?? org.rows(object.name)
+  const selected = (row: RecordRow) =>
+    (!row.IsDeleted || opts.includeDeleted) && where(row) && (!extra || extra(row))
+  if (aggregate || order || !renderer) {
+    // Without ORDER BY or grouping, rows past OFFSET + LIMIT can never be returned: stop there.
+    const enough = aggregate || order ? Infinity : offset + limit
+    let rows: RecordRow[] = []
+    for (const row of source) {
+      if (rows.length >= enough) break
+      if (selected(row)) rows.push(row)
+    }
+    if (aggregate) {
+      const records = runAggregate(q, rows, ctx)
+      return { totalSize: records.length, records }
+    }
+    if (order) rows = order(rows)
+    rows = rows.slice(offset, offset + limit)
+    // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
+    if (!renderer) return { totalSize: rows.length, records: [] }
+    return { totalSize: rows.length, records: rows.map((row) => renderer(row, object.name)) }
+  }
+  return {
+    totalSize: undefined,
+    records: plainRows(source, selected, offset, limit, renderer, object.name),
+  }
+}
+
+/** The selected rows past OFFSET, up to LIMIT, rendered one at a time. */
+function* plainRows(
+  source: Iterable<RecordRow>,
+  selected: (row: RecordRow) => boolean,
+  offset: number,
+  limit: number,
+  render: (row: RecordRow, objectName: string) => object,
+  objectName: string,
+): Generator<object> {
+  let skipped = 0
+  let given = 0
+  if (limit <= 0) return
   for (const row of source) {
-    if (rows.length >= enough) break
-    if (row.IsDeleted && !opts.includeDeleted) continue
-    if (where(row) && (!extra || extra(row))) rows.push(row)
+    if (!selected(row)) continue
+    if (skipped < offset) {
+      skipped++
+      continue
+    }
+    yield render(row, objectName)
+    if (++given >= limit) return
   }
-  if (aggregate) {
-    const records = runAggregate(q, rows, ctx)
-    return { totalSize: records.length, records }
-  }
-  if (order) rows = order(rows)
-  rows = rows.slice(offset, offset + limit)
-  // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
-  if (!renderer) return { totalSize: rows.length, records: [] }
-  return { totalSize: rows.length, records: rows.map((row) => renderer(row, object.name)) }
 }

@@ -1,0 +1,111 @@
+// Query results kept out of the heap: a REST query's pages behind its locator and a Bulk
+// query job's CSV rows are written here, one item (a record's JSON, a CSV line) per row, and
+// read back a page at a time. A full export of millions of records then costs disk, not
+// memory.
+//
+// Why a table of results rather than re-running the query for each page (keyset paging):
+// a result is a snapshot. Salesforce's cursor and Bulk query results do not move when the
+// data changes after the query ran (totalSize and the set of records stay as first
+// answered), and a snapshot keeps that without holding anything in the heap. ORDER BY and
+// aggregates, which need the whole selection, are still sorted in memory by the SOQL engine.
+//
+// A separate SQLite file from the org's records: it is never kept across restarts (jobs
+// and locators are not), needs no durability, and its writes never join an org transaction.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+
+// Items per multi-row INSERT and per transaction: one statement call per 100 items instead
+// of one each; a transaction per 10,000 keeps the write journal small.
+const ROWS_PER_INSERT = 100
+const ROWS_PER_TRANSACTION = 10_000
+
+export interface StoredResult {
+  /** The result set's id in the store. */
+  set: number
+  /** Items written: the first is at `first`, the last at `first + size - 1`. */
+  size: number
+}
+
+export class ResultStore {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'forcebridge-results-'))
+  private readonly db: Database.Database
+  private readonly insertMany: Database.Statement
+  private readonly insertOne: Database.Statement<[number, number, string]>
+  private readonly read: Database.Statement<[number, number, number], { item: string }>
+  private readonly dropSet: Database.Statement<[number]>
+  private nextSet = 1
+
+  constructor() {
+    this.db = new Database(join(this.dir, 'results.sqlite'))
+    // Nothing here must survive a crash: no journal, no syncs; a small page cache.
+    this.db.pragma('journal_mode = OFF')
+    this.db.pragma('synchronous = OFF')
+    this.db.pragma('cache_size = -8000')
+    this.db.exec(
+      'CREATE TABLE results (set_id INTEGER NOT NULL, seq INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (set_id, seq)) WITHOUT ROWID',
+    )
+    this.insertMany = this.db.prepare(
+      'INSERT INTO results (set_id, seq, item) VALUES ' +
+        Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(','),
+    )
+    this.insertOne = this.db.prepare('INSERT INTO results (set_id, seq, item) VALUES (?, ?, ?)')
+    this.read = this.db.prepare(
+      'SELECT item FROM results WHERE set_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
+    )
+    this.dropSet = this.db.prepare('DELETE FROM results WHERE set_id = ?')
+  }
+
+  /** Writes `items` as a new result set, numbered from `first` (a page offset). */
+  write(items: Iterable<string>, first = 0): StoredResult {
+    const set = this.nextSet++
+    let seq = first
+    const batch: (number | string)[] = []
+    const flushMany = () => {
+      this.insertMany.run(...batch)
+      batch.length = 0
+    }
+    let inTransaction = false
+    try {
+      for (const item of items) {
+        if (!inTransaction) {
+          this.db.exec('BEGIN')
+          inTransaction = true
+        }
+        batch.push(set, seq++, item)
+        if (batch.length === ROWS_PER_INSERT * 3) flushMany()
+        if ((seq - first) % ROWS_PER_TRANSACTION === 0) {
+          this.db.exec('COMMIT')
+          inTransaction = false
+        }
+      }
+      for (let i = 0; i < batch.length; i += 3)
+        this.insertOne.run(batch[i] as number, batch[i + 1] as number, batch[i + 2] as string)
+      batch.length = 0
+      if (inTransaction) this.db.exec('COMMIT')
+    } catch (err) {
+      // The items come from a query still running: a failure there leaves no half set.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      this.dropSet.run(set)
+      throw err
+    }
+    return { set, size: seq - first }
+  }
+
+  /** Up to `count` items of a set from position `from`, in order. */
+  page(set: number, from: number, count: number): string[] {
+    return this.read.all(set, from, count).map((r) => r.item)
+  }
+
+  /** Forgets a result set (a deleted job, an expired locator). */
+  drop(set: number): void {
+    this.dropSet.run(set)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
