@@ -81,7 +81,7 @@ function xmlRecordFields(record: Record<string, unknown>, indent: string): strin
 export function resultSet(batch: AsyncBatch, records: object[], format: AsyncContentType): string {
   if (format === 'CSV') {
     if (records.length === 0) return 'Records not found for this query'
-    return writeCsv(batch.columns, toRows(records, batch.columns), {
+    return writeCsv(batch.columns, [...toRows(records, batch.columns)], {
       columnDelimiter: 'COMMA',
       lineEnding: 'LF',
     })

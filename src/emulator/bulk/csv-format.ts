@@ -42,6 +42,21 @@ export function parseCsv(text: string, format: CsvFormat): CsvTable {
   return { columns: columns.map((c) => c.trim()), rows }
 }
 
+/**
+ * One CSV line as writeCsv writes it (every non-empty value quoted, quotes doubled, empty
+ * values bare), ended by the job's line ending: result files are built line by line from
+ * stored lines, so a page never needs its rows as arrays.
+ */
+export function csvLine(cells: readonly string[], format: CsvFormat): string {
+  let line = ''
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) line += COLUMN_DELIMITERS[format.columnDelimiter]
+    const v = cells[i]!
+    if (v !== '') line += `"${v.replaceAll('"', '""')}"`
+  }
+  return line + LINE_ENDINGS[format.lineEnding]
+}
+
 /** Writes a CSV file with a header, every value quoted as Salesforce's result files are. */
 export function writeCsv(columns: string[], rows: string[][], format: CsvFormat): string {
   if (columns.length === 0) return ''

@@ -1,9 +1,11 @@
-// One Bulk API 2.0 query job: the SOQL, its state, and the result rows as CSV cells, ready to
-// be served page by page with Sforce-Locator (salesforce-api.md §6.2). In memory, as ingest.
+// One Bulk API 2.0 query job: the SOQL, its state, and where its result rows are: CSV lines
+// in the result store (SQLite, not the heap), served page by page with Sforce-Locator
+// (salesforce-api.md §6.2). The job itself lives in memory, as ingest jobs do.
 
 import soql from 'soql-parser-js'
 import { scalarText } from '../composite/index.js'
 import { ApiError } from '../model/index.js'
+import type { StoredResult } from '../data/result-store.js'
 import type { CsvFormat } from './csv-format.js'
 
 export type QueryState = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted'
@@ -20,8 +22,8 @@ export interface QueryJob extends CsvFormat {
   state: QueryState
   errorMessage: string | null
   columns: string[]
-  /** Filled when the job completes. */
-  rows: string[][]
+  /** The result's CSV lines (header excluded) in the result store, once the job completes. */
+  result: StoredResult | undefined
   processingMs: number
 }
 
@@ -67,10 +69,10 @@ function lookup(record: unknown, path: string[]): unknown {
   return value
 }
 
-/** The CSV cells of query records for the given columns (`Account.Name` walks the parent). */
-export function toRows(records: object[], columns: string[]): string[][] {
+/** The CSV cells of query records for the given columns (`Account.Name` walks the parent), one record at a time. */
+export function* toRows(records: Iterable<object>, columns: string[]): Generator<string[]> {
   const paths = columns.map((c) => c.split('.'))
-  return records.map((record) => paths.map((path) => scalarText(lookup(record, path))))
+  for (const record of records) yield paths.map((path) => scalarText(lookup(record, path)))
 }
 
 export function queryJobInfo(job: QueryJob): Record<string, unknown> {
@@ -88,7 +90,7 @@ export function queryJobInfo(job: QueryJob): Record<string, unknown> {
     jobType: 'V2Query',
     lineEnding: job.lineEnding,
     columnDelimiter: job.columnDelimiter,
-    numberRecordsProcessed: job.state === 'JobComplete' ? job.rows.length : 0,
+    numberRecordsProcessed: job.state === 'JobComplete' ? (job.result?.size ?? 0) : 0,
     retries: 0,
     totalProcessingTime: job.processingMs,
     isPkChunkingSupported: true,

@@ -7,7 +7,7 @@ import { ApiError } from '../model/index.js'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import { readJsonBody } from '../server/read-json-body.js'
 import { invalidJob, invalidJobState, jobFinder, listPage, sendJson } from './bulk-errors.js'
-import { COLUMN_DELIMITERS, LINE_ENDINGS, writeCsv } from './csv-format.js'
+import { COLUMN_DELIMITERS, LINE_ENDINGS, csvLine } from './csv-format.js'
 import { sfDateTime } from './ingest-job.js'
 import { queryColumns, queryJobInfo, toRows, type QueryJob } from './query-job.js'
 import type { Timers } from './timers.js'
@@ -87,11 +87,22 @@ export function registerQueryRoutes(
       if (job.state !== 'InProgress') return
       const started = Date.now()
       try {
-        const result = ctx.query(job.query, {
+        const result = ctx.queryStream(job.query, {
           includeDeleted: job.operation === 'queryAll',
           apiVersion: job.apiVersion,
         })
-        job.rows = toRows(result.records, job.columns)
+        // Each record becomes a CSV line in the result store as the query reads it: a full
+        // export of millions of records is never held in the heap.
+        const lines = (function* () {
+          for (const cells of toRows(result.records, job.columns)) yield csvLine(cells, job)
+        })()
+        job.result = ctx.results.write(lines)
+        if (job.state !== 'InProgress') {
+          // Deleted while the query ran (cannot happen in one synchronous run, but cheap).
+          ctx.results.drop(job.result.set)
+          job.result = undefined
+          return
+        }
         job.state = 'JobComplete'
       } catch (err) {
         // A refused query fails the job; so does a fault of the emulator, which must not
@@ -134,7 +145,7 @@ export function registerQueryRoutes(
       columnDelimiter: spec.columnDelimiter ?? 'COMMA',
       lineEnding: spec.lineEnding ?? 'LF',
       columns,
-      rows: [],
+      result: undefined,
       processingMs: 0,
     }
     jobs.set(job.id, job)
@@ -185,6 +196,8 @@ export function registerQueryRoutes(
     }
     job.state = 'Aborted'
     jobs.delete(job.id)
+    if (job.result) ctx.results.drop(job.result.set)
+    job.result = undefined
     return reply.code(204).send()
   })
 
@@ -216,17 +229,18 @@ export function registerQueryRoutes(
           `maxRecords must be a positive whole number; got ${maxRecords}.`,
         )
       }
-      const offset = decodeLocator(request.query.locator, job.rows.length, job.apiVersion)
-      const end = Math.min(job.rows.length, offset + size)
-      const page = job.rows.slice(offset, end)
+      const total = job.result?.size ?? 0
+      const offset = decodeLocator(request.query.locator, total, job.apiVersion)
+      const end = Math.min(total, offset + size)
+      const page = job.result ? ctx.results.page(job.result.set, offset, end - offset) : []
       // The literal `null` says there is no more.
-      const next = end < job.rows.length ? encodeLocator(end, job.apiVersion) : 'null'
+      const next = end < total ? encodeLocator(end, job.apiVersion) : 'null'
       return reply
         .code(200)
         .header('Sforce-Locator', next)
         .header('Sforce-NumberOfRecords', String(page.length))
         .type('text/csv')
-        .send(writeCsv(job.columns, page, job))
+        .send(csvLine(job.columns, job) + page.join(''))
     },
   )
 }
