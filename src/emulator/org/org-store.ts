@@ -1,7 +1,8 @@
-// The emulated org's records, kept in SQLite (see sqlite-records.ts) and read lazily, so the
-// heap stays flat at millions of records. Implements OrgWriter, so every API path (REST,
-// collections, composite, Bulk) validates records the same way. A transaction is a SQLite
-// transaction: a refused write rolls back in the file, with nothing to undo in memory.
+// The emulated org's records, kept in SQLite (record-access.ts, sqlite-records.ts) and read
+// lazily, so the heap stays flat at millions of records. Implements OrgWriter, so every API
+// path (REST, collections, composite, Bulk) validates records the same way. A transaction is
+// a SQLite transaction: a refused write rolls back in the file, with nothing to undo in
+// memory; its writes reach the commit listener (commit-feed.ts) once it commits.
 
 import {
   ApiError,
@@ -15,38 +16,32 @@ import {
 } from '../model/index.js'
 import { toId18, type IdGenerator } from '../ids/record-id.js'
 import { display, normalise } from './coerce-value.js'
+import { CommitFeed, type RowChange } from './commit-feed.js'
 import { applyComputedName } from './computed-name.js'
 import { applyCompoundAddresses } from './compound-address.js'
+import { RecordAccess } from './record-access.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { formatDateTime } from './sf-datetime.js'
 import { requireOperation } from './object-operations.js'
-import type { RowKey, SqliteRecords } from './sqlite-records.js'
+import type { SqliteRecords } from './sqlite-records.js'
 
-/** One row written in a committed transaction: before and after (undefined when absent). */
-export interface RowChange {
-  objectName: string
-  before: RecordRow | undefined
-  after: RecordRow | undefined
-}
-
-// Lookups every record has and no query selects by: not worth a key per record.
-const UNKEYED_LOOKUPS = new Set(['CreatedById', 'LastModifiedById'])
+export type { RowChange } from './commit-feed.js'
 
 export class OrgStore implements OrgWriter, RuleLookups {
   private readonly byName = new Map<string, ObjectDef>()
   private readonly byPrefix = new Map<string, ObjectDef>()
   private readonly fieldMaps = new Map<string, Map<string, FieldDef>>()
   private readonly relMaps = new Map<string, Map<string, FieldDef>>()
-  /** Fields with a key per record: unique, external id and lookup fields. */
-  private readonly keyed = new Map<string, FieldDef[]>()
+  private readonly access: RecordAccess
   /** Above 0 while a delete moves children along: they go even where the API may not delete. */
   private cascading = 0
   private inTransaction = false
-  /** Rows written in the open transaction, in order, for the commit listener (Pub/Sub CDC). */
-  private written: RowChange[] = []
-  private commitListener: ((changes: RowChange[]) => void) | undefined
+  /** Rows written in the open transaction, for the commit listener (Pub/Sub CDC). */
+  private readonly feed = new CommitFeed()
   /** Last auto-number given per `Object.Field` (CaseNumber, ContractNumber, ...). */
   private readonly autoNumbers = new Map<string, number>()
+  /** The last audit stamp made and its millisecond: rows written in the same one share it. */
+  private lastStamp = { ms: NaN, text: '' }
 
   constructor(
     private readonly schema: ObjectDef[],
@@ -66,27 +61,8 @@ export class OrgStore implements OrgWriter, RuleLookups {
             .map((f) => [f.relationshipName!.toLowerCase(), f]),
         ),
       )
-      this.keyed.set(
-        o.name,
-        o.fields.filter(
-          (f) =>
-            f.unique || f.externalId || (f.type === 'reference' && !UNKEYED_LOOKUPS.has(f.name)),
-        ),
-      )
     }
-    const signature = schema
-      .map(
-        (o) =>
-          `${o.name}:${this.keyed
-            .get(o.name)!
-            .map((f) => `${f.name}/${f.caseSensitive === true}`)
-            .join(',')}`,
-      )
-      .join(';')
-    records.rebuildKeys(signature, (objectName, data) => {
-      const obj = this.getObject(objectName)
-      return obj ? this.keysOf(obj.name, JSON.parse(data) as Record<string, unknown>) : []
-    })
+    this.access = new RecordAccess(schema, records)
     // Ids resume after the highest stored one; nothing else is read at start.
     for (const { prefix, counter } of records.idCounters()) {
       const id = toId18(`${prefix}000${counter}`)
@@ -110,16 +86,14 @@ export class OrgStore implements OrgWriter, RuleLookups {
 
   *rows(objectName: string): Generator<RecordRow> {
     const obj = this.getObject(objectName)
-    if (!obj) return
-    for (const data of this.records.scan(obj.name)) yield this.decode(obj, data)
+    if (obj) yield* this.access.rows(obj)
   }
 
   getRow(objectName: string, id: string): RecordRow | undefined {
     const obj = this.getObject(objectName)
     const id18 = toId18(id)
     if (!obj || id18 === undefined) return undefined
-    const found = this.records.get(id18)
-    return found && found.object === obj.name ? this.decode(obj, found.data) : undefined
+    return this.access.get(obj, id18)
   }
 
   /**
@@ -136,19 +110,13 @@ export class OrgStore implements OrgWriter, RuleLookups {
     const obj = this.getObject(objectName)
     const f = obj ? this.field(obj.name, fieldName) : undefined
     if (!obj || !f) return undefined
-    if (f.name === 'Id') {
-      const ids = values.map((v) => toId18(v)).filter((v): v is string => v !== undefined)
-      return this.decodeAll(obj, this.idRows(obj.name, ids))
-    }
-    if (!this.keyed.get(obj.name)!.includes(f)) return undefined
-    const keys = [...new Set(values.map((v) => this.keyValue(f, v)))]
-    return this.decodeAll(obj, this.records.byKeys(obj.name, f.name, keys))
+    return this.access.rowsWhere(obj, f, values)
   }
 
   /** How many records of the object are not in the recycle bin. */
   count(objectName: string): number {
     const obj = this.getObject(objectName)
-    return obj ? this.records.count(obj.name) : 0
+    return obj ? this.access.count(obj) : 0
   }
 
   // ---- lookups for the rules and the routes ----
@@ -168,8 +136,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
     const obj = this.getObject(objectName)
     const f = this.field(objectName, fieldName)
     if (!obj || !f) return []
-    if (this.keyed.get(obj.name)!.includes(f))
-      return this.records.liveIds(obj.name, f.name, this.keyValue(f, value))
+    if (this.access.isKeyed(obj, f)) return this.access.liveIds(obj, f, value)
     const out: string[] = []
     for (const row of this.rows(obj.name)) {
       const v = row[f.name]
@@ -196,7 +163,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       requireOperation(obj, 'insert')
       const values = checkFields(this, obj, fields, 'create')
       const id = this.ids.next(obj.keyPrefix)
-      const stamp = formatDateTime(this.now())
+      const stamp = this.stamp()
       const row: Record<string, unknown> = {}
       for (const f of obj.fields) {
         row[f.name] = values.has(f.name)
@@ -233,7 +200,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       const values = checkFields(this, obj, fields, 'update')
       const row: Record<string, unknown> = { ...current }
       for (const [name, value] of values) row[name] = value
-      const stamp = formatDateTime(this.now())
+      const stamp = this.stamp()
       Object.assign(row, {
         LastModifiedDate: stamp,
         LastModifiedById: ctx.userId,
@@ -283,7 +250,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       if (this.cascading === 0) requireOperation(obj, 'delete')
       const current = this.requireLiveRow(obj, id)
       this.cascadeDelete(obj, current.Id, ctx)
-      const stamp = formatDateTime(this.now())
+      const stamp = this.stamp()
       this.setRow(obj.name, {
         ...current,
         IsDeleted: true,
@@ -317,7 +284,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       if (!current.IsDeleted)
         throw new ApiError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin', [])
       const row: Record<string, unknown> = { ...current, IsDeleted: false }
-      const stamp = formatDateTime(this.now())
+      const stamp = this.stamp()
       Object.assign(row, {
         LastModifiedDate: stamp,
         LastModifiedById: ctx.userId,
@@ -334,7 +301,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
    * change events). One listener; it must not write to the store.
    */
   onCommit(listener: ((changes: RowChange[]) => void) | undefined): void {
-    this.commitListener = listener
+    this.feed.listen(listener)
   }
 
   transaction<T>(fn: () => T): T {
@@ -347,14 +314,12 @@ export class OrgStore implements OrgWriter, RuleLookups {
       this.records.commit()
     } catch (err) {
       this.records.rollback()
-      this.written = []
+      this.feed.rolledBack()
       throw err
     } finally {
       this.inTransaction = false
     }
-    const written = this.written
-    this.written = []
-    if (written.length > 0) this.commitListener?.(written)
+    this.feed.committed()
     return result
   }
 
@@ -424,7 +389,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
   }
 
   private checkUnique(obj: ObjectDef, row: Record<string, unknown>): void {
-    for (const f of this.keyed.get(obj.name)!) {
+    for (const f of this.access.keyedFields(obj)) {
       const v = row[f.name]
       if (!f.unique || v === null || v === undefined) continue
       const other = this.findByField(obj.name, f.name, display(v)).find((id) => id !== row.Id)
@@ -442,68 +407,25 @@ export class OrgStore implements OrgWriter, RuleLookups {
   /** Writes a row; `fresh` when its id was just made, so there is no old row to read. */
   private setRow(objectName: string, row: RecordRow, fresh = false): void {
     const obj = this.getObject(objectName)!
-    const found = fresh ? undefined : this.records.get(row.Id)
-    const old = found ? this.decode(obj, found.data) : undefined
-    if (this.inTransaction && this.commitListener)
-      this.written.push({ objectName, before: old, after: row })
-    this.records.put(
-      row.Id,
-      obj.name,
-      row.IsDeleted === true,
-      encode(row),
-      old ? this.keysOf(obj.name, old) : [],
-      this.keysOf(obj.name, row),
-    )
+    const old = fresh ? undefined : this.access.get(obj, row.Id)
+    if (this.inTransaction) this.feed.record({ objectName, before: old, after: row })
+    if (fresh) this.access.insert(obj, row)
+    else this.access.write(obj, row, old)
   }
 
   private removeRow(objectName: string, id: string): void {
     const obj = this.getObject(objectName)!
-    const found = this.records.get(id)
-    if (!found) return
-    const old = this.decode(obj, found.data)
-    if (this.inTransaction && this.commitListener)
-      this.written.push({ objectName, before: old, after: undefined })
-    this.records.remove(id, obj.name, this.keysOf(obj.name, old))
+    const old = this.access.get(obj, id)
+    if (!old) return
+    if (this.inTransaction) this.feed.record({ objectName, before: old, after: undefined })
+    this.access.remove(obj, old)
   }
 
-  private *idRows(objectName: string, ids: readonly string[]): Generator<string> {
-    for (const r of this.records.byIds(ids)) if (r.object === objectName) yield r.data
+  /** The audit stamp of this moment; made once per millisecond, not once per row. */
+  private stamp(): string {
+    const now = this.now()
+    const ms = now.getTime()
+    if (ms !== this.lastStamp.ms) this.lastStamp = { ms, text: formatDateTime(now) }
+    return this.lastStamp.text
   }
-
-  private *decodeAll(obj: ObjectDef, data: Iterable<string>): Generator<RecordRow> {
-    for (const d of data) yield this.decode(obj, d)
-  }
-
-  /** A stored row with its null fields back, in the object's field order. */
-  private decode(obj: ObjectDef, data: string): RecordRow {
-    const stored = JSON.parse(data) as Record<string, unknown>
-    const row: Record<string, unknown> = {}
-    for (const f of obj.fields) row[f.name] = stored[f.name] ?? null
-    for (const k in stored) if (!(k in row)) row[k] = stored[k]
-    return row as RecordRow
-  }
-
-  /** The index keys of a row: its keyed fields' values (live and deleted rows alike). */
-  private keysOf(objectName: string, row: Record<string, unknown>): RowKey[] {
-    const keys: RowKey[] = []
-    for (const f of this.keyed.get(objectName)!) {
-      const v = row[f.name]
-      if (v === null || v === undefined) continue
-      keys.push([f.name, this.keyValue(f, v)])
-    }
-    return keys
-  }
-
-  /** How a keyed field's value is indexed: a lookup by the 15-character id, text by its case rule. */
-  private keyValue(f: FieldDef, v: unknown): string {
-    return f.type === 'reference' ? display(v).slice(0, 15) : normalise(f, v)
-  }
-}
-
-/** A row as stored: JSON without its null fields (most of an object's fields are empty). */
-function encode(row: RecordRow): string {
-  // Only the row's own empty fields: a compound value keeps its null parts.
-  return JSON.stringify(row, function (this: unknown, _k: string, v: unknown) {
-    return v === null && this === row ? undefined : v
-  })
 }
