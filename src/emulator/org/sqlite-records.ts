@@ -18,6 +18,10 @@ import Database from 'better-sqlite3'
 /** One key of a row: `field` holds `value` (already normalised by the caller). */
 export type RowKey = readonly [field: string, value: string]
 
+// New records per multi-row INSERT: one statement call for this many rows (and their keys)
+// instead of one each, the largest share of a Bulk insert's cost in better-sqlite3.
+const INSERT_BATCH = 64
+
 // Rows read per step of a scan: large enough to amortise the statement, small enough that
 // a `LIMIT 1` query parses little and writes between steps are safe.
 const SCAN_STEP = 256
@@ -27,6 +31,16 @@ export class SqliteRecords {
   private readonly tempDir: string | undefined
   private readonly stmts: ReturnType<SqliteRecords['prepare']>
   private readonly inLists = new Map<string, Database.Statement>()
+  /**
+   * New records (id, object, deleted, data) and their keys (object, field, value, id) not yet
+   * in the file: written by the next multi-row INSERT, and before any other statement runs,
+   * so every read sees them. liveIds looks at pending keys itself (a Bulk insert checks each
+   * new row's unique fields, which must not flush the batch on every row).
+   */
+  private readonly pendingRecords: (string | number)[] = []
+  private readonly pendingKeys: string[] = []
+  private readonly insertRecords: Database.Statement
+  private readonly insertKeys: Database.Statement
 
   /** Opens `<dataDir>/org.sqlite`, or a temporary file when `dataDir` is undefined. */
   constructor(dataDir: string | undefined) {
@@ -40,8 +54,10 @@ export class SqliteRecords {
     closeSync(openSync(file, 'a', 0o600))
     chmodSync(file, 0o600)
     this.db = new Database(file)
-    this.db.pragma('journal_mode = WAL')
-    // A temporary org need not survive a crash; a data folder keeps WAL's NORMAL durability.
+    // A temporary org need not survive a crash: its rollback journal stays in memory (no
+    // second copy of every page, as WAL writes) and nothing is synced. A data folder keeps
+    // WAL with NORMAL durability.
+    this.db.pragma(`journal_mode = ${this.tempDir ? 'MEMORY' : 'WAL'}`)
     this.db.pragma(`synchronous = ${this.tempDir ? 'OFF' : 'NORMAL'}`)
     // Bounded page cache (about 32 MB) so that memory stays flat at millions of rows.
     this.db.pragma('cache_size = -32000')
@@ -60,6 +76,37 @@ export class SqliteRecords {
     }
     this.db.exec('CREATE INDEX IF NOT EXISTS records_object ON records (object)')
     this.stmts = this.prepare()
+    const values = (n: number, one: string) => Array.from({ length: n }, () => one).join(',')
+    this.insertRecords = this.db.prepare(
+      `INSERT INTO records (id, object, deleted, data) VALUES ${values(INSERT_BATCH, '(?, ?, ?, ?)')}`,
+    )
+    this.insertKeys = this.db.prepare(
+      `INSERT OR IGNORE INTO record_keys (object, field, value, id) VALUES ${values(INSERT_BATCH, '(?, ?, ?, ?)')}`,
+    )
+  }
+
+  /**
+   * Adds a record whose id was just made (no stored row has it) with its keys; written in
+   * batches. put() is for rows that may exist.
+   */
+  insert(
+    id: string,
+    object: string,
+    deleted: boolean,
+    data: string,
+    keys: readonly RowKey[],
+  ): void {
+    this.pendingRecords.push(id, object, deleted ? 1 : 0, data)
+    for (const [field, value] of keys) this.pendingKeys.push(object, field, value, id)
+    if (this.pendingRecords.length >= INSERT_BATCH * 4) this.flush()
+  }
+
+  /** Writes the pending new records: full batches in one statement, the rest one by one. */
+  private flush(): void {
+    if (this.pendingRecords.length > 0) {
+      writeBatched(this.pendingRecords, this.insertRecords, this.stmts.insert)
+      writeBatched(this.pendingKeys, this.insertKeys, this.stmts.addKey)
+    }
   }
 
   private prepare() {
@@ -74,6 +121,7 @@ export class SqliteRecords {
       put: db.prepare<[string, string, number, string]>(
         'INSERT INTO records (id, object, deleted, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET object = excluded.object, deleted = excluded.deleted, data = excluded.data',
       ),
+      insert: db.prepare('INSERT INTO records (id, object, deleted, data) VALUES (?, ?, ?, ?)'),
       remove: db.prepare<[string]>('DELETE FROM records WHERE id = ?'),
       addKey: db.prepare<[string, string, string, string]>(
         'INSERT OR IGNORE INTO record_keys (object, field, value, id) VALUES (?, ?, ?, ?)',
@@ -96,11 +144,13 @@ export class SqliteRecords {
 
   /** The stored JSON and object of one record, or undefined. */
   get(id: string): { object: string; data: string } | undefined {
+    this.flush()
     return this.stmts.get.get(id)
   }
 
   /** Every record of `object` in insertion order, read a step at a time (writes in between are safe). */
   *scan(object: string): Generator<string> {
+    this.flush()
     let after = -1
     for (;;) {
       const step = this.stmts.scan.all(object, after, SCAN_STEP)
@@ -112,6 +162,7 @@ export class SqliteRecords {
 
   /** The JSON of the records of `object` whose `field` key is one of `values`, in insertion order. */
   *byKeys(object: string, field: string, values: readonly string[]): Generator<string> {
+    this.flush()
     // Chunks keep under SQLite's bound-parameter limit; ordering holds within the whole
     // answer only when there is one chunk, so larger lists are sorted by rowid here.
     const rows: { rowid: number; data: string }[] = []
@@ -132,6 +183,7 @@ export class SqliteRecords {
 
   /** The JSON of the records with these ids (any object), in insertion order. */
   *byIds(ids: readonly string[]): Generator<{ object: string; data: string }> {
+    this.flush()
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500)
       const stmt = this.cached(
@@ -154,11 +206,27 @@ export class SqliteRecords {
 
   /** Ids of the records not in the recycle bin whose `field` key is `value`. */
   liveIds(object: string, field: string, value: string): string[] {
-    return this.stmts.liveIds.all(object, field, value).map((r) => r.id)
+    const ids = this.stmts.liveIds.all(object, field, value).map((r) => r.id)
+    // Pending records are new and come after every stored one, in the order they were added.
+    const keys = this.pendingKeys
+    for (let i = 0; i < keys.length; i += 4) {
+      if (keys[i + 2] === value && keys[i + 1] === field && keys[i] === object) {
+        const id = keys[i + 3]!
+        if (!this.pendingDeleted(id)) ids.push(id)
+      }
+    }
+    return ids
+  }
+
+  private pendingDeleted(id: string): boolean {
+    const rows = this.pendingRecords
+    for (let i = 0; i < rows.length; i += 4) if (rows[i] === id) return rows[i + 2] === 1
+    return false
   }
 
   /** How many records of `object` are not in the recycle bin. */
   count(object: string): number {
+    this.flush()
     return this.stmts.count.get(object)?.n ?? 0
   }
 
@@ -171,12 +239,14 @@ export class SqliteRecords {
     oldKeys: readonly RowKey[],
     newKeys: readonly RowKey[],
   ): void {
+    this.flush()
     this.stmts.put.run(id, object, deleted ? 1 : 0, data)
     this.moveKeys(id, object, oldKeys, newKeys)
   }
 
   /** Removes a record and its keys for good. */
   remove(id: string, object: string, oldKeys: readonly RowKey[]): void {
+    this.flush()
     this.stmts.remove.run(id)
     this.moveKeys(id, object, oldKeys, [])
   }
@@ -202,6 +272,7 @@ export class SqliteRecords {
    * org file gained an external id, or a data folder from before keys existed).
    */
   rebuildKeys(signature: string, keysOf: (object: string, data: string) => RowKey[]): void {
+    this.flush()
     if (this.getMeta('keyedFields') === signature) return
     this.transaction(() => {
       this.db.exec('DELETE FROM record_keys')
@@ -232,6 +303,7 @@ export class SqliteRecords {
 
   /** The highest id counter stored per key prefix (ids made here: prefix + `000` + counter). */
   idCounters(): { prefix: string; counter: string }[] {
+    this.flush()
     return this.db
       .prepare(
         "SELECT substr(id, 1, 3) AS prefix, max(substr(id, 7, 9)) AS counter FROM records WHERE substr(id, 4, 3) = '000' GROUP BY prefix",
@@ -241,6 +313,7 @@ export class SqliteRecords {
 
   /** The highest number stored in `field` of `object` (auto-numbers), or 0. */
   maxNumber(object: string, field: string): number {
+    this.flush()
     const row = this.db
       .prepare<[string, string], { n: number | null }>(
         'SELECT max(CAST(json_extract(data, ?) AS INTEGER)) AS n FROM records WHERE object = ?',
@@ -259,23 +332,45 @@ export class SqliteRecords {
   }
 
   commit(): void {
+    this.flush()
     this.db.exec('COMMIT')
   }
 
   rollback(): void {
+    this.pendingRecords.length = 0
+    this.pendingKeys.length = 0
     if (this.db.inTransaction) this.db.exec('ROLLBACK')
   }
 
   getMeta(key: string): string | undefined {
+    this.flush()
     return this.stmts.getMeta.get(key)?.value
   }
 
   setMeta(key: string, value: string): void {
+    this.flush()
     this.stmts.setMeta.run(key, value)
   }
 
   close(): void {
-    if (this.db.open) this.db.close()
+    if (this.db.open) {
+      this.flush()
+      this.db.close()
+    }
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true })
   }
+}
+
+/** Runs `many` (INSERT_BATCH rows of `width` values) over full batches, `one` for the rest; empties `values`. */
+function writeBatched(
+  values: (string | number)[],
+  many: Database.Statement,
+  one: Database.Statement,
+): void {
+  const width = 4
+  const full = Math.floor(values.length / (INSERT_BATCH * width)) * INSERT_BATCH * width
+  for (let i = 0; i < full; i += INSERT_BATCH * width)
+    many.run(...values.slice(i, i + INSERT_BATCH * width))
+  for (let i = full; i < values.length; i += width) one.run(...values.slice(i, i + width))
+  values.length = 0
 }
