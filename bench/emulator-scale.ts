@@ -2,12 +2,15 @@
 // goal figures are for 5,000,000) inserted through Bulk API 2.0 in CSV jobs of 100,000
 // rows, printing RSS after each million and the ingest rate; then an indexed lookup by Id
 // and by external id (REST query), a selective query, and a full Bulk query export. The
-// emulator runs in this process, so RSS is the emulator's plus this small client's.
+// emulator runs built (`dist/`) in a child process of its own, so the RSS printed is the
+// emulator's alone (BENCH_SCALE_PROFILE=<folder> writes its CPU profile there).
 // Last line: `rss_mb_at_<n>=<mb> ingest_rows_per_s=<n> lookup_ms=<n>`.
+// Only the scale run: `npm run build && BENCH_SCALE_RECORDS=200000 npx tsx bench/emulator-scale.ts`.
 
+import { loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
-import { startEmulator } from '../src/emulator/index.js'
-import { defaultOrg } from '../src/emulator/org/default-org.js'
+import { startEmulatorProcess } from './emulator-process.js'
 
 const V = 'v62.0'
 const JOB_ROWS = 100_000
@@ -18,8 +21,6 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v.join(',') : (v ?? '')
 }
 
-const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024)
-
 /** `5m`, `1m`, `250k`: the count as the last line names it. */
 function countName(n: number): string {
   if (n % 1_000_000 === 0) return `${n / 1_000_000}m`
@@ -28,13 +29,13 @@ function countName(n: number): string {
 }
 
 export async function scaleRun(total: number): Promise<void> {
-  const emu = await startEmulator({
-    org: {
-      ...defaultOrg,
-      settings: { dailyApiRequests: 1_000_000_000, loginsPerUserPerHour: 1_000_000_000 },
-    },
+  const profile = process.env.BENCH_SCALE_PROFILE
+  const emu = await startEmulatorProcess({
+    fromDist: true,
     bulk: { chunkSize: 5000, tickMs: 0 },
+    ...(profile ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
   })
+  const rssMb = () => emu.rssMb()
   const pool = new Pool(emu.url, { connections: 4 })
   try {
     const token = await pool.request({
@@ -82,10 +83,11 @@ export async function scaleRun(total: number): Promise<void> {
     }
 
     console.log(
-      `\nscale run: ${total.toLocaleString('en')} Invoice__c records through Bulk API 2.0`,
+      `\nscale run: ${total.toLocaleString('en')} Invoice__c records through Bulk API 2.0 (emulator pid ${emu.child.pid})`,
     )
     console.log(`rss before ingest: ${rssMb()} MB`)
     const started = performance.now()
+    const cpuStart = emu.cpuSeconds()
     let rssAtEnd = 0
     for (let done = 0; done < total;) {
       const n = Math.min(JOB_ROWS, total - done)
@@ -112,7 +114,7 @@ export async function scaleRun(total: number): Promise<void> {
         const s = (performance.now() - started) / 1000
         rssAtEnd = rssMb()
         console.log(
-          `${done.toLocaleString('en')} records: rss ${rssAtEnd} MB, heapUsed ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB, ${Math.round(done / s).toLocaleString('en')} rows/s so far`,
+          `${done.toLocaleString('en')} records: emulator rss ${rssAtEnd} MB, ${Math.round(done / s).toLocaleString('en')} rows/s so far, ${Math.round(done / (emu.cpuSeconds() - cpuStart)).toLocaleString('en')} rows per emulator CPU second, load ${loadavg()[0]!.toFixed(1)}`,
         )
       }
     }
@@ -159,6 +161,9 @@ export async function scaleRun(total: number): Promise<void> {
       5,
     )
 
+    // The highest RSS while the export runs, sampled every 100 ms.
+    let peak = rssMb()
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 100)
     const t = performance.now()
     const qjob = JSON.parse(
       (
@@ -185,8 +190,9 @@ export async function scaleRun(total: number): Promise<void> {
       if (next === 'null') break
       locator = next
     }
+    clearInterval(sampler)
     console.log(
-      `full Bulk query export: ${exported.toLocaleString('en')} rows in ${Math.round(performance.now() - t)} ms, rss after ${rssMb()} MB`,
+      `full Bulk query export: ${exported.toLocaleString('en')} rows in ${Math.round(performance.now() - t)} ms, emulator rss peak ${peak} MB, after ${rssMb()} MB`,
     )
     await call('DELETE', `/jobs/query/${qjob.id}`)
     const lookup = Math.max(byId, byExt)
@@ -195,6 +201,10 @@ export async function scaleRun(total: number): Promise<void> {
     )
   } finally {
     await pool.close()
-    await emu.close()
+    await emu.stop()
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await scaleRun(Number(process.env.BENCH_SCALE_RECORDS ?? 1_000_000))
 }
