@@ -47,6 +47,7 @@ org.settings.loginsPerUserPerHour = 1000000000
 const emulator = await startEmulator({ port: 0, org, bulk: ${JSON.stringify(options.bulk ?? null)} ?? undefined })
 emulator.faults.set({ latencyMs: ${options.latencyMs ?? 0} })
 process.send({ url: emulator.url })
+if (process.env.BENCH_MEMORY_LOG) setInterval(() => { const m = process.memoryUsage(); console.error('mem', Object.entries(m).map(([k, v]) => k + '=' + Math.round(v / 1048576)).join(' ')) }, 2000).unref()
 process.on('message', () => void emulator.close().then(() => process.exit(0)))
 `
   const child = spawn(
