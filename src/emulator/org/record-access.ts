@@ -161,11 +161,23 @@ function encode(row: RecordRow): string {
   return JSON.stringify(kept)
 }
 
+/** Each object's field names, in order, and as a set: made once, read for every row. */
+const fieldNames = new WeakMap<ObjectDef, { list: string[]; set: Set<string> }>()
+
 /** A stored row with its null fields back, in the object's field order. */
 function decode(obj: ObjectDef, data: string): RecordRow {
+  let names = fieldNames.get(obj)
+  if (names === undefined) {
+    const list = obj.fields.map((f) => f.name)
+    fieldNames.set(obj, (names = { list, set: new Set(list) }))
+  }
   const stored = JSON.parse(data) as Record<string, unknown>
   const row: Record<string, unknown> = {}
-  for (const f of obj.fields) row[f.name] = stored[f.name] ?? null
-  for (const k in stored) if (!(k in row)) row[k] = stored[k]
+  for (const name of names.list) {
+    const v = stored[name]
+    row[name] = v === undefined ? null : v
+  }
+  // Keys the object no longer declares (an org file that dropped a field) come after.
+  for (const k in stored) if (!names.set.has(k)) row[k] = stored[k]
   return row as RecordRow
 }
