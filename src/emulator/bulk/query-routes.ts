@@ -1,6 +1,7 @@
 // The query half of Bulk API 2.0 under `/services/data/vNN.N/jobs/query`: create, job info,
 // list, abort, delete, and results paged with Sforce-Locator and maxRecords (§6.2).
 
+import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ApiError } from '../model/index.js'
@@ -232,15 +233,25 @@ export function registerQueryRoutes(
       const total = job.result?.size ?? 0
       const offset = decodeLocator(request.query.locator, total, job.apiVersion)
       const end = Math.min(total, offset + size)
-      const page = job.result ? ctx.results.page(job.result.set, offset, end - offset) : []
       // The literal `null` says there is no more.
       const next = end < total ? encodeLocator(end, job.apiVersion) : 'null'
+      const header = csvLine(job.columns, job)
+      const rows = job.result
+        ? ctx.results.chunks(job.result.set, offset, end - offset)
+        : [].values()
+      // Streamed from the result store as the client reads it (backpressure included).
+      const body = Readable.from(
+        (function* () {
+          yield header
+          yield* rows
+        })(),
+      )
       return reply
         .code(200)
         .header('Sforce-Locator', next)
-        .header('Sforce-NumberOfRecords', String(page.length))
+        .header('Sforce-NumberOfRecords', String(end - offset))
         .type('text/csv')
-        .send(csvLine(job.columns, job) + page.join(''))
+        .send(body)
     },
   )
 }

@@ -99,6 +99,20 @@ export class ResultStore {
     return this.read.all(set, from, count).map((r) => r.item)
   }
 
+  /**
+   * Items `from` to `from + count - 1` of a set, joined into strings of up to `step` items
+   * each, read a step at a time as the caller pulls: a page of 250,000 CSV lines is sent as
+   * it is read, never built whole (a whole page lives long enough for the GC to promote it,
+   * and RSS grows by every page of an export).
+   */
+  *chunks(set: number, from: number, count: number, step = 2000): Generator<string> {
+    for (let at = from; at < from + count; at += step) {
+      const items = this.page(set, at, Math.min(step, from + count - at))
+      if (items.length === 0) return
+      yield items.join('')
+    }
+  }
+
   /** Forgets a result set (a deleted job, an expired locator). */
   drop(set: number): void {
     this.dropSet.run(set)
