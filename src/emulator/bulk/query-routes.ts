@@ -15,6 +15,18 @@ import type { Timers } from './timers.js'
 
 const BASE = '/services/data/:version/jobs/query'
 
+/** Result rows a query job stores per timer step (about a second of work). */
+const ROWS_PER_STEP = 50_000
+
+/** Up to `n` items of an iterator, leaving the rest in it (a for-of would close it). */
+function* take<T>(it: Iterator<T>, n: number): Generator<T> {
+  for (let i = 0; i < n; i++) {
+    const next = it.next()
+    if (next.done === true) return
+    yield next.value
+  }
+}
+
 /**
  * Rows per results page when the caller sends no maxRecords. Salesforce documents no number
  * ("as many rows as can be listed"); it splits a large result into chunks of 100,000 to
@@ -84,27 +96,34 @@ export function registerQueryRoutes(
     if (job.state !== 'UploadComplete') return
     job.state = 'InProgress'
     stamp(job)
-    timers.later(() => {
-      if (job.state !== 'InProgress') return
+    // The records become CSV lines in the result store as the query reads them (a full
+    // export is never held in the heap), ROWS_PER_STEP per timer step, so that a query job
+    // over millions of records never keeps the server from answering other calls.
+    let lines: Iterator<string> | undefined
+    const step = () => {
+      if (job.state !== 'InProgress') {
+        // Aborted meanwhile: what it stored so far is of no use.
+        if (job.result) ctx.results.drop(job.result.set)
+        job.result = undefined
+        return
+      }
       const started = Date.now()
       try {
-        const result = ctx.queryStream(job.query, {
-          includeDeleted: job.operation === 'queryAll',
-          apiVersion: job.apiVersion,
-        })
-        // Each record becomes a CSV line in the result store as the query reads it: a full
-        // export of millions of records is never held in the heap.
-        const lines = (function* () {
-          for (const cells of toRows(result.records, job.columns)) yield csvLine(cells, job)
-        })()
-        job.result = ctx.results.write(lines)
-        if (job.state !== 'InProgress') {
-          // Deleted while the query ran (cannot happen in one synchronous run, but cheap).
-          ctx.results.drop(job.result.set)
-          job.result = undefined
-          return
+        if (lines === undefined) {
+          const result = ctx.queryStream(job.query, {
+            includeDeleted: job.operation === 'queryAll',
+            apiVersion: job.apiVersion,
+          })
+          lines = (function* () {
+            for (const cells of toRows(result.records, job.columns)) yield csvLine(cells, job)
+          })()
+          job.result = { set: ctx.results.open(), size: 0 }
         }
-        job.state = 'JobComplete'
+        const result = job.result!
+        const added = ctx.results.append(result.set, take(lines, ROWS_PER_STEP), result.size)
+        result.size += added
+        if (added < ROWS_PER_STEP) job.state = 'JobComplete'
+        else timers.later(step)
       } catch (err) {
         // A refused query fails the job; so does a fault of the emulator, which must not
         // escape a timer and bring the server down.
@@ -113,10 +132,13 @@ export function registerQueryRoutes(
           err instanceof ApiError
             ? `${err.errorCode} : ${err.message}`
             : `UNKNOWN_EXCEPTION : ${err instanceof Error ? err.message : String(err)}`
+        if (job.result) ctx.results.drop(job.result.set)
+        job.result = undefined
       }
       job.processingMs += Date.now() - started
       stamp(job)
-    })
+    }
+    timers.later(step)
   }
 
   app.post(BASE, async (request, reply) => {

@@ -60,13 +60,25 @@ export class ResultStore {
 
   /** Writes `items` as a new result set, numbered from `first` (a page offset). */
   write(items: Iterable<string>, first = 0): StoredResult {
-    const set = this.nextSet++
+    const set = this.open()
+    try {
+      return { set, size: this.append(set, items, first) }
+    } catch (err) {
+      // The items come from a query still running: a failure there leaves no half set.
+      this.dropSet.run(set)
+      throw err
+    }
+  }
+
+  /** A new, empty result set, filled by append(). */
+  open(): number {
+    return this.nextSet++
+  }
+
+  /** Adds `items` to a set, numbered from `first`; answers how many were added. */
+  append(set: number, items: Iterable<string>, first: number): number {
     let seq = first
     const batch: (number | string)[] = []
-    const flushMany = () => {
-      this.insertMany.run(...batch)
-      batch.length = 0
-    }
     let inTransaction = false
     try {
       for (const item of items) {
@@ -75,7 +87,10 @@ export class ResultStore {
           inTransaction = true
         }
         batch.push(set, seq++, item)
-        if (batch.length === ROWS_PER_INSERT * 3) flushMany()
+        if (batch.length === ROWS_PER_INSERT * 3) {
+          this.insertMany.run(...batch)
+          batch.length = 0
+        }
         if ((seq - first) % ROWS_PER_TRANSACTION === 0) {
           this.db.exec('COMMIT')
           inTransaction = false
@@ -83,15 +98,12 @@ export class ResultStore {
       }
       for (let i = 0; i < batch.length; i += 3)
         this.insertOne.run(batch[i] as number, batch[i + 1] as number, batch[i + 2] as string)
-      batch.length = 0
       if (inTransaction) this.db.exec('COMMIT')
     } catch (err) {
-      // The items come from a query still running: a failure there leaves no half set.
       if (this.db.inTransaction) this.db.exec('ROLLBACK')
-      this.dropSet.run(set)
       throw err
     }
-    return { set, size: seq - first }
+    return seq - first
   }
 
   /** Up to `count` items of a set from position `from`, in order. */
