@@ -17,11 +17,9 @@ import {
 import { toId18, type IdGenerator } from '../ids/record-id.js'
 import { display, normalise } from './coerce-value.js'
 import { CommitFeed, type RowChange } from './commit-feed.js'
-import { applyComputedName } from './computed-name.js'
-import { applyCompoundAddresses } from './compound-address.js'
+import { ComputedFields } from './computed-fields.js'
 import { RecordAccess } from './record-access.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
-import { formatDateTime } from './sf-datetime.js'
 import { requireOperation } from './object-operations.js'
 import type { SqliteRecords } from './sqlite-records.js'
 
@@ -38,15 +36,12 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private inTransaction = false
   /** Rows written in the open transaction, for the commit listener (Pub/Sub CDC). */
   private readonly feed = new CommitFeed()
-  /** Last auto-number given per `Object.Field` (CaseNumber, ContractNumber, ...). */
-  private readonly autoNumbers = new Map<string, number>()
-  /** The last audit stamp made and its millisecond: rows written in the same one share it. */
-  private lastStamp = { ms: NaN, text: '' }
+  private readonly computed: ComputedFields
 
   constructor(
     private readonly schema: ObjectDef[],
     private readonly ids: IdGenerator,
-    private readonly now: () => Date,
+    now: () => Date,
     private readonly records: SqliteRecords,
   ) {
     for (const o of schema) {
@@ -63,6 +58,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       )
     }
     this.access = new RecordAccess(schema, records)
+    this.computed = new ComputedFields(now, (o, f) => records.maxNumber(o, f))
     // Ids resume after the highest stored one; nothing else is read at start.
     for (const { prefix, counter } of records.idCounters()) {
       const id = toId18(`${prefix}000${counter}`)
@@ -163,7 +159,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       requireOperation(obj, 'insert')
       const values = checkFields(this, obj, fields, 'create')
       const id = this.ids.next(obj.keyPrefix)
-      const stamp = this.stamp()
+      const stamp = this.computed.stamp()
       const row: Record<string, unknown> = {}
       for (const f of obj.fields) {
         row[f.name] = values.has(f.name)
@@ -179,7 +175,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
         SystemModstamp: stamp,
       })
       if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId
-      this.computeFields(obj, row, true)
+      this.computed.apply(obj, row, true)
       checkRequired(obj, row)
       this.checkUnique(obj, row)
       this.setRow(obj.name, row as RecordRow, true)
@@ -200,13 +196,13 @@ export class OrgStore implements OrgWriter, RuleLookups {
       const values = checkFields(this, obj, fields, 'update')
       const row: Record<string, unknown> = { ...current }
       for (const [name, value] of values) row[name] = value
-      const stamp = this.stamp()
+      const stamp = this.computed.stamp()
       Object.assign(row, {
         LastModifiedDate: stamp,
         LastModifiedById: ctx.userId,
         SystemModstamp: stamp,
       })
-      this.computeFields(obj, row, false)
+      this.computed.apply(obj, row, false)
       checkRequired(obj, row, new Set(values.keys()))
       this.checkUnique(obj, row)
       this.setRow(obj.name, row as RecordRow)
@@ -250,7 +246,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       if (this.cascading === 0) requireOperation(obj, 'delete')
       const current = this.requireLiveRow(obj, id)
       this.cascadeDelete(obj, current.Id, ctx)
-      const stamp = this.stamp()
+      const stamp = this.computed.stamp()
       this.setRow(obj.name, {
         ...current,
         IsDeleted: true,
@@ -284,7 +280,7 @@ export class OrgStore implements OrgWriter, RuleLookups {
       if (!current.IsDeleted)
         throw new ApiError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin', [])
       const row: Record<string, unknown> = { ...current, IsDeleted: false }
-      const stamp = this.stamp()
+      const stamp = this.computed.stamp()
       Object.assign(row, {
         LastModifiedDate: stamp,
         LastModifiedById: ctx.userId,
@@ -370,24 +366,6 @@ export class OrgStore implements OrgWriter, RuleLookups {
     return row
   }
 
-  /** Fields Salesforce computes: auto-numbers, a person's Name, compound addresses, a custom object's default Name. */
-  private computeFields(obj: ObjectDef, row: Record<string, unknown>, creating: boolean): void {
-    if (creating) {
-      for (const f of obj.fields) if (f.autoNumber) row[f.name] = this.nextNumber(obj, f.name)
-    }
-    applyComputedName(obj, row)
-    applyCompoundAddresses(obj, row)
-  }
-
-  /** The next auto-number of `Object.Field` (00001001, ...), after the highest one stored. */
-  private nextNumber(obj: ObjectDef, fieldName: string): string {
-    const key = `${obj.name}.${fieldName}`
-    let n = this.autoNumbers.get(key)
-    n ??= Math.max(1000, this.records.maxNumber(obj.name, fieldName))
-    this.autoNumbers.set(key, ++n)
-    return String(n).padStart(8, '0')
-  }
-
   private checkUnique(obj: ObjectDef, row: Record<string, unknown>): void {
     for (const f of this.access.keyedFields(obj)) {
       const v = row[f.name]
@@ -419,13 +397,5 @@ export class OrgStore implements OrgWriter, RuleLookups {
     if (!old) return
     if (this.inTransaction) this.feed.record({ objectName, before: old, after: undefined })
     this.access.remove(obj, old)
-  }
-
-  /** The audit stamp of this moment; made once per millisecond, not once per row. */
-  private stamp(): string {
-    const now = this.now()
-    const ms = now.getTime()
-    if (ms !== this.lastStamp.ms) this.lastStamp = { ms, text: formatDateTime(now) }
-    return this.lastStamp.text
   }
 }
