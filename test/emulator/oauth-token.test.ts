@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -382,6 +382,8 @@ describe('JWT bearer flow', () => {
       '/CN=forcebridge-test',
     ])
     privateKey = await importPKCS8(readFileSync(join(dir, 'key.pem'), 'utf8'), 'RS256')
+    const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8')
+    rmSync(dir, { recursive: true, force: true })
     emu = await startEmulator({
       org: {
         users: [
@@ -394,7 +396,7 @@ describe('JWT bearer flow', () => {
             consumerKey: 'jwt-key',
             consumerSecret: 'jwt-secret',
             flows: ['jwt_bearer'],
-            certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+            certificate,
           },
         ],
       },

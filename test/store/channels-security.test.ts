@@ -15,8 +15,9 @@ let dialect: StoreDialect
 const homes: string[] = []
 const stores: Store[] = []
 async function open(home?: string): Promise<Store> {
-  const dir = home ?? join(mkdtempSync(join(tmpdir(), 'fb-chsec-')), 'home')
-  if (!home) homes.push(dir)
+  const parent = home ? undefined : mkdtempSync(join(tmpdir(), 'fb-chsec-'))
+  const dir = home ?? join(parent!, 'home')
+  if (parent) homes.push(parent)
   const store = await openStore({ home: dir, ...dialect.options() })
   stores.push(store)
   return store
