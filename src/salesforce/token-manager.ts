@@ -22,6 +22,8 @@ const MAX_COOLDOWN_MS = 5 * 60_000
 const TRANSIENT_STATUS = new Set([502, 503, 504])
 
 export class TokenManager implements TokenProvider {
+  /** The access token Salesforce last refused (401) to this client: never adopted again. */
+  private refused: string | undefined
   /** The token this process last used: read without a cache round trip on the hot path. */
   local: TokenInfo | undefined
   private readonly cache: TokenCache
@@ -70,6 +72,7 @@ export class TokenManager implements TokenProvider {
    */
   async invalidate(failed: TokenInfo | string): Promise<void> {
     const accessToken = typeof failed === 'string' ? failed : failed.accessToken
+    this.refused = accessToken
     if (this.local?.accessToken === accessToken) this.local = undefined
     await this.cache.delete(this.o.tokenKey, accessToken)
   }
@@ -93,14 +96,14 @@ export class TokenManager implements TokenProvider {
     }
     return this.lock.run(this.o.tokenKey, async () => {
       // Another client or process may have logged in while we waited for the lock.
-      const found = force ? undefined : await this.cache.get(this.o.tokenKey)
+      const found = force ? undefined : this.usable(await this.cache.get(this.o.tokenKey))
       if (found) return this.adopt(found)
       return this.doLogin(force)
     })
   }
 
   private async lookup(): Promise<TokenInfo | undefined> {
-    const cached = await this.cache.get(this.o.tokenKey)
+    const cached = this.usable(await this.cache.get(this.o.tokenKey))
     if (cached) return this.adopt(cached)
     if (this.o.tokenStore && !this.storeChecked) {
       // Once per client: a token saved before a restart avoids a login.
@@ -112,12 +115,22 @@ export class TokenManager implements TokenProvider {
         )
         return undefined
       })
-      if (stored) {
+      if (stored && this.usable(stored)) {
         await this.cache.set(this.o.tokenKey, stored)
         return this.adopt(stored)
       }
     }
     return undefined
+  }
+
+  /**
+   * The token, unless Salesforce refused it to this client already. A refused token can come
+   * back: the token store keeps the last one saved, and another process may put it in the shared
+   * cache again after reading it from there; taking it up would spend a call's re-login on a
+   * dead session.
+   */
+  private usable(token: TokenInfo | undefined): TokenInfo | undefined {
+    return token && token.accessToken !== this.refused ? token : undefined
   }
 
   private adopt(token: TokenInfo): TokenInfo {
