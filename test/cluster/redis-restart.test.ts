@@ -110,6 +110,13 @@ describe('three nodes while their Redis restarts', () => {
       return now.succeeded === total || now.dead > 0
     }, 'every job to succeed')
 
+    // A dead job's attempts say why, in the failure message.
+    const dead = await Promise.all(
+      (await queue.list({ state: 'dead' })).jobs.map(
+        async (j) => (await queue.get(j.id))?.attemptHistory,
+      ),
+    )
+    expect(JSON.stringify(dead)).toBe('[]')
     expect(await stats()).toMatchObject({ succeeded: total, dead: 0, queued: 0, running: 0 })
     // No call had to move to another node: the outage failed none.
     expect(spread.movedOn + spreadAfter.movedOn).toBe(0)
