@@ -18,6 +18,7 @@ import { toId18, type IdGenerator } from '../ids/record-id.js'
 import { display, normalise } from './coerce-value.js'
 import { CommitFeed, type RowChange } from './commit-feed.js'
 import { ComputedFields } from './computed-fields.js'
+import { ObjectCatalog } from './object-catalog.js'
 import { RecordAccess } from './record-access.js'
 import { checkFields, checkRequired, type RuleLookups } from './record-rules.js'
 import { requireOperation } from './object-operations.js'
@@ -26,10 +27,7 @@ import type { SqliteRecords } from './sqlite-records.js'
 export type { RowChange } from './commit-feed.js'
 
 export class OrgStore implements OrgWriter, RuleLookups {
-  private readonly byName = new Map<string, ObjectDef>()
-  private readonly byPrefix = new Map<string, ObjectDef>()
-  private readonly fieldMaps = new Map<string, Map<string, FieldDef>>()
-  private readonly relMaps = new Map<string, Map<string, FieldDef>>()
+  private readonly catalog: ObjectCatalog
   private readonly access: RecordAccess
   /** Above 0 while a delete moves children along: they go even where the API may not delete. */
   private cascading = 0
@@ -39,24 +37,12 @@ export class OrgStore implements OrgWriter, RuleLookups {
   private readonly computed: ComputedFields
 
   constructor(
-    private readonly schema: ObjectDef[],
+    schema: ObjectDef[],
     private readonly ids: IdGenerator,
     now: () => Date,
     private readonly records: SqliteRecords,
   ) {
-    for (const o of schema) {
-      this.byName.set(o.name.toLowerCase(), o)
-      this.byPrefix.set(o.keyPrefix, o)
-      this.fieldMaps.set(o.name, new Map(o.fields.map((f) => [f.name.toLowerCase(), f])))
-      this.relMaps.set(
-        o.name,
-        new Map(
-          o.fields
-            .filter((f) => f.relationshipName)
-            .map((f) => [f.relationshipName!.toLowerCase(), f]),
-        ),
-      )
-    }
+    this.catalog = new ObjectCatalog(schema)
     this.access = new RecordAccess(schema, records)
     this.computed = new ComputedFields(now, (o, f) => records.maxNumber(o, f))
     // Ids resume after the highest stored one; nothing else is read at start.
@@ -69,15 +55,15 @@ export class OrgStore implements OrgWriter, RuleLookups {
   // ---- OrgReader ----
 
   getObject(name: string): ObjectDef | undefined {
-    return this.byName.get(name.toLowerCase())
+    return this.catalog.object(name)
   }
 
   objectForId(id: string): ObjectDef | undefined {
-    return this.byPrefix.get(id.slice(0, 3))
+    return this.catalog.objectForId(id)
   }
 
   objects(): ObjectDef[] {
-    return this.schema
+    return this.catalog.schema
   }
 
   *rows(objectName: string): Generator<RecordRow> {
@@ -118,13 +104,11 @@ export class OrgStore implements OrgWriter, RuleLookups {
   // ---- lookups for the rules and the routes ----
 
   field(objectName: string, fieldName: string): FieldDef | undefined {
-    const obj = this.getObject(objectName)
-    return obj ? this.fieldMaps.get(obj.name)!.get(fieldName.toLowerCase()) : undefined
+    return this.catalog.field(objectName, fieldName)
   }
 
   relationshipField(objectName: string, name: string): FieldDef | undefined {
-    const obj = this.getObject(objectName)
-    return obj ? this.relMaps.get(obj.name)!.get(name.toLowerCase()) : undefined
+    return this.catalog.relationshipField(objectName, name)
   }
 
   /** Ids of the live rows whose `fieldName` equals `value` (case-insensitive unless the field is case-sensitive). */
