@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import type { EmulatorHandle } from '../../src/emulator/index.js'
+import { startDemoUserEmulator } from '../fixtures/demo-user-emulator.js'
 import {
   createLogger,
   createRuntime,
@@ -47,25 +48,7 @@ const limits = defineService({
 beforeAll(async () => {
   redis = new PrivateRedis(await freePort())
   await redis.start()
-  emu = await startEmulator({
-    org: {
-      users: [
-        {
-          username: DEMO_CREDENTIALS.username,
-          password: DEMO_CREDENTIALS.password,
-          securityToken: DEMO_CREDENTIALS.securityToken,
-        },
-      ],
-      connectedApps: [
-        {
-          name: 'integration',
-          consumerKey: DEMO_CREDENTIALS.clientId,
-          consumerSecret: DEMO_CREDENTIALS.clientSecret,
-          flows: ['password'],
-        },
-      ],
-    },
-  })
+  emu = await startDemoUserEmulator()
   const store = await openStore({ home: join(dir, 'home') })
   await store.connections.add({
     name: 'crm',

@@ -5,7 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import type { EmulatorHandle } from '../../src/emulator/index.js'
+import { startDemoUserEmulator } from '../fixtures/demo-user-emulator.js'
 import type { SharedState } from '../../src/runtime/index.js'
 import {
   createClient,
@@ -23,25 +24,7 @@ const states: SharedState[] = []
 const clients: SalesforceClient[] = []
 
 beforeAll(async () => {
-  emu = await startEmulator({
-    org: {
-      users: [
-        {
-          username: DEMO_CREDENTIALS.username,
-          password: DEMO_CREDENTIALS.password,
-          securityToken: DEMO_CREDENTIALS.securityToken,
-        },
-      ],
-      connectedApps: [
-        {
-          name: 'integration',
-          consumerKey: DEMO_CREDENTIALS.clientId,
-          consumerSecret: DEMO_CREDENTIALS.clientSecret,
-          flows: ['password'],
-        },
-      ],
-    },
-  })
+  emu = await startDemoUserEmulator()
 })
 
 afterEach(async () => {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import type { EmulatorHandle } from '../../src/emulator/index.js'
+import { startDemoUserEmulator } from '../fixtures/demo-user-emulator.js'
 import { ConnectionClients, createLogger } from '../../src/runtime/index.js'
 import {
   LoginError,
@@ -67,25 +68,7 @@ let emu: EmulatorHandle
 let store: Store
 
 beforeAll(async () => {
-  emu = await startEmulator({
-    org: {
-      users: [
-        {
-          username: DEMO_CREDENTIALS.username,
-          password: DEMO_CREDENTIALS.password,
-          securityToken: DEMO_CREDENTIALS.securityToken,
-        },
-      ],
-      connectedApps: [
-        {
-          name: 'integration',
-          consumerKey: DEMO_CREDENTIALS.clientId,
-          consumerSecret: DEMO_CREDENTIALS.clientSecret,
-          flows: ['password'],
-        },
-      ],
-    },
-  })
+  emu = await startDemoUserEmulator()
   store = await openStore({ home: join(dir, 'home'), ...(await testDatabase(join(dir, 'home'))) })
   await store.connections.add({
     name: 'crm',

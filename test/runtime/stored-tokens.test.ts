@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import type { EmulatorHandle } from '../../src/emulator/index.js'
+import { startDemoUserEmulator } from '../fixtures/demo-user-emulator.js'
 import { ConnectionClients, createLogger, storedTokens } from '../../src/runtime/index.js'
 import { DATABASE_FILE, openStore, type Store } from '../../src/store/index.js'
 import { runCli } from '../cli/fixtures/run-cli.js'
@@ -20,25 +21,9 @@ let emu: EmulatorHandle
 let store: Store
 
 beforeAll(async () => {
-  emu = await startEmulator({
-    org: {
-      users: [
-        {
-          username: DEMO_CREDENTIALS.username,
-          password: DEMO_CREDENTIALS.password,
-          securityToken: DEMO_CREDENTIALS.securityToken,
-        },
-      ],
-      connectedApps: [
-        {
-          name: 'integration',
-          consumerKey: DEMO_CREDENTIALS.clientId,
-          consumerSecret: DEMO_CREDENTIALS.clientSecret,
-          flows: ['password', 'refresh_token'],
-          refreshTokenRotation: true,
-        },
-      ],
-    },
+  emu = await startDemoUserEmulator({
+    flows: ['password', 'refresh_token'],
+    refreshTokenRotation: true,
   })
   store = await openStore({ home, ...(await testDatabase(home)) })
   Object.assign(process.env, { FORCEBRIDGE_HOME: home, FORCEBRIDGE_LOG_LEVEL: 'warn' })

@@ -4,7 +4,8 @@
 // call's one re-login on a dead session and fail the call with INVALID_SESSION_ID.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CREDENTIALS } from '../../src/cli/demo-setup.js'
-import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js'
+import type { EmulatorHandle } from '../../src/emulator/index.js'
+import { startDemoUserEmulator } from '../fixtures/demo-user-emulator.js'
 import {
   createClient,
   MemoryTokenCache,
@@ -15,25 +16,7 @@ import {
 let emu: EmulatorHandle
 
 beforeAll(async () => {
-  emu = await startEmulator({
-    org: {
-      users: [
-        {
-          username: DEMO_CREDENTIALS.username,
-          password: DEMO_CREDENTIALS.password,
-          securityToken: DEMO_CREDENTIALS.securityToken,
-        },
-      ],
-      connectedApps: [
-        {
-          name: 'integration',
-          consumerKey: DEMO_CREDENTIALS.clientId,
-          consumerSecret: DEMO_CREDENTIALS.clientSecret,
-          flows: ['password'],
-        },
-      ],
-    },
-  })
+  emu = await startDemoUserEmulator()
 })
 
 afterAll(() => emu?.close())
