@@ -14,6 +14,8 @@ export async function verifyMasterKey(
   location: string,
 ): Promise<void> {
   try {
+    // Read first: only the first open of a store writes (no write lock taken on every open).
+    if ((await settings.get(MASTER_KEY_CHECK)) !== undefined) return
     await settings.getOrCreate(MASTER_KEY_CHECK, 'forcebridge master key check', { secret: true })
   } catch (cause) {
     if (!hasCode(cause, 'SECRET_KEY_MISMATCH') && !hasCode(cause, 'SECRET_UNREADABLE')) throw cause
