@@ -15,7 +15,7 @@ import {
   type Config,
 } from '../runtime/index.js'
 import { adminPlugin } from '../admin/index.js'
-import { loadMasterKey, openStore, SecretBox } from '../store/index.js'
+import { openStore } from '../store/index.js'
 import { logLevelOf } from './cli-context.js'
 import { demoBanner } from './demo-banner.js'
 import { ensureDemoSetup } from './demo-setup.js'
@@ -58,7 +58,7 @@ async function startServer(config: Config, folders: string[], closers: Closer[])
           backend: 'redis',
           redis: {
             ...config.redis,
-            sealer: new SecretBox(loadMasterKey(config.home, config.secretKey)),
+            sealer: store.sealer,
           },
           log,
         }

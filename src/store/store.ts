@@ -108,6 +108,11 @@ export interface Store extends StoreScope {
   revision(): string
   /** The same token as `revision()`, and a subscription to its changes. */
   readonly changes: ChangeNotifier
+  /**
+   * Seals values under the store's master key for whoever keeps them outside the database
+   * (the Redis token cache): the key file is read once, at open, for both.
+   */
+  readonly sealer: Pick<SecretBox, 'seal' | 'open'>
   /** Resolves when the database answers a trivial query (readiness checks). */
   ping(): Promise<void>
   close(): Promise<void>
@@ -204,6 +209,7 @@ function createStore(
     location,
     revision: () => revision.current(),
     changes: revision,
+    sealer: { seal: (plain, context) => box.seal(plain, context), open: (v, c) => box.open(v, c) },
     async ping() {
       await sql`select 1`.execute(database.db)
     },

@@ -176,6 +176,18 @@ describe.each(dialects)('store ($name)', (each) => {
     })
   })
 
+  it('seals values for Redis under its own master key, bound to their context', async () => {
+    const home = tempHome()
+    const key = Buffer.alloc(32, 3).toString('base64')
+    const a = await open(home, key)
+    const sealed = a.sealer.seal('a token', 'token:crm')
+    expect(sealed).not.toContain('a token')
+    // Another process on the same store (another node) opens it; another context does not.
+    const b = await open(home, key)
+    expect(b.sealer.open(sealed, 'token:crm')).toBe('a token')
+    expect(() => b.sealer.open(sealed, 'token:other')).toThrow()
+  })
+
   it('says what is wrong with a bad FORCEBRIDGE_SECRET_KEY', async () => {
     await expect(openStore({ home: tempHome(), secretKey: 'c2hvcnQ=' })).rejects.toThrow(
       /FORCEBRIDGE_SECRET_KEY must be base64 of exactly 32 bytes/,
