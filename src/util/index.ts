@@ -24,3 +24,4 @@ export {
   type ServerLimits,
 } from './server-limits.js'
 export { ForbiddenJsonKeyError, parseJson } from './parse-json.js'
+export { processTempDir } from './process-temp-dir.js'

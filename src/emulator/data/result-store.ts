@@ -12,10 +12,10 @@
 // A separate SQLite file from the org's records: it is never kept across restarts (jobs
 // and locators are not), needs no durability, and its writes never join an org transaction.
 
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { processTempDir } from '../../util/index.js'
 
 // Items per multi-row INSERT and per transaction: one statement call per 100 items instead
 // of one each; a transaction per 10,000 keeps the write journal small.
@@ -30,7 +30,7 @@ export interface StoredResult {
 }
 
 export class ResultStore {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'forcebridge-results-'))
+  private readonly dir = processTempDir('forcebridge-results-')
   private readonly db: Database.Database
   private readonly insertMany: Database.Statement
   private readonly insertOne: Database.Statement<[number, number, string]>

@@ -10,10 +10,10 @@
 // and external-id fields and for lookups (not the audit lookups CreatedById and
 // LastModifiedById, which every record has and no query of ours selects by).
 
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, closeSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { processTempDir } from '../../util/index.js'
 
 /** One key of a row: `field` holds `value` (already normalised by the caller). */
 export type RowKey = readonly [field: string, value: string]
@@ -48,7 +48,7 @@ export class SqliteRecords {
     // (an existing one, which may be any folder the user named, keeps its mode), the file 0600
     // before SQLite opens it (SQLite gives its -wal and -shm files the same mode). An existing
     // file is narrowed too, so a data dir from an older version stops being readable.
-    if (dataDir === undefined) this.tempDir = mkdtempSync(join(tmpdir(), 'forcebridge-org-'))
+    if (dataDir === undefined) this.tempDir = processTempDir('forcebridge-org-')
     else mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     const file = join(dataDir ?? this.tempDir!, 'org.sqlite')
     closeSync(openSync(file, 'a', 0o600))

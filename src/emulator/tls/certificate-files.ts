@@ -7,14 +7,13 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs'
 import { isIP } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { processTempDir } from '../../util/index.js'
 import { certificateNames, createSelfSignedCertificate } from './self-signed-cert.js'
 
 export interface CertificateFiles {
@@ -55,7 +54,7 @@ export function certificateFiles(
 ): CertificateFiles {
   const temporary = dataDir === undefined
   const dir = temporary
-    ? mkdtempSync(join(tmpdir(), 'forcebridge-emulator-tls-'))
+    ? processTempDir('forcebridge-emulator-tls-')
     : join(dataDir, 'tls')
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const certFile = join(dir, 'emulator-cert.pem')
