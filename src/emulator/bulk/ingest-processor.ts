@@ -93,7 +93,7 @@ export class IngestProcessor {
     const end = Math.min(job.rows.length, job.next + budget)
     const first = job.next
     const user: WriteContext = { userId: job.createdById }
-    const spent = this.timers.slice()
+    const slice = this.timers.slice()
     try {
       // One transaction per slice only batches the write-through to storage: each row's
       // refusal is caught inside, and a refused write leaves nothing behind.
@@ -101,9 +101,10 @@ export class IngestProcessor {
         while (job.next < end) {
           this.row(job, plan, job.rows[job.next]!, user)
           job.next++
-          if (spent()) break
+          if (slice.spent()) break
         }
       })
+      slice.end()
     } catch (err) {
       // Not a Salesforce refusal but a fault of the emulator: fail the job, keep the server up.
       this.fail(job, `UNKNOWN_EXCEPTION : ${err instanceof Error ? err.message : String(err)}`)
