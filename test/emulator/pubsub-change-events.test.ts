@@ -220,6 +220,35 @@ describe('change events through composite, collections, tree and Bulk', () => {
     expect(c!.commitNumber).toBe(u!.commitNumber)
   })
 
+  it("sends a transaction's change events together, in one response", async () => {
+    const sub = ps.subscribe()
+    sub.call.write({
+      topic_name: '/data/AccountChangeEvent',
+      replay_preset: 'LATEST',
+      num_requested: 100,
+    })
+    await ps.unary('GetTopic', { topic_name: '/data/AccountChangeEvent' })
+    await new Promise((r) => setTimeout(r, 50))
+    await api('POST', '/composite/sobjects', {
+      allOrNone: true,
+      records: Array.from({ length: 5 }, (_, i) => ({
+        attributes: { type: 'Account' },
+        Name: `T${i}`,
+      })),
+    })
+    await sub.until(() => sub.events().length >= 5)
+    sub.call.cancel()
+    const sent = sub.responses.filter((r) => r.events.length > 0)
+    expect(sent.map((r) => r.events.length)).toEqual([5])
+    const keys = new Set<string>()
+    for (const e of sent[0]!.events)
+      keys.add(
+        ((await ps.decode(e.event.schema_id, e.event.payload)) as Change).ChangeEventHeader
+          .transactionKey,
+      )
+    expect(keys.size).toBe(1)
+  })
+
   it('collections create, update and delete', async () => {
     const created = await changesOf('/data/AccountChangeEvent', 2, () =>
       api('POST', '/composite/sobjects', {

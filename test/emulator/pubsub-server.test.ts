@@ -211,7 +211,7 @@ describe('publishing', () => {
       topic_name: TOPIC,
       events: [{ id: 'e-3', schema_id: topic.schema_id, payload }],
     })
-    await sub.until(() => sub.events().length >= 2)
+    await sub.until(() => sub.events().length >= 2 && answers.length >= 1)
     stream.end()
     const decoded = await ps.decode(topic.schema_id, sub.events()[0]!.event.payload)
     expect(decoded).toMatchObject({ Order_Number__c: 'P-1', Rush__c: true, Amount__c: 3 })
@@ -233,7 +233,22 @@ describe('faults', () => {
       sub.call.write({ topic_name: TOPIC, replay_preset: 'LATEST', num_requested: 10 })
       await ps.unary('GetTopic', { topic_name: TOPIC })
       await new Promise((r) => setTimeout(r, 50))
-      await publishRest(3, 500)
+      // One call publishes all three: the first event sent expires the sessions, so a second
+      // REST call would be refused before its event existed.
+      const topic = await ps.unary<{ schema_id: string }>('GetTopic', { topic_name: TOPIC })
+      const type = await ps.schemaType(topic.schema_id)
+      const events = [500, 501, 502].map((n) => ({
+        id: `f-${n}`,
+        schema_id: topic.schema_id,
+        payload: type.toBuffer({
+          CreatedDate: BigInt(Date.now()),
+          CreatedById: '005000000000000AAA',
+          Order_Number__c: `O-${n}`,
+          Amount__c: n,
+          Rush__c: false,
+        }),
+      }))
+      await ps.unary('Publish', { topic_name: TOPIC, events })
       await sub.until(() => false).catch(() => undefined)
       expect(sub.events()).toHaveLength(2)
       expect(sub.error()?.code).toBe(status.UNAVAILABLE)

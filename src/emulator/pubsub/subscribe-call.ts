@@ -105,10 +105,17 @@ export class SubscribeCall {
     return true
   }
 
+  /**
+   * Flushes once the code that appended has returned, so every event of one commit (a Bulk
+   * slice's rows) goes out in one response. Not in a setImmediate: Node's HTTP/2 sends what
+   * was written from its own immediate, which runs before the script's; a write made in a
+   * setImmediate left on the next turn, after every request that turn's poll read. Measured
+   * in bench:events, a change took one to two turns of a busy emulator (5 to 20 ms) longer.
+   */
   private schedule(): void {
     if (this.scheduled || this.ended) return
     this.scheduled = true
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.scheduled = false
       this.flush()
     })
@@ -145,7 +152,7 @@ export class SubscribeCall {
       this.fail('unavailable', 'the stream was dropped (fault injection)')
       return
     }
-    // More may be waiting (a full batch, or the byte cap): look again on the next turn.
+    // More may be waiting (a full batch, or the byte cap): look again once this returns.
     if (n > 0) this.schedule()
   }
 
