@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLogger, createRuntime, defineService, type Runtime } from '../src/runtime/index.js'
 import { createClient, type PubSubEvent } from '../src/salesforce/index.js'
-import { openStore } from '../src/store/index.js'
+import { openStore, type Store } from '../src/store/index.js'
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 20_000)
 const BULK = Math.min(TOTAL, Number(process.env.BENCH_BULK ?? Math.floor(TOTAL / 2)))
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   })
   const client = createClient({ loginUrl: url, auth, pubsubEndpoint: pubsub, maxConcurrency: 64 })
   try {
-    await run(url, runtime, client)
+    await run(url, runtime, client, store)
   } finally {
     await runtime.close()
     await client.close()
@@ -200,6 +200,7 @@ async function run(
   url: string,
   runtime: Runtime,
   client: ReturnType<typeof createClient>,
+  store: Store,
 ): Promise<void> {
   // Live, through the runtime: a service on the latest position, then the changes.
   const handled = new Tally('A ')
@@ -208,8 +209,10 @@ async function run(
   const runtimeRun = await produce(url, 'A ')
   await Promise.race([handled.done, timeoutAfter(120_000)])
   const liveBatches = live.batches() - batchesBefore
-  // Stopped at the runtime's next look at the registry: no third consumer in the next runs.
+  // Stopped at the runtime's next look at the registry (within a second), which lets its lease
+  // go: waited for, so that the bare client's run and the backlog runs have no other consumer.
   runtime.registry.removeSource('bench.live')
+  await stopped(store, 'bench.live')
 
   // Live, through a bare client, on new changes.
   const bare = new Tally('B ')
@@ -287,6 +290,15 @@ async function run(
   console.log(
     `events_per_s=${rate(backlog.seen.size, backlogSeconds)} lag_p50_ms=${h.p50} lost=${h.lost}`,
   )
+}
+
+/** Resolves once the service's subscription has no lease holder (its runner stopped). */
+async function stopped(store: Store, service: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while ((await store.subscriptions.find(service))?.leaseOwner) {
+    if (Date.now() > deadline) throw new Error(`${service} still holds its subscription`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 function timeoutAfter(ms: number): Promise<void> {
