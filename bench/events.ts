@@ -274,7 +274,11 @@ async function run(
   // A Bulk job commits its rows far faster than REST calls do: its burst, not the steady REST
   // stream, sets most of the lag. Shown apart so each figure can be read for what it is.
   const sources = (t: Tally) => {
-    const p = (lags: number[], q: number) => percentile([...lags].sort((x, y) => x - y), q)
+    const p = (lags: number[], q: number) =>
+      percentile(
+        [...lags].sort((x, y) => x - y),
+        q,
+      )
     const span = t.bulkCommits.last - t.bulkCommits.first
     return (
       `Bulk p50 ${p(t.bySource.Bulk, 50)} ms, p99 ${p(t.bySource.Bulk, 99)} ms ` +

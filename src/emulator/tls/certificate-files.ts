@@ -3,14 +3,7 @@
 // Both files are readable by their owner only (0600): the key must not leak to other users.
 
 import { X509Certificate } from 'node:crypto'
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { processTempDir } from '../../util/index.js'
@@ -53,9 +46,7 @@ export function certificateFiles(
   now: Date,
 ): CertificateFiles {
   const temporary = dataDir === undefined
-  const dir = temporary
-    ? processTempDir('forcebridge-emulator-tls-')
-    : join(dataDir, 'tls')
+  const dir = temporary ? processTempDir('forcebridge-emulator-tls-') : join(dataDir, 'tls')
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const certFile = join(dir, 'emulator-cert.pem')
   const keyFile = join(dir, 'emulator-key.pem')
