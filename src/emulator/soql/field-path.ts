@@ -84,7 +84,9 @@ export function resolvePath(
   return { hops, field, object: current }
 }
 
-/** Parents fetched during one query, by id, so each is read from the org once. */
+const MAX_CACHED_PARENTS = 10_000
+
+/** Parents fetched during one query, by id, so each is read from the org at most once in a while. */
 export class RowLookup {
   private readonly cache = new Map<string, RecordRow | null>()
 
@@ -97,6 +99,9 @@ export class RowLookup {
     if (cached !== undefined) return cached ?? undefined
     const object = hop.field.referenceTo.length > 1 ? this.org.objectForId(id) : hop.target
     const row = object ? this.org.getRow(object.name, id) : undefined
+    // A query over millions of children may meet millions of parents: the cache is for the
+    // few parents shared by many rows, and starts again rather than hold them all.
+    if (this.cache.size >= MAX_CACHED_PARENTS) this.cache.clear()
     this.cache.set(id, row ?? null)
     return row
   }
