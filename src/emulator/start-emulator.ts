@@ -221,8 +221,9 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     instanceUrl: () => url,
     now,
     newId: (prefix) => ids.next(prefix),
-    query: (soql, q) => runQuery(store, soql, { ...q, now: now() }),
-    queryStream: (soql, q) => streamQuery(store, soql, { ...q, now: now() }),
+    // A large ORDER BY is sorted in the result store, not in the heap.
+    query: (soql, q) => runQuery(store, soql, { ...q, now: now(), sortStore: results }),
+    queryStream: (soql, q) => streamQuery(store, soql, { ...q, now: now(), sortStore: results }),
     results,
     dispatch: (req) => late.inject!(req),
     limits: {

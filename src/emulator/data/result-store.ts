@@ -6,8 +6,8 @@
 // Why a table of results rather than re-running the query for each page (keyset paging):
 // a result is a snapshot. Salesforce's cursor and Bulk query results do not move when the
 // data changes after the query ran (totalSize and the set of records stay as first
-// answered), and a snapshot keeps that without holding anything in the heap. ORDER BY and
-// aggregates, which need the whole selection, are still sorted in memory by the SOQL engine.
+// answered), and a snapshot keeps that without holding anything in the heap. A large ORDER
+// BY is sorted here too (sorted()): the SOQL engine hands over each record with its sort key.
 //
 // A separate SQLite file from the org's records: it is never kept across restarts (jobs
 // and locators are not), needs no durability, and its writes never join an org transaction.
@@ -122,6 +122,68 @@ export class ResultStore {
       const items = this.page(set, at, Math.min(step, from + count - at))
       if (items.length === 0) return
       yield items.join('')
+    }
+  }
+
+  /**
+   * A new result set of `entries` in the order of their keys (bytes, compared as memcmp;
+   * equal keys keep their arrival order), numbered from 0, keeping only those from `offset`
+   * on, `limit` of them. The entries are staged in a table of their own and sorted by
+   * SQLite, which spills to temporary files: a sort of millions of records costs disk, not
+   * heap. Synchronous, so the stage is empty between calls.
+   */
+  sorted(
+    entries: Iterable<readonly [key: Uint8Array, item: string]>,
+    offset = 0,
+    limit = Infinity,
+  ): StoredResult {
+    const stage = (this.stage ??= this.prepareStage())
+    const set = this.open()
+    let seq = 0
+    try {
+      const batch: (Uint8Array | number | string)[] = []
+      this.db.exec('BEGIN')
+      for (const [key, item] of entries) {
+        batch.push(key, seq++, item)
+        if (batch.length === ROWS_PER_INSERT * 3) {
+          stage.insertMany.run(...batch)
+          batch.length = 0
+        }
+        if (seq % ROWS_PER_TRANSACTION === 0) this.db.exec('COMMIT; BEGIN')
+      }
+      for (let i = 0; i < batch.length; i += 3)
+        stage.insertOne.run(batch[i], batch[i + 1], batch[i + 2])
+      const kept = Number.isFinite(limit) ? limit : -1
+      const size = stage.sort.run(set, offset, kept, offset).changes
+      this.db.exec('COMMIT')
+      return { set, size }
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('COMMIT')
+      this.dropSet.run(set)
+      throw err
+    } finally {
+      // The whole table at once: SQLite truncates rather than deleting row by row.
+      stage.clear.run()
+    }
+  }
+
+  private stage: ReturnType<ResultStore['prepareStage']> | undefined
+
+  private prepareStage() {
+    this.db.exec(
+      'CREATE TABLE sort_stage (key BLOB NOT NULL, seq INTEGER NOT NULL, item TEXT NOT NULL)',
+    )
+    return {
+      insertMany: this.db.prepare(
+        'INSERT INTO sort_stage (key, seq, item) VALUES ' +
+          Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(','),
+      ),
+      insertOne: this.db.prepare('INSERT INTO sort_stage (key, seq, item) VALUES (?, ?, ?)'),
+      // One sort serves both the numbering and the order (the window's order is the query's).
+      sort: this.db.prepare<[number, number, number, number]>(
+        'INSERT INTO results (set_id, seq, item) SELECT ?, row_number() OVER (ORDER BY key, seq) - 1 - ?, item FROM sort_stage ORDER BY key, seq LIMIT ? OFFSET ?',
+      ),
+      clear: this.db.prepare('DELETE FROM sort_stage'),
     }
   }
 

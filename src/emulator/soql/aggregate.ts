@@ -1,6 +1,8 @@
 // Aggregate queries: COUNT(field), COUNT_DISTINCT, SUM, AVG, MIN, MAX with GROUP BY, HAVING,
 // ORDER BY and LIMIT/OFFSET over groups. Rows are `AggregateResult`s, unaliased aggregates
 // are named expr0, expr1, ... and grouped fields keep their own name (salesforce-api.md §3).
+// The rows are read once: each group keeps one accumulator per aggregate call, never its
+// rows, so a GROUP BY over millions of records holds only its groups.
 
 import type { FieldType, Query } from 'soql-parser-js'
 import type { FieldDef, RecordRow } from '../model/index.js'
@@ -14,9 +16,17 @@ import { findToken, locate, soqlError } from './soql-error.js'
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'])
 
 interface Group {
-  rows: RecordRow[]
+  /** One accumulator per aggregate call of the query, in `accumulators` order. */
+  accs: unknown[]
   /** Group-by values, by lower-case path text. */
   keys: Map<string, unknown>
+}
+
+/** An aggregate call's running state: made per group, fed each row, read at the end. */
+interface Accumulator<A = unknown> {
+  init: () => A
+  add: (acc: A, row: RecordRow) => A
+  result: (acc: A) => unknown
 }
 
 type Calc = (group: Group) => unknown
@@ -43,7 +53,7 @@ function syntheticField(base: FieldDef | undefined, type: FieldDef['type']): Fie
 /** Runs an aggregate query over rows that already passed WHERE. */
 export function runAggregate(
   q: Query,
-  rows: RecordRow[],
+  rows: Iterable<RecordRow>,
   ctx: WhereContext,
 ): Record<string, unknown>[] {
   const { text, org, object, lookup } = ctx
@@ -65,6 +75,12 @@ export function runAggregate(
       groupKeys.set(fnKey(op.raw), op)
     }
   }
+  // Every aggregate call of SELECT, HAVING and ORDER BY, fed as the rows are read.
+  const accumulators: Accumulator[] = []
+  const accumulate = <A>(acc: Accumulator<A>): Calc => {
+    const at = accumulators.push(acc as Accumulator) - 1
+    return (g) => acc.result(g.accs[at] as A)
+  }
   // An aggregate call, compiled to a function of a group, with the field type of its result.
   const aggregate = (
     fn: string,
@@ -75,7 +91,10 @@ export function runAggregate(
     const name = fn.toUpperCase()
     const arg = typeof params[0] === 'string' ? params[0] : undefined
     if (name === 'COUNT' && arg === undefined)
-      return { calc: (g) => g.rows.length, field: syntheticField(undefined, 'int') }
+      return {
+        calc: accumulate<number>({ init: () => 0, add: (n) => n + 1, result: (n) => n }),
+        field: syntheticField(undefined, 'int'),
+      }
     if (arg === undefined)
       throw soqlError(
         'MALFORMED_QUERY',
@@ -85,10 +104,11 @@ export function runAggregate(
       )
     const path = pathOf(arg, from)
     const kind = kindOf(path.field)
-    const values = (g: Group) =>
-      g.rows
-        .map((r) => lookup.value(path, r))
-        .filter((v) => v !== null && v !== undefined && v !== '')
+    /** The row's value, or undefined when empty (aggregates skip empty values). */
+    const valueOf = (row: RecordRow): unknown => {
+      const v = lookup.value(path, row)
+      return v === null || v === undefined || v === '' ? undefined : v
+    }
     if ((name === 'SUM' || name === 'AVG') && kind !== 'number') {
       throw soqlError(
         'MALFORMED_QUERY',
@@ -99,35 +119,60 @@ export function runAggregate(
     }
     switch (name) {
       case 'COUNT':
-        return { calc: (g) => values(g).length, field: syntheticField(undefined, 'int') }
+        return {
+          calc: accumulate<number>({
+            init: () => 0,
+            add: (n, row) => (valueOf(row) === undefined ? n : n + 1),
+            result: (n) => n,
+          }),
+          field: syntheticField(undefined, 'int'),
+        }
       case 'COUNT_DISTINCT':
         return {
-          calc: (g) => new Set(values(g).map((v) => normalize(kind, v))).size,
+          calc: accumulate<Set<unknown>>({
+            init: () => new Set(),
+            add: (seen, row) => {
+              const v = valueOf(row)
+              if (v !== undefined) seen.add(normalize(kind, v))
+              return seen
+            },
+            result: (seen) => seen.size,
+          }),
           field: syntheticField(undefined, 'int'),
         }
       case 'SUM':
       case 'AVG':
         return {
-          calc: (g) => {
-            const nums = values(g).map(Number)
-            if (nums.length === 0) return null
-            const sum = nums.reduce((a, b) => a + b, 0)
-            return name === 'SUM' ? sum : sum / nums.length
-          },
+          calc: accumulate<{ sum: number; n: number }>({
+            init: () => ({ sum: 0, n: 0 }),
+            add: (acc, row) => {
+              const v = valueOf(row)
+              if (v !== undefined) {
+                acc.sum += Number(v)
+                acc.n++
+              }
+              return acc
+            },
+            result: ({ sum, n }) => (n === 0 ? null : name === 'SUM' ? sum : sum / n),
+          }),
           field: syntheticField(path.field, 'double'),
         }
       default:
         return {
-          calc: (g) => {
-            let best: unknown = null
-            for (const v of values(g)) {
-              const x = sortValue(path.field, v)
-              const b = best === null ? null : sortValue(path.field, best)
-              if (x === null) continue
-              if (b === null || (name === 'MIN' ? x < b : x > b)) best = v
-            }
-            return best
-          },
+          calc: accumulate<{ best: unknown; key: ReturnType<typeof sortValue> }>({
+            init: () => ({ best: null, key: null }),
+            add: (acc, row) => {
+              const v = valueOf(row)
+              const x = v === undefined ? null : sortValue(path.field, v)
+              if (x === null) return acc
+              if (acc.key === null || (name === 'MIN' ? x < acc.key : x > acc.key)) {
+                acc.best = v
+                acc.key = x
+              }
+              return acc
+            },
+            result: (acc) => acc.best,
+          }),
           field: path.field,
         }
     }
@@ -182,21 +227,6 @@ export function runAggregate(
     )
   }
 
-  // Groups, in order of first appearance.
-  const groups = new Map<string, Group>()
-  const entries = [...groupKeys]
-  const kinds = entries.map(([, k]) => kindOf(k.field))
-  for (const row of entries.length > 0 ? rows : []) {
-    const values = entries.map(([, k]) => k.get(row) ?? null)
-    // Grouping follows comparison: text groups ignore case, as in Salesforce.
-    const id = JSON.stringify(values.map((v, i) => normalize(kinds[i] ?? 'text', v)))
-    const group = groups.get(id)
-    if (group) group.rows.push(row)
-    else groups.set(id, { rows: [row], keys: new Map(entries.map(([k], i) => [k, values[i]])) })
-  }
-  // Without GROUP BY there is always exactly one row, even over no records.
-  let list = entries.length === 0 ? [{ rows, keys: new Map() }] : [...groups.values()]
-
   const operand = (
     fn: { functionName?: string; parameters?: unknown[]; rawValue?: string } | undefined,
     field: string | undefined,
@@ -208,11 +238,12 @@ export function runAggregate(
         ? grouped(fn.rawValue ?? '', from, true)
         : grouped(field ?? '', from)
 
+  let having: ((g: Group) => boolean) | undefined
   if (q.having) {
     const at = findToken(text, 'HAVING', ctx.from)
     const from = at >= 0 ? at : ctx.from
     const tree = buildBoolTree(q.having, text, from)
-    const test = compileBool<Group>(tree, (cond) => {
+    having = compileBool<Group>(tree, (cond) => {
       if ('valueQuery' in cond || !('value' in cond))
         throw soqlError('MALFORMED_QUERY', text, from, 'Semi-joins are not allowed in HAVING')
       const fn = 'fn' in cond ? cond.fn : undefined
@@ -230,13 +261,13 @@ export function runAggregate(
       )
       return (g) => cmp(calc(g))
     })
-    list = list.filter(test)
   }
   const orderBy = asList(q.orderBy)
+  let keys: SortKey<Group>[] | undefined
   if (orderBy.length > 0) {
     const at = findToken(text, 'ORDER', ctx.from)
     const from = at >= 0 ? at : ctx.from
-    const keys = orderBy.map((clause): SortKey<Group> => {
+    keys = orderBy.map((clause): SortKey<Group> => {
       const { calc, field } = operand(
         'fn' in clause ? clause.fn : undefined,
         'field' in clause ? clause.field : undefined,
@@ -244,8 +275,36 @@ export function runAggregate(
       )
       return { get: (g) => sortValue(field, calc(g)), ...direction(clause) }
     })
-    list = sortByKeys(list, keys)
   }
+
+  // Groups, in order of first appearance. Without GROUP BY there is always exactly one,
+  // even over no records.
+  const entries = [...groupKeys]
+  const kinds = entries.map(([, k]) => kindOf(k.field))
+  const newGroup = (keys: Map<string, unknown>): Group => ({
+    accs: accumulators.map((a) => a.init()),
+    keys,
+  })
+  const groups = new Map<string, Group>()
+  const single = entries.length === 0 ? newGroup(new Map()) : undefined
+  for (const row of rows) {
+    let group = single
+    if (group === undefined) {
+      const values = entries.map(([, k]) => k.get(row) ?? null)
+      // Grouping follows comparison: text groups ignore case, as in Salesforce.
+      const id = JSON.stringify(values.map((v, i) => normalize(kinds[i] ?? 'text', v)))
+      group = groups.get(id)
+      if (group === undefined) {
+        group = newGroup(new Map(entries.map(([k], i) => [k, values[i]])))
+        groups.set(id, group)
+      }
+    }
+    const accs = group.accs
+    for (let i = 0; i < accumulators.length; i++) accs[i] = accumulators[i]!.add(accs[i], row)
+  }
+  let list = single ? [single] : [...groups.values()]
+  if (having) list = list.filter(having)
+  if (keys) list = sortByKeys(list, keys)
   const offset = q.offset ?? 0
   list = list.slice(offset, offset + (q.limit ?? Infinity))
   return list.map((g) => {

@@ -201,7 +201,7 @@ function compileChildren(sub: Subquery, ctx: SelectContext, depth: number): Colu
         byParent ??= index()
         rows = byParent.get(parent.Id.slice(0, 15)) ?? []
       }
-      if (order) rows = order(rows)
+      if (order) rows = order.sort(rows)
       rows = rows.slice(offset, offset + limit)
       if (rows.length === 0) return null
       return { totalSize: rows.length, done: true, records: rows.map((r) => render(r, child.name)) }

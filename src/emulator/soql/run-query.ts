@@ -1,19 +1,21 @@
 // Runs one SOQL query against an org: parse, resolve the FROM object, filter with the compiled
 // WHERE, then sort, page and project rows, or aggregate them. The caller does the paging into
 // query locators. streamQuery yields the records one at a time as the store reads them, so
-// that a query selecting millions of rows never holds them together; only ORDER BY and
-// aggregates (which need every selected row first) gather the rows that match.
+// that a query selecting millions of rows never holds them together: a large ORDER BY is
+// sorted in the sort store (the result store, on disk), an aggregate keeps one accumulator
+// per group, and COUNT() only counts.
 
 import type { Query } from 'soql-parser-js'
 import type { OrgReader, RecordRow } from '../model/index.js'
 import { isAggregateQuery, runAggregate } from './aggregate.js'
 import { RowLookup } from './field-path.js'
 import { indexedRows } from './index-plan.js'
-import { compileOrder } from './order.js'
+import { compileOrder, sortKeyOf, type SortKey } from './order.js'
 import { parseSoql } from './parse-soql.js'
 import { compileWhere, type WhereContext } from './predicate.js'
 import { compileSelect } from './projection.js'
 import { findToken, locate, soqlError, unsupportedType } from './soql-error.js'
+import type { SortStore } from './sort-store.js'
 
 export interface QueryOptions {
   /** True for `/queryAll`: rows in the recycle bin (IsDeleted) are included. */
@@ -22,6 +24,8 @@ export interface QueryOptions {
   apiVersion: string
   /** The moment relative date literals (TODAY, LAST_N_DAYS:n) are evaluated against, in UTC. */
   now: Date
+  /** Where a large ORDER BY is sorted (the result store); without one, in the heap. */
+  sortStore?: SortStore | undefined
 }
 
 export interface QueryResult {
@@ -144,29 +148,94 @@ function streamParsed(
   const source = indexedRows(org, object, q.where, text) ?? org.rows(object.name)
   const selected = (row: RecordRow) =>
     (!row.IsDeleted || opts.includeDeleted) && where(row) && (!extra || extra(row))
-  if (aggregate || order || !renderer) {
-    // Without ORDER BY or grouping, rows past OFFSET + LIMIT can never be returned: stop there.
-    const enough = aggregate || order ? Infinity : offset + limit
-    let rows: RecordRow[] = []
-    for (const row of source) {
-      if (rows.length >= enough) break
-      if (selected(row)) rows.push(row)
-    }
-    if (aggregate) {
-      const records = runAggregate(q, rows, ctx)
-      return { totalSize: records.length, records }
-    }
-    if (order) rows = order(rows)
-    rows = rows.slice(offset, offset + limit)
-    // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3).
-    if (!renderer) return { totalSize: rows.length, records: [] }
-    return { totalSize: rows.length, records: rows.map((row) => renderer(row, object.name)) }
+  const rows = function* () {
+    for (const row of source) if (selected(row)) yield row
+  }
+  if (aggregate) {
+    // Each group keeps its accumulators, not its rows.
+    const records = runAggregate(q, rows(), ctx)
+    return { totalSize: records.length, records }
+  }
+  // COUNT() answers with the count in totalSize and no records (salesforce-api.md §3); rows
+  // past OFFSET + LIMIT can never count.
+  if (!renderer) {
+    let n = 0
+    const it = rows()
+    while (n < offset + limit && !it.next().done) n++
+    return { totalSize: Math.max(0, Math.min(n - offset, limit)), records: [] }
+  }
+  if (order) {
+    const render = (row: RecordRow) => renderer(row, object.name)
+    if (offset + limit <= IN_HEAP_SORT_ROWS || !opts.sortStore)
+      return topRows(rows(), order.keys, offset, limit, render)
+    return storeSorted(opts.sortStore, rows(), order.keys, offset, limit, render)
   }
   return {
     totalSize: undefined,
     records: plainRows(source, selected, offset, limit, renderer, object.name),
   }
 }
+
+/**
+ * ORDER BY with OFFSET + LIMIT of at most this many rows is sorted in the heap, keeping the
+ * best rows seen so far (at most twice this many); a larger one goes to the sort store.
+ */
+const IN_HEAP_SORT_ROWS = 5000
+
+/** The first `offset + limit` rows in ORDER BY order, from a selection read once. */
+function topRows(
+  rows: Iterable<RecordRow>,
+  keys: SortKey<RecordRow>[],
+  offset: number,
+  limit: number,
+  render: (row: RecordRow) => object,
+): QueryStream {
+  const wanted = offset + limit
+  let best: { key: Buffer; row: RecordRow }[] = []
+  const trim = () => {
+    // Stable: rows with equal keys keep the order they were read in.
+    best.sort((a, b) => Buffer.compare(a.key, b.key))
+    if (best.length > wanted) best.length = wanted
+  }
+  for (const row of rows) {
+    best.push({ key: sortKeyOf(row, keys), row })
+    if (best.length >= 2 * wanted && best.length >= 1000) trim()
+  }
+  trim()
+  best = best.slice(offset)
+  return { totalSize: best.length, records: best.map((b) => render(b.row)) }
+}
+
+/**
+ * ORDER BY sorted in the sort store: each selected row is rendered and written with its key
+ * as it is read, and the sorted records are read back a page at a time, so the heap never
+ * holds the selection. The set is dropped once read to the end.
+ */
+function storeSorted(
+  store: SortStore,
+  rows: Iterable<RecordRow>,
+  keys: SortKey<RecordRow>[],
+  offset: number,
+  limit: number,
+  render: (row: RecordRow) => object,
+): QueryStream {
+  const entries = function* () {
+    for (const row of rows) yield [sortKeyOf(row, keys), JSON.stringify(render(row))] as const
+  }
+  const { set, size } = store.sorted(entries(), offset, limit)
+  const records = function* () {
+    try {
+      for (let at = 0; at < size; at += READ_STEP)
+        for (const item of store.page(set, at, READ_STEP)) yield JSON.parse(item) as object
+    } finally {
+      store.drop(set)
+    }
+  }
+  return { totalSize: size, records: records() }
+}
+
+/** Sorted records read back from the sort store per step. */
+const READ_STEP = 2000
 
 /** The selected rows past OFFSET, up to LIMIT, rendered one at a time. */
 function* plainRows(
