@@ -195,6 +195,7 @@ export async function scaleRun(total: number): Promise<void> {
       `full Bulk query export: ${exported.toLocaleString('en')} rows in ${Math.round(performance.now() - t)} ms, emulator rss peak ${peak} MB, after ${rssMb()} MB`,
     )
     await call('DELETE', `/jobs/query/${qjob.id}`)
+    await sortedAndGroupedRun(call, rssMb, total)
     const lookup = Math.max(byId, byExt)
     console.log(
       `rss_mb_at_${countName(total)}=${rssAtEnd} ingest_rows_per_s=${ingestRate} lookup_ms=${lookup}`,
@@ -203,6 +204,101 @@ export async function scaleRun(total: number): Promise<void> {
     await pool.close()
     await emu.stop()
   }
+}
+
+type Call = (method: 'GET', path: string) => Promise<{ text: string }>
+
+/**
+ * ORDER BY over every record, paged through to the end over REST, a GROUP BY and a lookup by
+ * OwnerId (not indexed: one owner holds every record), with the emulator's RSS peak while
+ * each runs: sorting and grouping must not gather the records in the heap.
+ */
+async function sortedAndGroupedRun(call: Call, rssMb: () => number, total: number): Promise<void> {
+  const query = async (path: string) =>
+    JSON.parse((await call('GET', path)).text) as {
+      totalSize: number
+      nextRecordsUrl?: string
+      records: Record<string, unknown>[]
+    }
+  const q = (soql: string) => `/query?q=${encodeURIComponent(soql)}`
+  const peakWhile = async <T>(
+    fn: () => Promise<T>,
+  ): Promise<{ value: T; peak: number; ms: number }> => {
+    let peak = rssMb()
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 100)
+    const t = performance.now()
+    try {
+      const value = await fn()
+      return { value, peak, ms: Math.round(performance.now() - t) }
+    } finally {
+      clearInterval(sampler)
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+  // Number__c (INV-<n>) sorts as text, far from insertion order; Name is empty in this data.
+  const firsts: number[] = []
+  let peak = 0
+  let pagedMs = 0
+  let seen = 0
+  for (let run = 0; run < 3; run++) {
+    const r = await peakWhile(async () => {
+      const t = performance.now()
+      let page = await query(q('SELECT Id, Number__c FROM Invoice__c ORDER BY Number__c DESC'))
+      firsts.push(performance.now() - t)
+      let n = page.records.length
+      let last = page.records[0]?.Number__c as string
+      for (const rec of page.records) {
+        if ((rec.Number__c as string) > last) throw new Error('ORDER BY answered out of order')
+        last = rec.Number__c as string
+      }
+      while (page.nextRecordsUrl) {
+        page = await query(page.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+/, ''))
+        for (const rec of page.records) {
+          if ((rec.Number__c as string) > last) throw new Error('ORDER BY answered out of order')
+          last = rec.Number__c as string
+        }
+        n += page.records.length
+      }
+      return n
+    })
+    seen = r.value
+    peak = Math.max(peak, r.peak)
+    pagedMs = r.ms
+  }
+  if (seen !== total) throw new Error(`ORDER BY paged ${seen} of ${total} records`)
+  console.log(
+    `ORDER BY Number__c DESC over ${total.toLocaleString('en')} rows: first page median ${Math.round(median(firsts))} ms, paged to the end in ${pagedMs} ms (last run), emulator rss peak ${peak} MB, after ${rssMb()} MB`,
+  )
+  const groups: number[] = []
+  let groupPeak = 0
+  for (let run = 0; run < 3; run++) {
+    const r = await peakWhile(() =>
+      query(
+        q('SELECT Status__c, COUNT(Id) n, SUM(Amount__c) s FROM Invoice__c GROUP BY Status__c'),
+      ),
+    )
+    groups.push(r.ms)
+    groupPeak = Math.max(groupPeak, r.peak)
+  }
+  console.log(
+    `GROUP BY Status__c (COUNT, SUM): median ${median(groups)} ms over 3, emulator rss peak ${groupPeak} MB`,
+  )
+  const owner = (await query(q('SELECT OwnerId FROM Invoice__c LIMIT 1'))).records[0]!.OwnerId
+  const owners: number[] = []
+  for (let run = 0; run < 3; run++) {
+    const r = await peakWhile(() =>
+      query(
+        q(
+          `SELECT Id FROM Invoice__c WHERE OwnerId = '005000000000000AAA' AND Id != '${String(owner)}'`,
+        ),
+      ),
+    )
+    owners.push(r.ms)
+  }
+  console.log(
+    `lookup by OwnerId (no index, no match: a full scan): median ${median(owners)} ms over 3`,
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
