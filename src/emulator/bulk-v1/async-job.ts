@@ -1,8 +1,9 @@
 // A Bulk API 1.0 job and its batches, as the emulator keeps them (in memory, like Bulk 2.0's
-// jobs), and their JobInfo and BatchInfo bodies in XML or JSON ([C: SF-Bulk1 "JobInfo",
+// jobs; query results in the result store), and their JobInfo and BatchInfo bodies in XML or JSON ([C: SF-Bulk1 "JobInfo",
 // "BatchInfo"]).
 
 import type { RecordError } from '../composite/index.js'
+import type { StoredResult } from '../data/result-store.js'
 import { NAMESPACE, type WireFormat } from './async-error.js'
 import { escapeXml } from './xml-lite.js'
 
@@ -45,8 +46,13 @@ export interface AsyncBatch {
   processingMs: number
   /** Ingest: one result per record, in request order. */
   results: RowResult[]
-  /** Query: the result sets by result id, each a page of records. */
-  resultSets: Map<string, object[]>
+  /**
+   * Query: the records, one formatted item each (a CSV line, a JSON record, an XML
+   * element) in the result store, not the heap; filled a step at a time while InProgress.
+   */
+  stored: StoredResult | undefined
+  /** Query: the result sets by result id, each a range of the stored items. */
+  resultSets: Map<string, { from: number; size: number }>
   /** Query: the CSV columns, in SELECT order. */
   columns: string[]
 }

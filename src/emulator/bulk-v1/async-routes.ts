@@ -242,6 +242,7 @@ export function registerAsyncRoutes(
         numberRecordsFailed: 0,
         processingMs: 0,
         results: [],
+        stored: undefined,
         resultSets: new Map(),
         columns: [],
       }
@@ -300,8 +301,8 @@ export function registerAsyncRoutes(
     `${BASE}/:jobId/batch/:batchId/result/:resultId`,
     handle((request, reply) => {
       const { job, batch } = findBatch(request)
-      const records = batch.resultSets.get(request.params.resultId)
-      if (!isQuery(job) || records === undefined) {
+      const range = batch.resultSets.get(request.params.resultId)
+      if (!isQuery(job) || range === undefined) {
         throw new AsyncApiError(
           400,
           'InvalidBatch',
@@ -311,7 +312,7 @@ export function registerAsyncRoutes(
       return reply
         .code(200)
         .type(CONTENT_TYPE[job.contentType])
-        .send(resultSet(batch, records, job.contentType))
+        .send(resultSet(batch, range, job.contentType, ctx.results))
     }),
   )
 

@@ -1,8 +1,10 @@
 // What `/batch/<id>/result` and `/result/<resultId>` answer ([C: SF-Bulk1 "Get Batch
 // Results"]): an ingest batch's per-record results (Id, Success, Created, Error) in the job's
-// format; a query batch's result ids; a result set as CSV, JSON records or XML queryResult.
+// format; a query batch's result ids; a result set as CSV, JSON records or XML queryResult,
+// streamed from the result store.
 
-import { sfError, toRows, writeCsv } from '../bulk/index.js'
+import { Readable } from 'node:stream'
+import { csvLine, sfError, toRows, writeCsv } from '../bulk/index.js'
 import { NAMESPACE } from './async-error.js'
 import type { AsyncBatch, AsyncContentType } from './async-job.js'
 import { xmlDocument } from './async-job.js'
@@ -77,21 +79,57 @@ function xmlRecordFields(record: Record<string, unknown>, indent: string): strin
   return lines.join('\n')
 }
 
-/** One result set of a query batch. An empty CSV result reads as Salesforce writes it. */
-export function resultSet(batch: AsyncBatch, records: object[], format: AsyncContentType): string {
-  if (format === 'CSV') {
-    if (records.length === 0) return 'Records not found for this query'
-    return writeCsv(batch.columns, [...toRows(records, batch.columns)], {
-      columnDelimiter: 'COMMA',
-      lineEnding: 'LF',
-    })
-  }
-  if (format === 'JSON') return JSON.stringify(records)
-  const inner = records
-    .map(
-      (r) =>
-        ` <records xsi:type="sObject">\n${xmlRecordFields(r as Record<string, unknown>, '  ')}\n </records>`,
-    )
-    .join('\n')
-  return `<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="${NAMESPACE}" xmlns:xsi="${XSI}">\n${inner}\n</queryResult>`
+const CSV_FORMAT = { columnDelimiter: 'COMMA', lineEnding: 'LF' } as const
+
+/**
+ * One query record as its result set writes it: a CSV line, or a JSON record or an XML
+ * `<records>` element preceded by its separator unless it opens its result set. Stored
+ * formatted, a result set is served by joining stored items, never rebuilt in the heap.
+ */
+export function resultItem(
+  record: object,
+  columns: string[],
+  format: AsyncContentType,
+  opensSet: boolean,
+): string {
+  if (format === 'CSV') return csvLine([...toRows([record], columns)][0]!, CSV_FORMAT)
+  if (format === 'JSON') return (opensSet ? '' : ',') + JSON.stringify(record)
+  return `${opensSet ? '' : '\n'} <records xsi:type="sObject">\n${xmlRecordFields(record as Record<string, unknown>, '  ')}\n </records>`
+}
+
+/** The items an answer streams, and the store they are read from. */
+interface StoredItems {
+  chunks(set: number, from: number, count: number): Iterable<string>
+}
+
+/**
+ * One result set of a query batch, streamed from the result store as the client reads it.
+ * An empty CSV result reads as Salesforce writes it.
+ */
+export function resultSet(
+  batch: AsyncBatch,
+  range: { from: number; size: number },
+  format: AsyncContentType,
+  store: StoredItems,
+): string | Readable {
+  if (format === 'CSV' && range.size === 0) return 'Records not found for this query'
+  const [open, close] =
+    format === 'CSV'
+      ? [csvLine(batch.columns, CSV_FORMAT), '']
+      : format === 'JSON'
+        ? ['[', ']']
+        : [
+            `<?xml version="1.0" encoding="UTF-8"?><queryResult xmlns="${NAMESPACE}" xmlns:xsi="${XSI}">\n`,
+            '\n</queryResult>',
+          ]
+  const set = batch.stored?.set
+  const items =
+    set === undefined || range.size === 0 ? [] : store.chunks(set, range.from, range.size)
+  return Readable.from(
+    (function* () {
+      yield open
+      yield* items
+      yield close
+    })(),
+  )
 }

@@ -1,12 +1,14 @@
 // Moves Bulk API 1.0 batches through their states in the background, as Salesforce does:
 // Queued, then InProgress while records are written in chunks on timers (the server never
 // blocks), then Completed, or Failed when the batch's data or query is unusable. Records go
-// through the same column plan and row write as Bulk API 2.0.
+// through the same column plan and row write as Bulk API 2.0; query results go to the result
+// store a step at a time, as Bulk API 2.0's do.
 
 import {
   ColumnPlan,
   UnknownColumn,
   queryColumns,
+  take,
   writeRow,
   type BulkWriteOperation,
   type Timers,
@@ -16,6 +18,7 @@ import { ApiError, type WriteContext } from '../model/index.js'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import { asyncDateTime, type AsyncBatch, type AsyncJob } from './async-job.js'
 import { BatchDataError, readBatch } from './batch-input.js'
+import { resultItem } from './batch-results.js'
 
 /** Salesforce takes at most 10,000 records in one Bulk API 1.0 batch ([C: SF-Bulk limits]). */
 export const MAX_BATCH_RECORDS = 10_000
@@ -142,6 +145,7 @@ export class BatchRunner {
   private query(job: AsyncJob, batch: AsyncBatch): void {
     if (batch.state !== 'InProgress') return
     const started = Date.now()
+    let items: Iterator<string>
     try {
       const { object, columns } = queryColumns(batch.request)
       if (object.toLowerCase() !== job.object.toLowerCase()) {
@@ -151,27 +155,68 @@ export class BatchRunner {
           `the query names ${object}, but the job is for ${job.object}`,
         )
       }
-      const result = this.ctx.query(batch.request, {
+      const result = this.ctx.queryStream(batch.request, {
         includeDeleted: job.operation === 'queryAll',
         apiVersion: job.apiVersion,
       })
       batch.columns = columns
-      const records = result.records
-      // One result set even when empty; larger results are split into several.
-      for (let i = 0; i === 0 || i < records.length; i += this.resultSetSize) {
-        batch.resultSets.set(this.ctx.newId('752'), records.slice(i, i + this.resultSetSize))
-      }
-      batch.numberRecordsProcessed = records.length
-      batch.state = 'Completed'
+      const perSet = this.resultSetSize
+      items = (function* () {
+        let n = 0
+        for (const record of result.records)
+          yield resultItem(record, columns, job.contentType, n++ % perSet === 0)
+      })()
+      batch.stored = { set: this.ctx.results.open(), size: 0 }
     } catch (err) {
-      const text =
-        err instanceof ApiError
-          ? `${err.errorCode} : ${err.message}`
-          : `UNKNOWN_EXCEPTION : ${err instanceof Error ? err.message : String(err)}`
-      batch.state = 'Failed'
-      batch.stateMessage = `InvalidBatch : Failed to process query: ${text}`
+      this.queryFailed(batch, err)
+      return
+    } finally {
+      batch.processingMs += Date.now() - started
+    }
+    this.timers.later(() => this.queryStep(batch, items))
+  }
+
+  /**
+   * Writes the next records of a query batch to the result store, ROWS_PER_STEP per timer
+   * step (a query over millions of records never holds the server, nor the records), and
+   * cuts the result into result sets once the last is written.
+   */
+  private queryStep(batch: AsyncBatch, items: Iterator<string>): void {
+    const stored = batch.stored
+    if (batch.state !== 'InProgress' || stored === undefined) return
+    const started = Date.now()
+    try {
+      const added = this.ctx.results.append(stored.set, take(items, ROWS_PER_STEP), stored.size)
+      stored.size += added
+      batch.numberRecordsProcessed = stored.size
+      if (added === ROWS_PER_STEP) {
+        this.timers.later(() => this.queryStep(batch, items))
+      } else {
+        // One result set even when empty; larger results are split into several.
+        for (let from = 0; from === 0 || from < stored.size; from += this.resultSetSize) {
+          const size = Math.max(0, Math.min(this.resultSetSize, stored.size - from))
+          batch.resultSets.set(this.ctx.newId('752'), { from, size })
+        }
+        batch.state = 'Completed'
+      }
+    } catch (err) {
+      this.queryFailed(batch, err)
     }
     batch.processingMs += Date.now() - started
     this.stamp(batch)
   }
+
+  private queryFailed(batch: AsyncBatch, err: unknown): void {
+    const text =
+      err instanceof ApiError
+        ? `${err.errorCode} : ${err.message}`
+        : `UNKNOWN_EXCEPTION : ${err instanceof Error ? err.message : String(err)}`
+    if (batch.stored) this.ctx.results.drop(batch.stored.set)
+    batch.stored = undefined
+    batch.numberRecordsProcessed = 0
+    this.fail(batch, `InvalidBatch : Failed to process query: ${text}`)
+  }
 }
+
+/** Query records a batch writes to the result store per timer step (about a second of work). */
+const ROWS_PER_STEP = 50_000

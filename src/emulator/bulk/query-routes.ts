@@ -11,21 +11,13 @@ import { invalidJob, invalidJobState, jobFinder, listPage, sendJson } from './bu
 import { COLUMN_DELIMITERS, LINE_ENDINGS, csvLine } from './csv-format.js'
 import { sfDateTime } from './ingest-job.js'
 import { queryColumns, queryJobInfo, toRows, type QueryJob } from './query-job.js'
+import { take } from './take-items.js'
 import type { Timers } from './timers.js'
 
 const BASE = '/services/data/:version/jobs/query'
 
 /** Result rows a query job stores per timer step (about a second of work). */
 const ROWS_PER_STEP = 50_000
-
-/** Up to `n` items of an iterator, leaving the rest in it (a for-of would close it). */
-function* take<T>(it: Iterator<T>, n: number): Generator<T> {
-  for (let i = 0; i < n; i++) {
-    const next = it.next()
-    if (next.done === true) return
-    yield next.value
-  }
-}
 
 /**
  * Rows per results page when the caller sends no maxRecords. Salesforce documents no number
