@@ -21,6 +21,7 @@ import { formatDateTime } from './org/sf-datetime.js'
 import { SqliteRecords } from './org/sqlite-records.js'
 import { SessionStore } from './auth/session-store.js'
 import { QueryLocators } from './data/query-locators.js'
+import { MAX_PAGE } from './data/query-routes.js'
 import { ResultStore } from './data/result-store.js'
 import { RecentItems } from './resources/recent-items.js'
 import { AuthorizationCodes } from './oauth/authorization-codes.js'
@@ -224,6 +225,12 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     // A large ORDER BY is sorted in the result store, not in the heap.
     query: (soql, q) => runQuery(store, soql, { ...q, now: now(), sortStore: results }),
     queryStream: (soql, q) => streamQuery(store, soql, { ...q, now: now(), sortStore: results }),
+    queryPage: (soql, q) =>
+      state.locators.firstPage(
+        streamQuery(store, soql, { ...q, now: now(), sortStore: results }),
+        MAX_PAGE,
+        q.apiVersion,
+      ),
     results,
     dispatch: (req) => late.inject!(req),
     limits: {

@@ -423,6 +423,53 @@ describe('/composite/batch', () => {
   })
 })
 
+describe('query subrequests', () => {
+  it('page as /query does: 2,000 records, the rest behind nextRecordsUrl, in composite (with and without allOrNone) and batch', async () => {
+    // 2,500 invoices, created in an order their numbers do not sort in.
+    const numbers = Array.from(
+      { length: 2500 },
+      (_, i) => `PG-${String((i * 7) % 2500).padStart(4, '0')}`,
+    )
+    for (let i = 0; i < numbers.length; i += 200) {
+      const res = await api('POST', '/composite/sobjects', {
+        allOrNone: true,
+        records: numbers
+          .slice(i, i + 200)
+          .map((n) => ({ attributes: { type: 'Invoice__c' }, Number__c: n })),
+      })
+      expect(res.status).toBe(200)
+    }
+    const soql =
+      "SELECT Number__c FROM Invoice__c WHERE Number__c LIKE 'PG-%' ORDER BY Number__c DESC"
+    const url = `/services/data/${V}/query?q=${encodeURIComponent(soql)}`
+    const expected = [...numbers].sort().reverse()
+    /** Every record of a first page and the pages behind its nextRecordsUrl. */
+    const readAll = async (first: Answer['body']): Promise<string[]> => {
+      expect(first).toMatchObject({ totalSize: 2500, done: false })
+      expect(first.records).toHaveLength(2000)
+      const rest = await request(`${emu.url}${first.nextRecordsUrl}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      const next = (await rest.body.json()) as Answer['body']
+      expect(next).toMatchObject({ totalSize: 2500, done: true })
+      return [...first.records, ...next.records].map((r: { Number__c: string }) => r.Number__c)
+    }
+    for (const allOrNone of [true, false]) {
+      const res = await api('POST', '/composite', {
+        allOrNone,
+        compositeRequest: [{ method: 'GET', url, referenceId: 'q' }],
+      })
+      expect(res.body.compositeResponse[0].httpStatusCode).toBe(200)
+      expect(await readAll(res.body.compositeResponse[0].body)).toEqual(expected)
+    }
+    const batch = await api('POST', '/composite/batch', {
+      batchRequests: [{ method: 'GET', url: url.replace('/services/data/', '') }],
+    })
+    expect(batch.body.results[0].statusCode).toBe(200)
+    expect(await readAll(batch.body.results[0].result)).toEqual(expected)
+  })
+})
+
 describe('/composite/tree', () => {
   it('creates a parent with its child records and answers 201 with every referenceId', async () => {
     const res = await api('POST', '/composite/tree/Account', {

@@ -66,7 +66,7 @@ function compositeEnv(ctx: EmulatorContext, request: FastifyRequest): CompositeE
     org: ctx.org,
     user: { userId: request.session.userId },
     apiVersion: request.apiVersion,
-    query: (soql, opts) => ctx.query(soql, opts),
+    query: (soql, opts) => ctx.queryPage(soql, opts),
     dispatch: dispatcher(ctx, request),
   }
 }

@@ -19,13 +19,11 @@ export interface NativeEnv {
   org: OrgWriter
   user: WriteContext
   apiVersion: string
+  /** A query's first page, the rest behind nextRecordsUrl, as `/query` answers. */
   query(
     soql: string,
     opts: { includeDeleted: boolean; apiVersion: string },
-  ): {
-    totalSize: number
-    records: object[]
-  }
+  ): { totalSize: number; done: boolean; nextRecordsUrl?: string; records: object[] }
 }
 
 export interface SubrequestInput {
@@ -230,15 +228,12 @@ export function runNativeSubrequest(env: NativeEnv, sub: SubrequestInput): Reply
     ) {
       const q = url.searchParams.get('q')
       if (q === null) throw new ApiError(400, 'MALFORMED_QUERY', 'The q parameter is required.')
-      const result = env.query(q, {
+      // Paged as `/query` pages: the first 2,000 records, the rest behind nextRecordsUrl.
+      const page = env.query(q, {
         includeDeleted: parts[0] === 'queryAll',
         apiVersion: env.apiVersion,
       })
-      // A composite query answers its rows in one piece (no locator paging here).
-      return {
-        status: 200,
-        body: { totalSize: result.totalSize, done: true, records: result.records },
-      }
+      return { status: 200, body: page }
     }
     return undefined
   } catch (err) {

@@ -8,7 +8,8 @@ import { explainQuery, queryColumns } from '../soql/index.js'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import type { EmulatorState } from '../server/emulator-state.js'
 
-const MAX_PAGE = 2000
+/** Records in a REST query page: the default, and the most `batchSize` may ask for. */
+export const MAX_PAGE = 2000
 const MIN_PAGE = 200
 
 /**

@@ -60,6 +60,14 @@ export interface EmulatorContext {
     soql: string,
     opts: { includeDeleted: boolean; apiVersion: string },
   ): { totalSize: number | undefined; records: Iterable<object> }
+  /**
+   * A query's first page as `/query` answers it: up to 2,000 records, the rest kept behind
+   * `nextRecordsUrl` (a query locator) in the result store, never held in the heap.
+   */
+  queryPage(
+    soql: string,
+    opts: { includeDeleted: boolean; apiVersion: string },
+  ): { totalSize: number; done: boolean; nextRecordsUrl?: string; records: object[] }
   /** Query results kept out of the heap between pages (locators, Bulk query jobs). */
   results: ResultStore
   /**
