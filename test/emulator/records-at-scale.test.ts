@@ -1,8 +1,10 @@
 // Records live in SQLite, not in the heap: 100,000 Invoice__c records through Bulk API 2.0
 // leave the emulator's heap about where it was (the in-memory store took ~2 KB a record),
 // indexed lookups and a full-scan query still answer exactly, and a restart with a data
-// folder keeps the records without loading them.
+// folder keeps the records without loading them. Sorting, grouping and counting them runs
+// in an emulator whose heap is capped below what the selection would take in the heap.
 
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,10 +63,125 @@ async function bulkInsert(api: Api, from: number, to: number): Promise<void> {
 async function query(api: Api, soql: string) {
   const res = await api('GET', `/query?q=${encodeURIComponent(soql)}`)
   expect(res.status).toBe(200)
-  return res.body as { totalSize: number; records: Record<string, unknown>[] }
+  return res.body as {
+    totalSize: number
+    nextRecordsUrl?: string
+    records: Record<string, unknown>[]
+  }
 }
 
+/** A number equal to `n` up to float rounding. */
+const near = (n: number): unknown => expect.closeTo(n, 2)
+
+/** The sum of the Amount__c values bulkInsert gives the rows 0..99,999 that `pick` keeps. */
+function sumAmounts(pick: (i: number) => boolean): number {
+  let sum = 0
+  for (let i = 0; i < 100_000; i++) if (pick(i)) sum += (i % 1000) + 0.25
+  return sum
+}
+
+/**
+ * The built emulator (`npm run build`) in a child process whose V8 heap is capped at
+ * `heapMb`: past the cap the process dies, so answers from it show the heap stayed under.
+ */
+async function cappedEmulator(heapMb: number) {
+  const dist = new URL('../../dist/emulator/index.js', import.meta.url).href
+  const script = `
+const { startEmulator } = await import(${JSON.stringify(dist)})
+const emu = await startEmulator({ port: 0, bulk: { chunkSize: 5000, tickMs: 0 } })
+process.send({ url: emu.url })
+process.on('message', () => void emu.close().then(() => process.exit(0)))`
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', script],
+    { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+  )
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { url: string }).url))
+    child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)))
+  })
+  return {
+    url,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.send('stop')
+      }),
+  }
+}
+
+// Held in the heap, 100,000 selected records took ~200 MB (2 KB a record); the emulator
+// itself needs about 40 MB.
+const HEAP_CAP_MB = 96
+
 describe('records at scale', () => {
+  it(`sorts, groups and counts 100,000 records in an emulator whose heap is capped at ${HEAP_CAP_MB} MB`, async () => {
+    const emu = await cappedEmulator(HEAP_CAP_MB)
+    try {
+      const api = apiClient(emu.url, (await passwordLogin(emu.url)).access_token)
+      await bulkInsert(api, 0, 100_000)
+
+      // ORDER BY over every record, paged through nextRecordsUrl to the end: text order
+      // (INV-99999 before INV-9999), the same totalSize on every page.
+      const expected = Array.from({ length: 100_000 }, (_, i) => `INV-${i}`)
+        .sort()
+        .reverse()
+      let page = await query(api, 'SELECT Number__c FROM Invoice__c ORDER BY Number__c DESC')
+      const seen: unknown[] = []
+      for (;;) {
+        expect(page.totalSize).toBe(100_000)
+        for (const r of page.records) seen.push(r.Number__c)
+        if (page.nextRecordsUrl === undefined) break
+        const next = await api('GET', page.nextRecordsUrl)
+        expect(next.status).toBe(200)
+        page = next.body as typeof page
+      }
+      expect(seen).toEqual(expected)
+
+      // Ties keep insertion order; OFFSET and LIMIT apply after the sort (in the heap for a
+      // small LIMIT, on disk for a large one).
+      const rows = Array.from({ length: 100_000 }, (_, i) => ({
+        n: `INV-${i}`,
+        amount: (i % 1000) + 0.25,
+        status: i % 3 === 0 ? 'Paid' : 'Sent',
+      }))
+      const byStatus = [...rows].sort(
+        (a, b) => a.status.localeCompare(b.status) || b.amount - a.amount,
+      )
+      const slice = await query(
+        api,
+        'SELECT Number__c FROM Invoice__c ORDER BY Status__c, Amount__c DESC LIMIT 3 OFFSET 1',
+      )
+      expect(slice.records.map((r) => r.Number__c)).toEqual(byStatus.slice(1, 4).map((r) => r.n))
+      const byAmount = [...rows].sort((a, b) => a.amount - b.amount || (a.n < b.n ? -1 : 1))
+      const wide = await query(
+        api,
+        'SELECT Number__c FROM Invoice__c ORDER BY Amount__c, Number__c LIMIT 10000 OFFSET 2000',
+      )
+      expect(wide.totalSize).toBe(10_000)
+      expect(wide.records.map((r) => r.Number__c)).toEqual(
+        byAmount.slice(2000, 4000).map((r) => r.n),
+      )
+
+      const groups = await query(
+        api,
+        'SELECT Status__c, COUNT(Id) n, SUM(Amount__c) total FROM Invoice__c GROUP BY Status__c ORDER BY Status__c',
+      )
+      expect(groups.records.map(({ attributes: _, ...g }) => g)).toEqual([
+        { Status__c: 'Paid', n: 33_334, total: near(sumAmounts((i) => i % 3 === 0)) },
+        { Status__c: 'Sent', n: 66_666, total: near(sumAmounts((i) => i % 3 !== 0)) },
+      ])
+      expect((await query(api, 'SELECT COUNT() FROM Invoice__c')).totalSize).toBe(100_000)
+      expect(emu.alive()).toBe(true)
+    } finally {
+      await emu.stop()
+    }
+  }, 240_000)
+
   it('keeps 100,000 Bulk-inserted records out of the heap and finds them by index', async () => {
     const emu = await startEmulator({ bulk: { chunkSize: 5000, tickMs: 0 } })
     try {

@@ -1,13 +1,16 @@
 // SOQL engine: ORDER BY, LIMIT/OFFSET, COUNT() and aggregate functions with GROUP BY/HAVING.
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ResultStore } from '../../src/emulator/data/result-store.js'
 import { ApiError } from '../../src/emulator/model/index.js'
 import { runQuery } from '../../src/emulator/soql/index.js'
 import { NOW, sampleOrg } from './fixtures/soql-org.js'
 
 const org = sampleOrg()
 type Rec = Record<string, unknown>
+/** Set while ORDER BY runs through the result store (on disk) rather than the heap. */
+let sortStore: ResultStore | undefined
 const run = (soql: string) =>
-  runQuery(org, soql, { includeDeleted: false, apiVersion: '61.0', now: NOW })
+  runQuery(org, soql, { includeDeleted: false, apiVersion: '61.0', now: NOW, sortStore })
 const recs = (soql: string) => run(soql).records as Rec[]
 const column = (soql: string, key: string) => recs(soql).map((r) => r[key])
 const failure = (soql: string): ApiError => {
@@ -20,7 +23,20 @@ const failure = (soql: string): ApiError => {
   throw new Error(`query did not fail: ${soql}`)
 }
 
-describe('SOQL ORDER BY, LIMIT and OFFSET', () => {
+// The same answers whether the selection is sorted in the heap or, as a large ORDER BY is,
+// in the result store (any ORDER BY without a small LIMIT goes there when one is given).
+describe.each([
+  ['in the heap', false],
+  ['in the result store', true],
+])('SOQL ORDER BY, LIMIT and OFFSET, sorted %s', (_, onDisk) => {
+  beforeAll(() => {
+    if (onDisk) sortStore = new ResultStore()
+  })
+  afterAll(() => {
+    sortStore?.close()
+    sortStore = undefined
+  })
+
   it('puts nulls first ascending and last descending by default', () => {
     expect(column('SELECT Name FROM Account ORDER BY AnnualRevenue', 'Name')).toEqual([
       'Initech',
