@@ -97,7 +97,7 @@ process.on('message', () => void emu.close().then(() => process.exit(0)))`
     { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   )
   let stderr = ''
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url))
     child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)))

@@ -16,7 +16,7 @@ import type { ResultStore } from './result-store.js'
 const LIFETIME_MS = 15 * 60_000
 
 interface Cursor {
-  /** The result set in the store; it holds the records from position `pageSize` on. */
+  /** The result set in the store; it holds the records from position `pageSize` on (or all). */
   set: number
   /** Records in the whole result, the first page included. */
   size: number
@@ -43,10 +43,18 @@ export class QueryLocators {
 
   /** The first page of a result; keeps the rest behind a locator when there is more. */
   firstPage(
-    result: { totalSize: number | undefined; records: Iterable<object> },
+    result: {
+      totalSize: number | undefined
+      records: Iterable<object>
+      adopt?: () => { set: number; size: number }
+    },
     pageSize: number,
     apiVersion: string,
   ): QueryPage {
+    // A sorted result already in the store (a large ORDER BY) becomes the cursor's set as it
+    // is: positions are the same, and the locator only ever reads from the first page's end.
+    const sorted = result.adopt?.()
+    if (sorted !== undefined) return this.adoptedPage(sorted, pageSize, apiVersion)
     const it = result.records[Symbol.iterator]()
     const first: object[] = []
     let step = it.next()
@@ -68,6 +76,28 @@ export class QueryLocators {
       set: stored.set,
       size,
       totalSize: result.totalSize ?? size,
+      pageSize,
+      lastUsed: this.now().getTime(),
+    })
+    return this.pageOf(id, first, pageSize, apiVersion)
+  }
+
+  private adoptedPage(
+    stored: { set: number; size: number },
+    pageSize: number,
+    apiVersion: string,
+  ): QueryPage {
+    const first = this.store.page(stored.set, 0, pageSize).map((item) => JSON.parse(item) as object)
+    if (stored.size <= pageSize) {
+      this.store.drop(stored.set)
+      return { totalSize: stored.size, done: true, records: first }
+    }
+    this.prune()
+    const id = this.newId()
+    this.cursors.set(id, {
+      set: stored.set,
+      size: stored.size,
+      totalSize: stored.size,
       pageSize,
       lastUsed: this.now().getTime(),
     })

@@ -59,7 +59,12 @@ export interface EmulatorContext {
   queryStream(
     soql: string,
     opts: { includeDeleted: boolean; apiVersion: string },
-  ): { totalSize: number | undefined; records: Iterable<object> }
+  ): {
+    totalSize: number | undefined
+    records: Iterable<object>
+    /** Takes over the result-store set the records already are (see soql's QueryStream). */
+    adopt?: () => { set: number; size: number }
+  }
   /**
    * A query's first page as `/query` answers it: up to 2,000 records, the rest kept behind
    * `nextRecordsUrl` (a query locator) in the result store, never held in the heap.
