@@ -94,7 +94,9 @@ export function registerQueryRoutes(
     let lines: Iterator<string> | undefined
     const step = () => {
       if (job.state !== 'InProgress') {
-        // Aborted meanwhile: what it stored so far is of no use.
+        // Aborted meanwhile: what it stored so far is of no use, nor the query's own sorted
+        // set (a large ORDER BY), which closing the reader drops.
+        lines?.return?.(undefined)
         if (job.result) ctx.results.drop(job.result.set)
         job.result = undefined
         return
