@@ -2,7 +2,8 @@
 // leave the emulator's heap about where it was (the in-memory store took ~2 KB a record),
 // indexed lookups and a full-scan query still answer exactly, and a restart with a data
 // folder keeps the records without loading them. Sorting, grouping and counting them runs
-// in an emulator whose heap is capped below what the selection would take in the heap.
+// in an emulator whose heap is capped below what the selection would take in the heap, as
+// does a Bulk API 1.0 query of all of them.
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -119,10 +120,11 @@ process.on('message', () => void emu.close().then(() => process.exit(0)))`
 const HEAP_CAP_MB = 96
 
 describe('records at scale', () => {
-  it(`sorts, groups and counts 100,000 records in an emulator whose heap is capped at ${HEAP_CAP_MB} MB`, async () => {
+  it(`sorts, groups, counts and Bulk 1.0-queries 100,000 records in an emulator whose heap is capped at ${HEAP_CAP_MB} MB`, async () => {
     const emu = await cappedEmulator(HEAP_CAP_MB)
     try {
-      const api = apiClient(emu.url, (await passwordLogin(emu.url)).access_token)
+      const token = (await passwordLogin(emu.url)).access_token
+      const api = apiClient(emu.url, token)
       await bulkInsert(api, 0, 100_000)
 
       // ORDER BY over every record, paged through nextRecordsUrl to the end: text order
@@ -176,6 +178,49 @@ describe('records at scale', () => {
         { Status__c: 'Sent', n: 66_666, total: near(sumAmounts((i) => i % 3 !== 0)) },
       ])
       expect((await query(api, 'SELECT COUNT() FROM Invoice__c')).totalSize).toBe(100_000)
+
+      // A Bulk API 1.0 query batch: its records wait in the result store, served as CSV.
+      const v1 = async (method: string, path: string, body: string, type: string) => {
+        const res = await fetch(`${emu.url}/services/async/62.0${path}`, {
+          method,
+          headers: { 'content-type': type, 'x-sfdc-session': token },
+          body: method === 'GET' ? undefined : body,
+        })
+        expect(res.status).toBeLessThan(300)
+        return res.text()
+      }
+      const json = 'application/json'
+      const job = JSON.parse(
+        await v1(
+          'POST',
+          '/job',
+          '{"operation":"query","object":"Invoice__c","contentType":"CSV"}',
+          json,
+        ),
+      ) as { id: string }
+      // A CSV job's batch info and result list are XML.
+      const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</`).exec(xml)?.[1]
+      const batch = tag(
+        await v1('POST', `/job/${job.id}/batch`, 'SELECT Number__c FROM Invoice__c', 'text/csv'),
+        'id',
+      )
+      for (;;) {
+        const state = tag(await v1('GET', `/job/${job.id}/batch/${batch}`, '', 'text/csv'), 'state')
+        if (state === 'Completed') break
+        expect(state).toMatch(/Queued|InProgress/)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const resultId = tag(
+        await v1('GET', `/job/${job.id}/batch/${batch}/result`, '', 'text/csv'),
+        'result',
+      )
+      const csv = (
+        await v1('GET', `/job/${job.id}/batch/${batch}/result/${resultId}`, '', 'text/csv')
+      )
+        .split('\n')
+        .filter((l) => l !== '')
+      expect(csv).toHaveLength(100_001)
+      expect([csv[0], csv[1], csv[100_000]]).toEqual(['"Number__c"', '"INV-0"', '"INV-99999"'])
       expect(emu.alive()).toBe(true)
     } finally {
       await emu.stop()
