@@ -1,7 +1,6 @@
 // Opens the store's database by dialect, in this one place: SQLite in the home folder, or
 // PostgreSQL (Kysely's PostgresDialect over a pg Pool) for a `postgres://` URL.
 import type { Database, DatabaseTarget, StoreWarn } from './database.js'
-import { openPostgresDatabase } from './postgres-database.js'
 import { openSqliteDatabase } from './sqlite-database.js'
 
 /** The target a URL names: `postgres://` or `postgresql://`, else a SQLite file path. */
@@ -18,10 +17,14 @@ export async function openDatabase(
   switch (target.dialect) {
     case 'sqlite':
       return openSqliteDatabase(target.file, target.synchronous ?? 'full')
-    case 'postgres':
+    case 'postgres': {
+      // Imported here, not at the top: pg takes about 100 ms to load, which every command on a
+      // SQLite store (the default) would pay for nothing.
+      const { openPostgresDatabase } = await import('./postgres-database.js')
       return openPostgresDatabase(target.url, {
         ...(target.poolSize === undefined ? {} : { poolSize: target.poolSize }),
         warn: options.warn ?? ((message) => console.warn(`forcebridge store: ${message}`)),
       })
+    }
   }
 }

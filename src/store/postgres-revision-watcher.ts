@@ -3,9 +3,7 @@
 // commit that touched configuration, and a slow poll covers anything a dropped connection missed.
 import pg from 'pg'
 import type { StoreWarn } from './database.js'
-
-/** The channel the triggers of migration 2026-12-05-01 notify on (payload: the new revision). */
-export const REVISION_CHANNEL = 'forcebridge_store_revision'
+import { REVISION_CHANNEL } from './revision-migrations.js'
 
 /** The safety net: how often the revision row is read even when notifications arrive. */
 const POLL_MS = 5_000

@@ -5,7 +5,13 @@
 // so there the table only keeps both dialects' schemas alike.
 import { sql, type Kysely, type Migration } from 'kysely'
 import type { DatabaseDialect } from './database.js'
-import { REVISION_CHANNEL } from './postgres-revision-watcher.js'
+
+/**
+ * The channel the triggers of migration 2026-12-05-01 notify on (payload: the new revision).
+ * Here rather than beside the LISTEN in postgres-revision-watcher.ts, so that migrating a SQLite
+ * store does not load pg.
+ */
+export const REVISION_CHANNEL = 'forcebridge_store_revision'
 
 /** The tables whose changes invalidate what hot paths cache under the store's revision. */
 export const CONFIG_TABLES = ['connections', 'channels', 'security_definitions', 'settings']
