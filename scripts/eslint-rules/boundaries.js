@@ -23,6 +23,13 @@ export const MAY_IMPORT = {
 /** Folders whose sub-folders are roles with a face: a sibling is entered only by its index.ts. */
 export const FACED_SUBFOLDERS = ['runtime', 'admin']
 
+/**
+ * Folders that may also enter a faced folder by one of its roles' index.ts
+ * (`src/runtime/config/index.ts`), not only by the folder's own: the CLI loads what a command
+ * uses and no more, for its start time, and the runtime's own face gathers every role.
+ */
+export const ROLE_FACE_IMPORTERS = ['cli']
+
 const INDEX = 'index.ts'
 
 /** `src/runtime/queue/job.ts` for display, whatever the platform's separator. */
@@ -94,7 +101,12 @@ export default {
           const list = allowed.length ? allowed.map((f) => `${f}/`).join(', ') : 'nothing else'
           return report('notAllowed', { from: fromTop, allowed: list })
         }
-        if (to.length !== 2 || to[1] !== INDEX) {
+        const roleFace =
+          ROLE_FACE_IMPORTERS.includes(fromTop) &&
+          FACED_SUBFOLDERS.includes(toTop) &&
+          to.length === 3 &&
+          to[2] === INDEX
+        if (!roleFace && (to.length !== 2 || to[1] !== INDEX)) {
           return report('notFace', { to: toTop, face: shown([toTop, INDEX]) })
         }
         return
