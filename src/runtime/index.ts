@@ -1,6 +1,7 @@
 // The runtime: services, channels and invocation, served over HTTP. One folder per role, each
 // with an index.ts face; this file gathers what other folders use.
-export { loadConfig, storeOptionsOf, type Config } from './config.js'
+export { loadConfig, storeOptionsOf, DEFAULT_REDIS_PREFIX, type Config } from './config/index.js'
+export { packageRoot, packageVersion } from './package-info/index.js'
 export { createLogger, REDACT_PATHS, type LoggerOptions } from './logging/index.js'
 export {
   defineService,
@@ -26,8 +27,6 @@ export {
   type ServiceFileEvent,
   ServiceWatcher,
   type ServiceWatcherOptions,
-  packageRoot,
-  packageVersion,
   registerPublicEntryResolver,
   linkPublicEntry,
   ServiceSettings,

@@ -2,9 +2,4 @@
 // calls and the job-status route.
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.js'
 export { MAX_WAIT_SECONDS } from './job-status-route.js'
-export {
-  blockListOf,
-  PublicOrigin,
-  publicUrlOf,
-  type PublicOriginOptions,
-} from './public-origin.js'
+export { PublicOrigin, type PublicOriginOptions } from './public-origin.js'

@@ -2,9 +2,9 @@
 // job's status URL, the OpenAPI document's server. The Host header is the caller's to choose, so
 // it never decides it: the configured public URL does, else X-Forwarded-Proto/Host from a
 // trusted proxy, else the address the server listens on.
-import { BlockList, isIP } from 'node:net'
+import { isIP, type BlockList } from 'node:net'
 import type { FastifyRequest } from 'fastify'
-import { ForcebridgeError } from '../../util/index.js'
+import { blockListOf, publicUrlOf } from '../config/index.js'
 
 export interface PublicOriginOptions {
   /** FORCEBRIDGE_PUBLIC_URL, e.g. `https://api.example.com` or `https://example.com/fb`. */
@@ -64,45 +64,4 @@ export class PublicOrigin {
     const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4'
     return isIP(plain) !== 0 && this.#proxies.check(plain, family)
   }
-}
-
-/** A public URL without a trailing slash; refused unless http(s) with no query or fragment. */
-export function publicUrlOf(text: string): string {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    throw new ForcebridgeError('INVALID_CONFIG', `public URL ${text}: not a URL`)
-  }
-  if (!/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || url.username) {
-    throw new ForcebridgeError(
-      'INVALID_CONFIG',
-      `public URL ${text}: must be http(s)://host[:port][/path], without query, fragment or user`,
-    )
-  }
-  return url.href.replace(/\/+$/, '')
-}
-
-/** Addresses and CIDR ranges as a BlockList; a bad entry is refused with its text. */
-export function blockListOf(entries: readonly string[]): BlockList {
-  const list = new BlockList()
-  for (const entry of entries) {
-    const [address = '', bits] = entry.split('/')
-    const family = isIP(address)
-    const prefix = bits === undefined ? undefined : Number(bits)
-    const max = family === 6 ? 128 : 32
-    if (
-      family === 0 ||
-      (prefix !== undefined && (!Number.isInteger(prefix) || prefix < 0 || prefix > max))
-    ) {
-      throw new ForcebridgeError(
-        'INVALID_CONFIG',
-        `trusted proxy ${entry}: write an IP address or a CIDR range (10.0.0.0/8, fd00::/8)`,
-      )
-    }
-    const type = family === 6 ? 'ipv6' : 'ipv4'
-    if (prefix === undefined) list.addAddress(address, type)
-    else list.addSubnet(address, prefix, type)
-  }
-  return list
 }

@@ -7,10 +7,12 @@ import {
   MIN_PASSWORD,
   type DatabaseTarget,
   type StoreOptions,
-} from '../store/index.js'
-import { DEFAULT_SERVER_LIMITS, ForcebridgeError, type ServerLimits } from '../util/index.js'
-import { blockListOf, publicUrlOf } from './channels/index.js'
-import { DEFAULT_REDIS_PREFIX } from './shared-state/index.js'
+} from '../../store/index.js'
+import { DEFAULT_SERVER_LIMITS, ForcebridgeError, type ServerLimits } from '../../util/index.js'
+import { blockListOf, publicUrlOf } from './address-settings.js'
+
+/** In front of every key forcebridge writes to Redis, unless FORCEBRIDGE_REDIS_PREFIX says. */
+export const DEFAULT_REDIS_PREFIX = 'forcebridge:'
 
 const port = (fallback: number) =>
   z.coerce

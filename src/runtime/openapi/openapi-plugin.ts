@@ -2,8 +2,9 @@
 // loaded services, rebuilt only when the store's configuration or the set of services changed.
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import type { Store } from '../../store/index.js'
+import { packageVersion } from '../package-info/index.js'
+import type { AnyService, ServiceRegistry } from '../services/index.js'
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.js'
-import { packageVersion, type AnyService, type ServiceRegistry } from '../services/index.js'
 
 /** `public`: served to anyone (it shows channel paths and schemas, never a secret); `off`: 404. */
 export type OpenApiMode = 'public' | 'off'

@@ -23,12 +23,7 @@ export {
 } from './service-loader.js'
 export { ServiceCatalog, type ServiceFileStatus, type ServiceFileEvent } from './service-catalog.js'
 export { ServiceWatcher, type ServiceWatcherOptions } from './service-watcher.js'
-export {
-  packageRoot,
-  packageVersion,
-  registerPublicEntryResolver,
-  linkPublicEntry,
-} from './public-entry-resolver.js'
+export { registerPublicEntryResolver, linkPublicEntry } from './public-entry-resolver.js'
 export { ServiceSettings, type SettingValues, type SettingView } from './service-settings.js'
 export { LazyAbort } from './lazy-abort.js'
 export { Invoker, InvalidInputError, type InputIssue, type InvokeOptions } from './invoker.js'

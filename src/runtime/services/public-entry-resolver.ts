@@ -1,37 +1,14 @@
 // Makes `import ... from 'forcebridge'` resolve from service files outside the package: a
 // module resolve hook for ES modules anywhere, and in FORCEBRIDGE_HOME a package.json that
 // makes its files ES modules plus a `node_modules/forcebridge` link for any other resolver.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { register } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { ForcebridgeError } from '../../util/index.js'
+import { packageRoot } from '../package-info/index.js'
 
 let registered = false
-
-/** The folder holding forcebridge's package.json. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const manifest = join(dir, 'package.json')
-    if (existsSync(manifest)) {
-      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }
-      if (name === 'forcebridge') return dir
-    }
-    const parent = dirname(dir)
-    if (parent === dir)
-      throw new ForcebridgeError('PACKAGE_NOT_FOUND', 'cannot find the forcebridge package.json')
-    dir = parent
-  }
-}
 
 /**
  * Registers the hook. Service files always get `dist/index.js`, even when the runtime itself
@@ -88,16 +65,4 @@ export function linkPublicEntry(home: string): void {
   }
   mkdirSync(dirname(link), { recursive: true })
   symlinkSync(target, link, 'dir')
-}
-
-/** forcebridge's version, from its package.json ('0.0.0' if it cannot be read). */
-export function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-      version?: unknown
-    }
-    return typeof manifest.version === 'string' ? manifest.version : '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
 }

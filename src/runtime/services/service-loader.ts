@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { register as registerTsx, type NamespacedUnregister } from 'tsx/esm/api'
 import { ForcebridgeError } from '../../util/index.js'
+import { packageRoot } from '../package-info/index.js'
 import { isService } from './define-service.js'
-import { packageRoot, registerPublicEntryResolver } from './public-entry-resolver.js'
+import { registerPublicEntryResolver } from './public-entry-resolver.js'
 import type { ServiceRegistry } from './service-registry.js'
 
 export interface LoadReport {

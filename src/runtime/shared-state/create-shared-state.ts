@@ -8,6 +8,7 @@ import {
   type SharedTokenState,
 } from '../../salesforce/index.js'
 import { ForcebridgeError } from '../../util/index.js'
+import { DEFAULT_REDIS_PREFIX } from '../config/index.js'
 import { MemoryRateLimiter } from './memory-rate-limiter.js'
 import { MemorySessionStore } from './memory-session-store.js'
 import { MemorySignInLimiter } from './memory-sign-in-limiter.js'
@@ -96,8 +97,6 @@ export interface SharedStateOptions {
    */
   now?: () => number
 }
-
-export const DEFAULT_REDIS_PREFIX = 'forcebridge:'
 
 export function createSharedState(options: SharedStateOptions = {}): SharedState {
   const backend: string = options.backend ?? 'memory'

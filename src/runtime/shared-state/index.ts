@@ -18,7 +18,6 @@ export { MemorySignInLimiter } from './memory-sign-in-limiter.js'
 export { MemoryUsageStore } from './memory-usage-store.js'
 export {
   createSharedState,
-  DEFAULT_REDIS_PREFIX,
   type RedisSharedStateOptions,
   type SharedState,
   type SharedStateBackend,
