@@ -2,7 +2,7 @@
 // the admin API. Passwords come from an environment variable or a hidden prompt, never argv;
 // every change is audited with actor 'cli'.
 import type { Command } from 'commander'
-import { MIN_PASSWORD, type Store } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { canPrompt, promptSecret, secretFromEnv } from './secret-input.js'
@@ -21,6 +21,7 @@ async function newPassword(name: string, flags: PasswordFlags): Promise<string> 
       `no password for admin user '${name}': give it with --password-env <VAR> (an environment variable holding it), or run on a terminal to be asked`,
     )
   }
+  const { MIN_PASSWORD } = await import('../store/index.js')
   const first = (await promptSecret(`Password for '${name}' (${MIN_PASSWORD}+ characters)`)) ?? ''
   const again = (await promptSecret('Same password again')) ?? ''
   if (first !== again) {

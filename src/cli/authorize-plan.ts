@@ -4,9 +4,8 @@ import { z } from 'zod'
 import { parseConnectionInput } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
+import { DEFAULT_LOGIN_URL } from './login-host-rule.js'
 import { secretFromEnv } from './secret-input.js'
-
-export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com'
 
 const flagsSchema = z.object({
   loginUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),

@@ -1,15 +1,12 @@
 // `forcebridge bulk import|export`: CSV files in and out of Salesforce through Bulk API 2.0,
 // streamed (the file is never held in memory), with progress on stderr and a summary on stdout.
-import { parse } from 'csv-parse'
-import { stringify } from 'csv-stringify'
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
-import { z } from 'zod'
-import { BulkJobStore, clientFor, type TrackedBulkJob } from '../runtime/index.js'
+import type { TrackedBulkJob } from '../runtime/index.js'
 import type { IngestOperation, JobInfo, SalesforceClient } from '../salesforce/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
@@ -18,12 +15,17 @@ import { cell, formatTable } from './text-table.js'
 
 const OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const
 
-const importFlags = z.object({
-  object: z.string().min(1),
-  operation: z.string(),
-  externalId: z.string().min(1).optional(),
-  connection: z.string().min(1),
-})
+/** The flags of `bulk import`, checked. */
+async function importFlagsOf(raw: unknown) {
+  const { z } = await import('zod')
+  const importFlags = z.object({
+    object: z.string().min(1),
+    operation: z.string(),
+    externalId: z.string().min(1).optional(),
+    connection: z.string().min(1),
+  })
+  return importFlags.parse(raw)
+}
 
 // A CLI waits in front of a person: poll a little more often than the library's 15 s ceiling
 // so the bar moves, still backing off so a long job costs few status calls.
@@ -39,9 +41,10 @@ export function bulkCommand(program: Command): void {
     .option('--external-id <field>', 'external id field (required for upsert)')
     .requiredOption('-c, --connection <name>', 'connection to use')
     .action(async (file: string, raw: unknown) => {
-      const flags = importFlags.parse(raw)
+      const flags = await importFlagsOf(raw)
       const operation = checkOperation(flags.operation, flags.externalId)
       const path = await checkFile(file)
+      const { clientFor } = await import('../runtime/connections/index.js')
       await withStore(async ({ store, log }) => {
         const client = clientFor(await store.connections.credentials(flags.connection), log)
         try {
@@ -58,6 +61,7 @@ export function bulkCommand(program: Command): void {
     .requiredOption('-c, --connection <name>', 'connection to use')
     .option('--out <file>', 'write the CSV to this file instead of stdout')
     .action(async (soql: string, flags: { connection: string; out?: string }) => {
+      const { clientFor } = await import('../runtime/connections/index.js')
       await withStore(async ({ store, log }) => {
         const client = clientFor(await store.connections.credentials(flags.connection), log)
         try {
@@ -80,6 +84,7 @@ export function bulkCommand(program: Command): void {
           `--limit ${flags.limit}: give a whole number above 0`,
         )
       }
+      const { BulkJobStore } = await import('../runtime/index.js')
       await withStore(async ({ store }) => {
         const tracked = await new BulkJobStore(store).list({ limit })
         if (flags.json) return print(JSON.stringify(tracked, null, 2))
@@ -157,6 +162,7 @@ async function openCsv(
   path: string,
   counted: (sent: number, bytesRead: number) => void,
 ): Promise<{ header: string[]; records: AsyncGenerator<Record<string, string>> }> {
+  const { parse } = await import('csv-parse')
   const input: ReadStream = createReadStream(path)
   const parser = input.pipe(parse({ bom: true }))
   input.on('error', (err) => parser.destroy(err))
@@ -293,6 +299,7 @@ async function writeFailedRows(
       }
     }
   }
+  const { stringify } = await import('csv-stringify')
   await pipeline(
     Readable.from(rows()),
     stringify({ record_delimiter: 'unix' }),
@@ -307,6 +314,7 @@ async function* resultRows(
   jobId: string,
   file: 'failedResults' | 'unprocessedrecords',
 ): AsyncGenerator<Record<string, string>> {
+  const { parse } = await import('csv-parse')
   const res = await client.request<Readable>({
     method: 'GET',
     path: `jobs/ingest/${jobId}/${file}`,

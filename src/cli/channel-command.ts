@@ -2,12 +2,7 @@
 // by method and path as a caller sees them, with the security definition by name and the limits
 // in operator units. Every change is audited (actor 'cli'), as the admin API does.
 import type { Command } from 'commander'
-import {
-  channelAuditDetail,
-  type ChannelInfo,
-  type ChannelInput,
-  type Store,
-} from '../store/index.js'
+import type { ChannelInfo, ChannelInput, Store } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { formatLimits, parseRate, parseSize, parseTimeout } from './channel-limits.js'
@@ -154,6 +149,7 @@ export function channelCommand(program: Command): void {
       )
       const limits = limitChanges(flags)
       await withStore(async ({ store }) => {
+        const { channelAuditDetail } = await import('../store/index.js')
         const security = name ? await securityByName(store, name) : undefined
         const created = await store.channels.add({
           method,
@@ -194,6 +190,7 @@ export function channelCommand(program: Command): void {
     if (flags.path !== undefined) changes.path = flags.path
     if (flags.service !== undefined) changes.service = flags.service
     await withStore(async ({ store }) => {
+      const { channelAuditDetail } = await import('../store/index.js')
       const before = await findChannel(store, method, path)
       const security = securityChoice(
         `channel ${before.method} ${before.path}`,

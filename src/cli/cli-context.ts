@@ -1,7 +1,7 @@
 // What most commands need: settings parsed once, the store opened, and a logger for clients
 // that stays silent on the terminal unless --verbose or FORCEBRIDGE_LOG_LEVEL asks for it.
-import { createLogger, loadConfig, storeOptionsOf, type Config } from '../runtime/index.js'
-import { openStore, type Store } from '../store/index.js'
+import type { Config } from '../runtime/index.js'
+import type { Store } from '../store/index.js'
 import type { Logger } from 'pino'
 
 export interface CliContext {
@@ -30,6 +30,10 @@ export function logLevelOf(config: Config, fallback: string): string {
 
 /** Runs `fn` with the store open, closing it afterwards. */
 export async function withStore<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  // The runtime's settings and logging faces, not its whole face (see main.ts: start time).
+  const { loadConfig, storeOptionsOf } = await import('../runtime/config/index.js')
+  const { createLogger } = await import('../runtime/logging/index.js')
+  const { openStore } = await import('../store/index.js')
   const config = loadConfig()
   // Command output goes to stdout; log lines (JSON), when asked for, go to stderr.
   const log = createLogger({ level: logLevelOf(config, 'silent'), destination: process.stderr })

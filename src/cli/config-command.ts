@@ -2,16 +2,7 @@
 // connections, security definitions, channels and schedules as a YAML file, secrets by reference.
 import { readFile, writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import {
-  applyConfig,
-  ConfigFileError,
-  exportConfig,
-  formatIssue,
-  openAsyncInvocations,
-  readConfig,
-  type ApplySummary,
-  type KindSummary,
-} from '../runtime/index.js'
+import type { ApplySummary, KindSummary } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 
@@ -21,6 +12,7 @@ export function configCommands(program: Command): void {
     .description('write connections, security definitions, channels and schedules as YAML')
     .option('--file <path>', 'write to this file instead of stdout')
     .action(async (flags: { file?: string }) => {
+      const { exportConfig, openAsyncInvocations } = await import('../runtime/index.js')
       const exported = await withStore(async ({ store, log }) => {
         const { scheduler } = openAsyncInvocations(store, log, {
           concurrency: 0,
@@ -60,6 +52,8 @@ export function configCommands(program: Command): void {
           cause,
         })
       }
+      const { applyConfig, ConfigFileError, formatIssue, openAsyncInvocations, readConfig } =
+        await import('../runtime/index.js')
       try {
         const summary = await withStore(async ({ store, log }) => {
           // Read before opening anything else, so a bad file is reported at once.

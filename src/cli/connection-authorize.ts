@@ -3,24 +3,11 @@
 // and the connection switched to the refresh_token flow.
 import { randomBytes } from 'node:crypto'
 import type { Command } from 'commander'
-import { clientFor, storedTokens } from '../runtime/index.js'
-import {
-  authorizeUrl,
-  createPkcePair,
-  exchangeAuthorizationCode,
-  LoginError,
-  type TokenInfo,
-} from '../salesforce/index.js'
+import type { LoginError, TokenInfo } from '../salesforce/index.js'
 import { ForcebridgeError, type ErrorCode } from '../util/index.js'
-import {
-  DEFAULT_LOGIN_URL,
-  parseFlags,
-  plan,
-  type AuthorizeFlags,
-  type AuthorizePlan,
-} from './authorize-plan.js'
+import type { AuthorizeFlags, AuthorizePlan } from './authorize-plan.js'
 import { withStore, type CliContext } from './cli-context.js'
-import { pingConnection } from './connection-check.js'
+import { DEFAULT_LOGIN_URL } from './login-host-rule.js'
 import {
   listenForCallback,
   type CallbackListener,
@@ -99,8 +86,7 @@ function codeOf(callback: OAuthCallback, state: string, p: AuthorizePlan): strin
 }
 
 /** The exchange's failure in the terminal's words, with the flag that fixes it when there is one. */
-function exchangeFailure(err: unknown, p: AuthorizePlan): Error {
-  if (!(err instanceof LoginError)) return err instanceof Error ? err : new Error(String(err))
+function exchangeFailure(err: LoginError, p: AuthorizePlan): Error {
   const advice =
     err.error === 'invalid_client' && !p.clientSecret
       ? '; give the consumer secret with --client-secret-env <VAR>'
@@ -118,6 +104,7 @@ interface Identity {
 
 /** Saves the connection in the refresh_token flow and the token beside it, sealed. */
 async function save(ctx: CliContext, p: AuthorizePlan, token: TokenInfo): Promise<void> {
+  const { storedTokens } = await import('../runtime/connections/index.js')
   const { store } = ctx
   const refreshToken = token.refreshToken!
   if (await store.connections.find(p.name)) {
@@ -154,6 +141,7 @@ async function recordUser(
   username: string,
   token: TokenInfo,
 ): Promise<void> {
+  const { storedTokens } = await import('../runtime/connections/index.js')
   const current = await ctx.store.connections.get(name)
   if (current.username === undefined) {
     await ctx.store.connections.update(name, { username })
@@ -169,6 +157,7 @@ async function recordUser(
 
 /** Who the stored token acts as (OIDC userinfo, on the instance). */
 async function identity(ctx: CliContext, name: string): Promise<Identity | undefined> {
+  const { clientFor } = await import('../runtime/connections/index.js')
   const creds = await ctx.store.connections.credentials(name)
   const client = clientFor(creds, ctx.log, {
     settings: ctx.store.settings,
@@ -193,6 +182,10 @@ async function identity(ctx: CliContext, name: string): Promise<Identity | undef
 }
 
 async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
+  const { plan } = await import('./authorize-plan.js')
+  const { pingConnection } = await import('./connection-check.js')
+  const { authorizeUrl, createPkcePair, exchangeAuthorizationCode, LoginError } =
+    await import('../salesforce/index.js')
   const p = await plan(name, flags)
   const pkce = createPkcePair()
   const state = randomBytes(24).toString('base64url')
@@ -232,7 +225,12 @@ async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
         name: p.name,
       })
     } catch (err) {
-      const failure = exchangeFailure(err, p)
+      const failure =
+        err instanceof LoginError
+          ? exchangeFailure(err, p)
+          : err instanceof Error
+            ? err
+            : new Error(String(err))
       callback.answer(200, 'Authorization failed', `${failure.message}. See the terminal.`)
       throw failure
     }
@@ -296,6 +294,7 @@ export function authorizeCommand(connection: Command): void {
     .option('--no-browser', 'only print the URL; do not open a browser')
     .option('--timeout <seconds>', 'how long to wait for the browser', '300')
     .action(async (name: string, raw: Record<string, unknown>) => {
+      const { parseFlags } = await import('./authorize-plan.js')
       await authorize(name, parseFlags(raw))
     })
 }

@@ -1,6 +1,6 @@
 // `connection ping` and `connection token`, and the check `connection add|edit` make before
 // storing: each step of reaching Salesforce, reported with ✓/✗, and on failure what to check.
-import { clientFor } from '../runtime/index.js'
+import { clientFor } from '../runtime/connections/index.js'
 import { LoginError, SalesforceApiError, type SalesforceClient } from '../salesforce/index.js'
 import type { ConnectionCredentials } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'

@@ -4,24 +4,10 @@
 import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import type { Logger } from 'pino'
-import { clientFor, forgetStoredToken, storedTokens } from '../runtime/index.js'
-import {
-  parseConnectionInput,
-  type ConnectionInfo,
-  type ConnectionInput,
-  type SecretField,
-  type Store,
-} from '../store/index.js'
+import type { ConnectionInfo, ConnectionInput, SecretField, Store } from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { authorizeCommand } from './connection-authorize.js'
-import { pingConnection, printToken } from './connection-check.js'
-import {
-  editedConnection,
-  editNeedsCheck,
-  unsavedCredentials,
-  verifyBeforeSaving,
-} from './connection-verify.js'
 import { checkLoginHost } from './login-host-rule.js'
 import { canPrompt, promptSecret, secretFromEnv } from './secret-input.js'
 import { formatTable } from './text-table.js'
@@ -158,6 +144,8 @@ export function connectionCommand(program: Command): void {
           )
         }
         const secrets = await collectSecrets(flags, flow, true)
+        const { parseConnectionInput } = await import('../store/index.js')
+        const { unsavedCredentials, verifyBeforeSaving } = await import('./connection-verify.js')
         const raw = {
           name,
           active: !flags.inactive,
@@ -230,6 +218,8 @@ export function connectionCommand(program: Command): void {
       }
       // Edit never prompts by itself: a secret changes only when its flag is given.
       const secrets = await collectSecrets(flags, flags.flow ?? '', false)
+      const { editedConnection, editNeedsCheck, unsavedCredentials, verifyBeforeSaving } =
+        await import('./connection-verify.js')
       await withStore(async ({ store, log }) => {
         const changes: Record<string, unknown> = {
           name: flags.name,
@@ -276,6 +266,7 @@ export function connectionCommand(program: Command): void {
     .command('ping <name>')
     .description('log in, check the API version, and make one authenticated call')
     .action(async (name: string) => {
+      const { pingConnection } = await import('./connection-check.js')
       const ok = await withStore((ctx) => pingConnection(ctx, name))
       if (!ok) process.exitCode = 1
     })
@@ -287,6 +278,7 @@ export function connectionCommand(program: Command): void {
     )
     .option('--reveal', 'print the access token whole (a live session: keep it out of logs)')
     .action(async (name: string, opts: { reveal?: boolean }) => {
+      const { printToken } = await import('./connection-check.js')
       await withStore((ctx) => printToken(ctx, name, { reveal: opts.reveal === true }))
     })
 }
@@ -297,6 +289,8 @@ export function connectionCommand(program: Command): void {
  * fatal: the connection is removed either way.
  */
 async function revokeStoredToken(store: Store, name: string, log: Logger): Promise<void> {
+  const { clientFor, forgetStoredToken, storedTokens } =
+    await import('../runtime/connections/index.js')
   const creds = await store.connections.credentials(name)
   const stored = await storedTokens(store.settings, creds).load('')
   if (stored || creds.authFlow === 'refresh_token') {

@@ -3,8 +3,6 @@
 // newer forcebridge wrote it), and bringing it up to date without starting the server; and
 // `db copy --to`, which moves the SQLite home into an empty PostgreSQL database.
 import type { Command } from 'commander'
-import { loadConfig, storeOptionsOf } from '../runtime/index.js'
-import { copyStoreDatabase, inspectDatabase, migrateStoreDatabase } from '../store/index.js'
 import { formatTable } from './text-table.js'
 
 export function dbCommand(program: Command): void {
@@ -17,6 +15,8 @@ export function dbCommand(program: Command): void {
   db.command('status')
     .description('show the database, its applied and pending migrations; changes nothing')
     .action(async () => {
+      const { loadConfig, storeOptionsOf } = await import('../runtime/config/index.js')
+      const { inspectDatabase } = await import('../store/index.js')
       const report = await inspectDatabase(storeOptionsOf(loadConfig()))
       console.log(`database: ${report.dialect} ${report.location}`)
       const rows = [
@@ -43,6 +43,8 @@ export function dbCommand(program: Command): void {
   db.command('migrate')
     .description('apply pending migrations and print what was applied')
     .action(async () => {
+      const { loadConfig, storeOptionsOf } = await import('../runtime/config/index.js')
+      const { migrateStoreDatabase } = await import('../store/index.js')
       const result = await migrateStoreDatabase(storeOptionsOf(loadConfig()))
       console.log(`database: ${result.dialect} ${result.location}`)
       if (result.applied.length === 0) {
@@ -59,6 +61,8 @@ export function dbCommand(program: Command): void {
     )
     .requiredOption('--to <url>', 'postgres:// URL of an empty database')
     .action(async (opts: { to: string }) => {
+      const { loadConfig, storeOptionsOf } = await import('../runtime/config/index.js')
+      const { copyStoreDatabase } = await import('../store/index.js')
       const { home } = storeOptionsOf(loadConfig())
       const result = await copyStoreDatabase({
         home,

@@ -8,14 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { basename, extname, join, resolve } from 'node:path'
-import {
-  importServiceFile,
-  isServiceFileName,
-  linkPublicEntry,
-  listServiceFiles,
-  loadConfig,
-  ServiceRegistry,
-} from '../runtime/index.js'
+import type { Config } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
 
@@ -38,7 +31,8 @@ function deployer(): string {
 }
 
 /** The file name in the services folder: --name (given the source's extension if it has none). */
-function targetName(source: string, name: string | undefined): string {
+async function targetName(source: string, name: string | undefined): Promise<string> {
+  const { isServiceFileName } = await import('../runtime/index.js')
   let target = name ?? basename(source)
   if (name !== undefined && extname(name) === '') target += extname(source)
   if (/[\\/]/.test(target) || !isServiceFileName(target)) {
@@ -52,6 +46,8 @@ function targetName(source: string, name: string | undefined): string {
 
 /** Imports the staged copy and the folder's other files: what the server would load. */
 async function check(staged: string, target: string, folder: string, source: string) {
+  const { importServiceFile, listServiceFiles, ServiceRegistry } =
+    await import('../runtime/index.js')
   let services
   try {
     services = await importServiceFile(staged)
@@ -103,6 +99,7 @@ export function deployCommand(program: Command): void {
       'remove a deployed file (from every node on a PostgreSQL store)',
     )
     .action(async (file: string | undefined, flags: DeployFlags) => {
+      const { loadConfig } = await import('../runtime/config/index.js')
       const config = loadConfig()
       if (flags.remove !== undefined) return remove(config, flags)
       if (file === undefined) {
@@ -122,11 +119,12 @@ export function deployCommand(program: Command): void {
           { cause },
         )
       }
-      const name = targetName(source, flags.name)
+      const name = await targetName(source, flags.name)
       const folder = resolve(flags.services ?? join(config.home, 'services'))
       const target = join(folder, name)
       mkdirSync(folder, { recursive: true })
       // Service files import 'forcebridge'; in FORCEBRIDGE_HOME that resolves through this link.
+      const { linkPublicEntry } = await import('../runtime/index.js')
       linkPublicEntry(config.home)
       const staged = join(folder, `.deploy-${randomUUID().slice(0, 8)}-${name}`)
       writeFileSync(staged, text)
@@ -161,8 +159,8 @@ export function deployCommand(program: Command): void {
 }
 
 /** `deploy --remove <name>`: the file leaves this folder and, on a PostgreSQL store, every node. */
-async function remove(config: ReturnType<typeof loadConfig>, flags: DeployFlags): Promise<void> {
-  const name = targetName(flags.remove ?? '', undefined)
+async function remove(config: Config, flags: DeployFlags): Promise<void> {
+  const name = await targetName(flags.remove ?? '', undefined)
   const folder = resolve(flags.services ?? join(config.home, 'services'))
   const target = join(folder, name)
   const here = existsSync(target)

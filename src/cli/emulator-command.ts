@@ -2,7 +2,6 @@
 // from flags; bad flags are refused before anything listens.
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
-import { loadConfig } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { closeOnSignal, demoOrg, listening, loadEmulator } from './server-lifecycle.js'
 
@@ -40,6 +39,7 @@ export function emulatorCommand(program: Command): void {
       'process Bulk API 2.0 ingest jobs at this pace, to watch them sit InProgress (default: at once)',
     )
     .action(async (flags: EmulatorFlags) => {
+      const { loadConfig } = await import('../runtime/config/index.js')
       const config = loadConfig()
       const port = flags.port === undefined ? config.emulatorPort : Number(flags.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
-import { packageRoot, packageVersion } from '../runtime/index.js'
+import { packageRoot, packageVersion } from '../runtime/package-info/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { projectFiles, type TemplateVersions } from './project-template.js'
 

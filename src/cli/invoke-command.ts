@@ -1,10 +1,8 @@
 // `forcebridge invoke <service> --input '<json>'`: runs one service in this process, with the
 // connections from the store, and prints its result as JSON.
 import type { Command } from 'commander'
-import { ConnectionClients, Invoker, ServiceSettings } from '../runtime/index.js'
 import { ForbiddenJsonKeyError, ForcebridgeError, parseJson } from '../util/index.js'
 import { withStore } from './cli-context.js'
-import { loadCliServices } from './cli-services.js'
 
 function parseInput(text: string): unknown {
   try {
@@ -28,6 +26,8 @@ export function invokeCommand(program: Command): void {
     .option('--services <folder...>', 'service folders (default: FORCEBRIDGE_HOME/services)')
     .action(async (name: string, flags: { input: string; services?: string[] }) => {
       const input = parseInput(flags.input)
+      const { ConnectionClients, Invoker, ServiceSettings } = await import('../runtime/index.js')
+      const { loadCliServices } = await import('./cli-services.js')
       await withStore(async ({ config, store, log }) => {
         const services = await loadCliServices(config, flags.services)
         services.require(name)

@@ -1,11 +1,7 @@
 // `forcebridge jobs list|show|retry|purge` and `forcebridge schedule add|list|remove`: the
 // durable queue and the cron schedules, read and changed in the store the server uses.
 import type { Command } from 'commander'
-import {
-  openAsyncInvocations,
-  type AsyncInvocations,
-  type JobStateFilter,
-} from '../runtime/index.js'
+import type { AsyncInvocations, JobStateFilter } from '../runtime/index.js'
 import { ForbiddenJsonKeyError, ForcebridgeError, parseJson } from '../util/index.js'
 import { withStore } from './cli-context.js'
 import { cell, formatTable } from './text-table.js'
@@ -14,7 +10,8 @@ const STATES = ['queued', 'running', 'succeeded', 'dead', 'retrying']
 const POLICIES = ['skip', 'run-once', 'run-all']
 
 /** Runs `fn` with the queue and scheduler opened on the store, without a worker. */
-function withJobs<T>(fn: (jobs: AsyncInvocations) => Promise<T>): Promise<T> {
+async function withJobs<T>(fn: (jobs: AsyncInvocations) => Promise<T>): Promise<T> {
+  const { openAsyncInvocations } = await import('../runtime/index.js')
   return withStore(async ({ store, log }) =>
     fn(openAsyncInvocations(store, log, { concurrency: 0, scheduler: false })),
   )

@@ -2,6 +2,9 @@
 // sent: client credentials only on a My Domain host, plain http only on this machine.
 import { ForcebridgeError } from '../util/index.js'
 
+/** Where a connection logs in unless told otherwise. */
+export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com'
+
 /** 127.0.0.0/8, ::1 and localhost: an emulator or a tunnel on this machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()

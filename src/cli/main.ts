@@ -1,7 +1,14 @@
 // The `forcebridge` command: parses argv with commander and turns any failure into one clear
 // line on stderr and a non-zero exit code.
+//
+// Every run defines every command, so the command modules import at their top only commander,
+// node:, util/ and light CLI helpers; whatever a command uses beyond that (the runtime, the store,
+// the client, the admin plugin, the emulator) its action imports with `await import(...)`. The
+// runtime's own face alone takes about a second to load (Fastify, gRPC, the service loader), and
+// `forcebridge --version`, `--help` and `connection list` should not wait for it.
+// test/cli/startup-modules.test.ts checks what each of those loads.
 import { Command, CommanderError } from 'commander'
-import { packageVersion } from '../runtime/index.js'
+import { packageVersion } from '../runtime/package-info/index.js'
 import { adminCommand } from './admin-command.js'
 import { bulkCommand } from './bulk-command.js'
 import { channelCommand } from './channel-command.js'

@@ -1,8 +1,6 @@
 // `forcebridge query "<SOQL>" --connection <name> [--json]`: follows every page, streaming
 // rows out as they come (a table by default, a JSON array with --json).
 import type { Command } from 'commander'
-import { clientFor } from '../runtime/index.js'
-import { query } from '../salesforce/index.js'
 import { withStore } from './cli-context.js'
 import { cell, formatRow, widths } from './text-table.js'
 
@@ -32,6 +30,8 @@ export function queryCommand(program: Command): void {
     .requiredOption('-c, --connection <name>', 'connection to use')
     .option('--json', 'print a JSON array of records')
     .action(async (soql: string, flags: { connection: string; json?: boolean }) => {
+      const { clientFor } = await import('../runtime/connections/index.js')
+      const { query } = await import('../salesforce/index.js')
       await withStore(async ({ store, log }) => {
         const client = clientFor(await store.connections.credentials(flags.connection), log)
         try {

@@ -2,15 +2,10 @@
 // key, HTTP Basic, JWT). Secrets come from environment variables or a hidden prompt; none is ever
 // printed, except a made API key, once, at add and rotate. Every change is audited (actor 'cli').
 import type { Command } from 'commander'
-import {
-  securityAuditDetail,
-  type SecurityDefinitionInfo,
-  type SecurityWriteResult,
-  type Store,
-} from '../store/index.js'
+import type { SecurityDefinitionInfo, SecurityWriteResult, Store } from '../store/index.js'
 import { ForcebridgeError, hasCode } from '../util/index.js'
 import { withStore } from './cli-context.js'
-import { createInput, editChanges, type SecurityFlags } from './security-input.js'
+import type { SecurityFlags } from './security-input.js'
 import { securityByName } from './security-lookup.js'
 import { secretFromEnv } from './secret-input.js'
 import { formatTable } from './text-table.js'
@@ -93,8 +88,10 @@ export function securityCommand(program: Command): void {
     .option('--no-prompt', 'never prompt; fail when a needed secret is not given')
     .option('--json', 'print the definition (and a made key) as JSON')
     .action(async (name: string, flags: SecurityFlags & { json?: boolean }) => {
+      const { createInput } = await import('./security-input.js')
       const input = await createInput(name, flags)
       await withStore(async ({ store }) => {
+        const { securityAuditDetail } = await import('../store/index.js')
         const created = await store.security.create(input)
         const def = created.definition
         await store.audit.record({
@@ -124,6 +121,7 @@ export function securityCommand(program: Command): void {
     .option('--audience <aud>', 'jwt: the aud a token must contain')
     .option('--no-audience', 'jwt: stop checking aud')
     .action(async (name: string, flags: SecurityFlags) => {
+      const { editChanges } = await import('./security-input.js')
       await withStore(async ({ store }) => {
         const before = await securityByName(store, name)
         const changes = editChanges(before, flags)

@@ -3,24 +3,10 @@
 // Ctrl-C (SIGINT) or SIGTERM closes every server and the store before exiting.
 import type { Command } from 'commander'
 import { join, relative, resolve, sep } from 'node:path'
-import {
-  ClusterNode,
-  createLogger,
-  createRuntime,
-  createSharedState,
-  loadConfig,
-  packageRoot,
-  packageVersion,
-  storeOptionsOf,
-  type Config,
-} from '../runtime/index.js'
-import { adminPlugin } from '../admin/index.js'
-import { openStore } from '../store/index.js'
+import type { Config } from '../runtime/index.js'
+import { packageRoot, packageVersion } from '../runtime/package-info/index.js'
 import { logLevelOf } from './cli-context.js'
-import { demoBanner } from './demo-banner.js'
-import { ensureDemoSetup } from './demo-setup.js'
 import { closeOnSignal, demoOrg, listening, loadEmulator, type Closer } from './server-lifecycle.js'
-import { adminUserAtStart, checkMasterKey, warnAboutServiceFolders } from './start-checks.js'
 
 /** How the user runs this CLI from the current folder. */
 export function cliInvocation(): string {
@@ -43,6 +29,11 @@ async function closingOnFailure<T>(closers: Closer[], start: () => Promise<T>): 
 }
 
 async function startServer(config: Config, folders: string[], closers: Closer[]) {
+  const { ClusterNode, createLogger, createRuntime, createSharedState, storeOptionsOf } =
+    await import('../runtime/index.js')
+  const { adminPlugin } = await import('../admin/index.js')
+  const { openStore } = await import('../store/index.js')
+  const { checkMasterKey } = await import('./start-checks.js')
   // Logs go to stderr so stdout holds only what the command prints (the demo's banner).
   const log = createLogger({ level: logLevelOf(config, 'info'), destination: process.stderr })
   const store = await openStore({ ...storeOptionsOf(config), warn: (m) => log.warn(m) })
@@ -127,6 +118,8 @@ export function serverCommands(program: Command): void {
     )
     .option('--services <folder...>', 'service folders (default: FORCEBRIDGE_HOME/services)')
     .action(async (flags: { services?: string[] }) => {
+      const { loadConfig } = await import('../runtime/config/index.js')
+      const { adminUserAtStart, warnAboutServiceFolders } = await import('./start-checks.js')
       const config = loadConfig()
       const closers: Closer[] = []
       const folders = (flags.services ?? [join(config.home, 'services')]).map((f) => resolve(f))
@@ -165,6 +158,9 @@ export function serverCommands(program: Command): void {
       'service folders to load instead of examples/services and FORCEBRIDGE_HOME/services',
     )
     .action(async (flags: { services?: string[] }) => {
+      const { loadConfig } = await import('../runtime/config/index.js')
+      const { ensureDemoSetup } = await import('./demo-setup.js')
+      const { demoBanner } = await import('./demo-banner.js')
       const config = loadConfig()
       const closers: Closer[] = []
       await closingOnFailure(closers, async () => {

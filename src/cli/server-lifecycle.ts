@@ -2,7 +2,7 @@
 // they cannot listen, and loading the emulator (big) only in the commands that run it.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { packageRoot } from '../runtime/index.js'
+import { packageRoot } from '../runtime/package-info/index.js'
 import { ForcebridgeError } from '../util/index.js'
 
 export type Closer = () => Promise<void>

@@ -3,10 +3,9 @@
 // from environment variables so secret values never pass through argv).
 import type { Command } from 'commander'
 import type { z } from 'zod'
-import { ServiceSettings, type AnyService, type SettingValues } from '../runtime/index.js'
+import type { AnyService, SettingValues } from '../runtime/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
-import { loadCliServices } from './cli-services.js'
 import { secretFromEnv } from './secret-input.js'
 import { cell, formatTable } from './text-table.js'
 
@@ -64,6 +63,7 @@ export function serviceCommand(program: Command): void {
     .description('list the services in the services folder')
     .option('--services <folder...>', 'service folders (default: FORCEBRIDGE_HOME/services)')
     .action(async (flags: { services?: string[] }) => {
+      const { loadCliServices } = await import('./cli-services.js')
       await withStore(async ({ config }) => {
         const { registry, folders } = await loadCliServices(config, flags.services)
         const rows = registry
@@ -97,6 +97,8 @@ export function serviceCommand(program: Command): void {
     .option('--services <folder...>', 'service folders (default: FORCEBRIDGE_HOME/services)')
     .option('--json', 'print the settings view as JSON')
     .action(async (name: string, flags: SettingsFlags) => {
+      const { ServiceSettings } = await import('../runtime/index.js')
+      const { loadCliServices } = await import('./cli-services.js')
       await withStore(async ({ config, store }) => {
         const { registry } = await loadCliServices(config, flags.services)
         // A service not loaded here (another folder, or not deployed yet) can still be given

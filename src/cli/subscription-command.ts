@@ -2,7 +2,6 @@
 // services, read and changed in the store the servers use. A change moves the subscription's
 // fence, so the consumer holding it picks the change up at once; each one is audited.
 import type { Command } from 'commander'
-import { resetPosition } from '../runtime/index.js'
 import type { Store, SubscriptionInfo } from '../store/index.js'
 import { ForcebridgeError } from '../util/index.js'
 import { withStore } from './cli-context.js'
@@ -26,7 +25,8 @@ async function found(store: Store, service: string): Promise<SubscriptionInfo> {
 }
 
 /** `earliest`, `latest` or the base64 of replay id bytes, as `show` prints the position. */
-export function positionOf(to: string): string {
+export async function positionOf(to: string): Promise<string> {
+  const { resetPosition } = await import('../runtime/index.js')
   const position = resetPosition(to)
   if (position !== undefined) return position
   throw new ForcebridgeError(
@@ -127,7 +127,7 @@ export function subscriptionCommand(program: Command): void {
     .description('move the position: the consumer starts again from there')
     .requiredOption('--to <where>', 'earliest, latest, or a replay id (base64)')
     .action(async (service: string, flags: { to: string }) => {
-      const position = positionOf(flags.to)
+      const position = await positionOf(flags.to)
       await withStore(async ({ store }) => {
         const before = await found(store, service)
         await store.subscriptions.setPosition(service, position, Date.now())
