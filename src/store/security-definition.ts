@@ -2,7 +2,6 @@
 // return (never a secret), what verification needs, the zod schemas that check an input, and the
 // mapping from a stored row. The repository (security-repository.ts) does the storing.
 import { createHash } from 'node:crypto'
-import { importSPKI, importX509 } from 'jose'
 import { z } from 'zod'
 import { ForcebridgeError } from '../util/index.js'
 import type { SecurityDefinitionRow } from './database-schema.js'
@@ -133,6 +132,9 @@ export function hashApiKey(key: string): string {
 
 /** Refuses a public key jose cannot use for RS256, with a message that says what to give. */
 export async function checkPublicKey(pem: string): Promise<void> {
+  // Imported here, not at the top: jose is some 45 modules that every open of the store would
+  // load, for a check made only when a JWT definition is written.
+  const { importSPKI, importX509 } = await import('jose')
   try {
     if (pem.includes('BEGIN CERTIFICATE')) await importX509(pem, 'RS256')
     else await importSPKI(pem, 'RS256')
