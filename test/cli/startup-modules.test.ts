@@ -47,14 +47,15 @@ describe('forcebridge start-up', () => {
     }
   })
 
-  it('opens a SQLite store for `connection list` without the server or pg', async () => {
+  it('opens a SQLite store for `connection list` without the server, pg or jose', async () => {
     const run = await loaded('connection', 'list')
     expect(run.code).toBe(0)
     expect(run.out.join('\n')).toMatch(/no connections/)
     // What it needs is seen loading, so what is absent was not missed.
     expect(run.packages).toContain('kysely')
     expect(run.packages).toContain('better-sqlite3')
-    for (const name of [...SERVER, 'pg']) expect(run.packages, name).not.toContain(name)
+    // Nor pg (the store is SQLite) or jose (only writing a JWT definition checks a key).
+    for (const name of [...SERVER, 'pg', 'jose']) expect(run.packages, name).not.toContain(name)
     expect(run.ours).not.toContain('runtime/index.js')
   })
 })
