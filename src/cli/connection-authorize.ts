@@ -15,11 +15,15 @@ import {
 } from './oauth-callback-listener.js'
 import { openBrowser } from './open-browser.js'
 
-/** The first callback, or a clear failure on timeout or Ctrl-C. */
-async function waitForCallback(
+/**
+ * The first callback, or a clear failure on timeout or Ctrl-C. Armed before the URL is printed:
+ * a Ctrl-C (or a script's SIGINT) right after the URL appears must cancel cleanly, not find
+ * Node's default handler and kill the command without a word. `dispose` disarms it.
+ */
+function waitForCallback(
   listener: CallbackListener,
   timeoutSeconds: number,
-): Promise<OAuthCallback> {
+): { callback: Promise<OAuthCallback>; dispose: () => void } {
   let timer: NodeJS.Timeout | undefined
   let onSignal = (): void => undefined
   const stopped = new Promise<never>((_, reject) => {
@@ -36,13 +40,15 @@ async function waitForCallback(
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
   })
-  try {
-    return await Promise.race([listener.callback, stopped])
-  } finally {
+  const dispose = () => {
     clearTimeout(timer)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+  const callback = Promise.race([listener.callback, stopped]).finally(dispose)
+  // Awaited once the instructions are printed; never left as an unhandled rejection meanwhile.
+  callback.catch(() => undefined)
+  return { callback, dispose }
 }
 
 /** The code from a callback that belongs to this authorization, or why there is none. */
@@ -190,6 +196,7 @@ async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
   const pkce = createPkcePair()
   const state = randomBytes(24).toString('base64url')
   const listener = await listenForCallback(flags.callbackPort)
+  const waiting = waitForCallback(listener, flags.timeout)
   try {
     const url = authorizeUrl({
       loginUrl: p.loginUrl,
@@ -211,7 +218,7 @@ async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
     console.log(
       `${how}Salesforce redirects to ${listener.redirectUri}, which must be a callback URL of the connected app.\nWaiting up to ${flags.timeout} s (Ctrl-C to cancel)...`,
     )
-    const callback = await waitForCallback(listener, flags.timeout)
+    const callback = await waiting.callback
     const code = codeOf(callback, state, p)
     let token: TokenInfo
     try {
@@ -266,6 +273,7 @@ async function authorize(name: string, flags: AuthorizeFlags): Promise<void> {
       }
     })
   } finally {
+    waiting.dispose()
     await listener.close()
   }
 }
