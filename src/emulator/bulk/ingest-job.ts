@@ -1,8 +1,10 @@
-// One Bulk API 2.0 ingest job: its settings, state, uploaded rows and per-row results.
-// Jobs live in memory only (a restart forgets them), which the emulator accepts: Salesforce
-// itself deletes jobs after seven days and clients poll a job within one process's life.
+// One Bulk API 2.0 ingest job: its settings, state and counts; its upload and per-row results
+// are on disk (ingest-data.ts). Jobs are forgotten on restart, which the emulator accepts:
+// Salesforce itself deletes jobs after seven days and clients poll a job within one
+// process's life.
 
 import type { CsvFormat } from './csv-format.js'
+import type { IngestData } from './ingest-data.js'
 
 export const INGEST_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const
 export type IngestOperation = (typeof INGEST_OPERATIONS)[number]
@@ -21,20 +23,18 @@ export interface IngestJob extends CsvFormat {
   systemModstamp: string
   state: IngestState
   errorMessage: string | null
-  /** Uploaded CSV text, parsed when processing starts. */
-  upload: string | null
+  /** The uploaded CSV and the rows' outcomes, in the result store; null until uploaded. */
+  upload: IngestData | null
+  /** The upload's header, once processing has parsed it. */
   columns: string[]
-  rows: string[][]
+  /** Rows in the upload, once processing has parsed it. */
+  rowCount: number
   /** Index of the next row to process. */
   next: number
-  successful: string[][]
-  failed: string[][]
   numberRecordsProcessed: number
   numberRecordsFailed: number
   /** Milliseconds spent processing, for totalProcessingTime. */
   processingMs: number
-  /** Result files already written, once the job has finished. */
-  rendered: Partial<Record<'successful' | 'failed' | 'unprocessed', string>>
 }
 
 /** Salesforce's datetime form: `2024-01-03T23:52:01.000+0000`. */

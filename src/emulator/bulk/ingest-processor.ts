@@ -5,7 +5,7 @@
 import { toRecordErrors, type RecordError } from '../composite/index.js'
 import type { OrgWriter, WriteContext } from '../model/index.js'
 import { ColumnPlan, UnknownColumn } from './column-plan.js'
-import { parseCsv } from './csv-format.js'
+import type { IngestData } from './ingest-data.js'
 import type { IngestJob } from './ingest-job.js'
 import { writeRow } from './write-row.js'
 import type { Timers } from './timers.js'
@@ -22,6 +22,8 @@ export function sfError(errors: RecordError[]): string {
 
 export class IngestProcessor {
   private readonly plans = new Map<string, ColumnPlan>()
+  /** Each running job's rows still to write, parsed from its upload a piece at a time. */
+  private readonly cursors = new Map<string, Iterator<string[]>>()
 
   constructor(
     private readonly org: OrgWriter,
@@ -44,7 +46,7 @@ export class IngestProcessor {
   private fail(job: IngestJob, message: string): void {
     job.state = 'Failed'
     job.errorMessage = message
-    this.plans.delete(job.id)
+    this.forget(job)
     this.stamp(job)
   }
 
@@ -54,24 +56,25 @@ export class IngestProcessor {
     this.stamp(job)
     const started = Date.now()
     try {
-      if (job.upload === null || job.upload.trim() === '') {
+      if (job.upload === null || job.upload.blank) {
         // Nothing to load (no upload, or an empty one): an empty job completes, as clients
         // that bulk load an empty list expect. Salesforce's answer is undocumented ([B]).
-        job.upload = null
         job.state = 'JobComplete'
         this.stamp(job)
         return
       }
-      const table = parseCsv(job.upload, job)
-      job.upload = null
+      // The whole upload is parsed once before any row is written, so that a fault anywhere
+      // in it fails the job with nothing loaded; rows are parsed again as they are written.
+      const table = job.upload.check()
       job.columns = table.columns
-      job.rows = table.rows
+      job.rowCount = table.count
       // Salesforce splits an ingest job into batches of up to 10,000 records, each counted in
       // the batch allocation shared with Bulk API 1.0 ([C: SF-Bulk limits]).
-      this.countBatches(Math.ceil(table.rows.length / 10_000))
+      this.countBatches(Math.ceil(table.count / 10_000))
       const obj = this.org.getObject(job.object)
       if (obj === undefined) throw new UnknownColumn(job.object)
       this.plans.set(job.id, new ColumnPlan(this.org, obj, table.columns))
+      this.cursors.set(job.id, job.upload.rows(0))
     } catch (err) {
       if (err instanceof UnknownColumn) this.fail(job, err.message)
       else this.fail(job, `InvalidBatch : ${err instanceof Error ? err.message : String(err)}`)
@@ -85,12 +88,14 @@ export class IngestProcessor {
   /** Writes up to `budget` rows of the tick's chunk, as many as the time slice allows. */
   private chunk(job: IngestJob, budget: number): void {
     const plan = this.plans.get(job.id)
-    if (job.state !== 'InProgress' || plan === undefined) {
-      this.plans.delete(job.id)
+    const rows = this.cursors.get(job.id)
+    const data = job.upload
+    if (job.state !== 'InProgress' || plan === undefined || rows === undefined || data === null) {
+      this.forget(job)
       return
     }
     const started = Date.now()
-    const end = Math.min(job.rows.length, job.next + budget)
+    const end = Math.min(job.rowCount, job.next + budget)
     const first = job.next
     const user: WriteContext = { userId: job.createdById }
     const slice = this.timers.slice()
@@ -99,7 +104,7 @@ export class IngestProcessor {
       // refusal is caught inside, and a refused write leaves nothing behind.
       this.org.transaction(() => {
         while (job.next < end) {
-          this.row(job, plan, job.rows[job.next]!, user)
+          this.row(job, data, plan, rows.next().value as string[], user)
           job.next++
           if (slice.spent()) break
         }
@@ -118,24 +123,35 @@ export class IngestProcessor {
       this.timers.soon(() => this.chunk(job, left))
       return
     }
-    if (job.next < job.rows.length) {
+    if (job.next < job.rowCount) {
       this.later(() => this.chunk(job, this.chunkSize))
       return
     }
     job.state = 'JobComplete'
-    this.plans.delete(job.id)
+    this.forget(job)
     this.stamp(job)
   }
 
-  private row(job: IngestJob, plan: ColumnPlan, row: string[], user: WriteContext): void {
+  private forget(job: IngestJob): void {
+    this.plans.delete(job.id)
+    this.cursors.delete(job.id)
+  }
+
+  private row(
+    job: IngestJob,
+    data: IngestData,
+    plan: ColumnPlan,
+    row: string[],
+    user: WriteContext,
+  ): void {
     let knownId: string | undefined
     try {
       const record = plan.toRecord(row)
       knownId = record.id
       const result = writeRow(this.org, job, plan.obj.name, record.id, record.fields, user)
-      job.successful.push([result.id, String(result.created === true), ...row])
+      data.succeeded(result.id, result.created === true)
     } catch (err) {
-      job.failed.push([knownId ?? '', sfError(toRecordErrors(err)), ...row])
+      data.failed(knownId ?? '', sfError(toRecordErrors(err)))
       job.numberRecordsFailed += 1
     }
     job.numberRecordsProcessed += 1

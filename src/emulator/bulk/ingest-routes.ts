@@ -1,12 +1,14 @@
 // The ingest half of Bulk API 2.0 under `/services/data/vNN.N/jobs/ingest`: create, upload
 // CSV, close or abort, job info, list, delete, and the three result files (§6.1).
 
+import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { EmulatorContext } from '../server/emulator-context.js'
 import { readJsonBody } from '../server/read-json-body.js'
 import { invalidJob, invalidJobState, jobFinder, listPage, sendJson } from './bulk-errors.js'
-import { COLUMN_DELIMITERS, LINE_ENDINGS, parseCsv, writeCsv } from './csv-format.js'
+import { COLUMN_DELIMITERS, LINE_ENDINGS, csvLine } from './csv-format.js'
+import { IngestData } from './ingest-data.js'
 import { INGEST_OPERATIONS, ingestJobInfo, sfDateTime, type IngestJob } from './ingest-job.js'
 import type { IngestProcessor } from './ingest-processor.js'
 
@@ -30,21 +32,14 @@ const FINISHED = new Set(['JobComplete', 'Failed', 'Aborted'])
 
 type IdParams = { version: string; id: string }
 
-function sendCsv(reply: FastifyReply, text: string): FastifyReply {
-  return reply.code(200).type('text/csv').send(text)
-}
-
-function render(job: IngestJob, kind: 'successful' | 'failed' | 'unprocessed'): string {
-  if (kind === 'successful') {
-    return writeCsv(['sf__Id', 'sf__Created', ...job.columns], job.successful, job)
-  }
-  if (kind === 'failed') return writeCsv(['sf__Id', 'sf__Error', ...job.columns], job.failed, job)
-  if (job.upload !== null) {
-    // Never processed (aborted before it started): every uploaded row is unprocessed.
-    const table = parseCsv(job.upload, job)
-    return writeCsv(table.columns, table.rows, job)
-  }
-  return writeCsv(job.columns, job.rows.slice(job.next), job)
+/** A result file, streamed from the job's data on disk as it is read (ingest-data.ts). */
+function results(job: IngestJob, kind: 'successful' | 'failed' | 'unprocessed'): Readable {
+  const data = job.upload
+  if (kind === 'unprocessed') return Readable.from(data?.unprocessed(job.next) ?? [])
+  if (data !== null) return Readable.from(data.results(kind, job.columns))
+  // No upload: the header alone.
+  const head = kind === 'successful' ? 'sf__Created' : 'sf__Error'
+  return Readable.from([csvLine(['sf__Id', head], job)])
 }
 
 export function registerIngestRoutes(
@@ -98,14 +93,11 @@ export function registerIngestRoutes(
       lineEnding: spec.lineEnding ?? 'LF',
       upload: null,
       columns: [],
-      rows: [],
+      rowCount: 0,
       next: 0,
-      successful: [],
-      failed: [],
       numberRecordsProcessed: 0,
       numberRecordsFailed: 0,
       processingMs: 0,
-      rendered: {},
     }
     jobs.set(job.id, job)
     return json(reply, 200, ingestJobInfo(job))
@@ -141,7 +133,7 @@ export function registerIngestRoutes(
       typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : ''
     // An empty upload is accepted: the job completes with no records, as clients that bulk
     // load an empty list expect (Salesforce's answer is undocumented; see docs/emulator.md).
-    job.upload = text
+    job.upload = new IngestData(ctx.results, job, text)
     job.systemModstamp = sfDateTime(ctx.now())
     return reply.code(201).send()
   })
@@ -182,11 +174,12 @@ export function registerIngestRoutes(
       )
     }
     job.state = 'Aborted' // stops a queued job from starting
+    job.upload?.drop()
     jobs.delete(job.id)
     return reply.code(204).send()
   })
 
-  const results =
+  const resultFile =
     (kind: 'successful' | 'failed' | 'unprocessed') =>
     async (request: { params: IdParams }, reply: FastifyReply) => {
       const job = find(request.params.id)
@@ -195,17 +188,11 @@ export function registerIngestRoutes(
           `Job ${job.id} is ${job.state}: results are available once it is JobComplete, Failed or Aborted.`,
         )
       }
-      // A finished job no longer changes: render each file once (100,000 rows take a while).
-      let text = job.rendered[kind]
-      if (text === undefined) {
-        text = render(job, kind)
-        job.rendered[kind] = text
-      }
-      return sendCsv(reply, text)
+      return reply.code(200).type('text/csv').send(results(job, kind))
     }
   // The server ignores trailing slashes, so `successfulResults/` (Salesforce's documented
   // form) reaches these too.
-  app.get<{ Params: IdParams }>(`${BASE}/:id/successfulResults`, results('successful'))
-  app.get<{ Params: IdParams }>(`${BASE}/:id/failedResults`, results('failed'))
-  app.get<{ Params: IdParams }>(`${BASE}/:id/unprocessedrecords`, results('unprocessed'))
+  app.get<{ Params: IdParams }>(`${BASE}/:id/successfulResults`, resultFile('successful'))
+  app.get<{ Params: IdParams }>(`${BASE}/:id/failedResults`, resultFile('failed'))
+  app.get<{ Params: IdParams }>(`${BASE}/:id/unprocessedrecords`, resultFile('unprocessed'))
 }

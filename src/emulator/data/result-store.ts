@@ -1,7 +1,7 @@
 // Query results kept out of the heap: a REST query's pages behind its locator and a Bulk
 // query job's CSV rows are written here, one item (a record's JSON, a CSV line) per row, and
 // read back a page at a time. A full export of millions of records then costs disk, not
-// memory.
+// memory. Bulk ingest jobs keep their uploads (in pieces) and per-row outcomes here too.
 //
 // Why a table of results rather than re-running the query for each page (keyset paging):
 // a result is a snapshot. Salesforce's cursor and Bulk query results do not move when the
@@ -184,6 +184,18 @@ export class ResultStore {
         'INSERT INTO results (set_id, seq, item) SELECT ?, row_number() OVER (ORDER BY key, seq) - 1 - ?, item FROM sort_stage ORDER BY key, seq LIMIT ? OFFSET ?',
       ),
       clear: this.db.prepare('DELETE FROM sort_stage'),
+    }
+  }
+
+  /**
+   * The items of a set from position `from` on, one at a time, read `step` at a time as the
+   * caller pulls (a Bulk ingest job's upload pieces and row outcomes).
+   */
+  *items(set: number, from = 0, step = 2000): Generator<string> {
+    for (let at = from; ; at += step) {
+      const items = this.page(set, at, step)
+      yield* items
+      if (items.length < step) return
     }
   }
 
