@@ -5,6 +5,8 @@
 // emulator runs built (`dist/`) in a child process of its own, so the RSS printed is the
 // emulator's alone (BENCH_SCALE_PROFILE=<folder> writes its CPU profile there).
 // Last line: `rss_mb_at_<n>=<mb> ingest_rows_per_s=<n> lookup_ms=<n>`.
+// BENCH_SCALE_JOB_ROWS sets the rows per job (default 100,000); BENCH_SCALE_KEEP_JOBS=1 keeps
+// finished jobs (and their results) instead of deleting them, to see what a kept job costs.
 // Only the scale run: `npm run build && BENCH_SCALE_RECORDS=200000 npx tsx bench/emulator-scale.ts`.
 
 import { loadavg } from 'node:os'
@@ -13,7 +15,8 @@ import { Pool } from 'undici'
 import { startEmulatorProcess } from './emulator-process.js'
 
 const V = 'v62.0'
-const JOB_ROWS = 100_000
+const JOB_ROWS = Number(process.env.BENCH_SCALE_JOB_ROWS ?? 100_000)
+const KEEP_JOBS = process.env.BENCH_SCALE_KEEP_JOBS === '1'
 
 /** One response header as text. */
 function header(headers: Record<string, string | string[] | undefined>, name: string): string {
@@ -107,8 +110,8 @@ export async function scaleRun(total: number): Promise<void> {
       await call('PATCH', `/jobs/ingest/${job.id}`, JSON.stringify({ state: 'UploadComplete' }))
       const info = await waitJob('ingest', job.id)
       if (info.numberRecordsFailed) throw new Error(`${info.numberRecordsFailed} rows failed`)
-      // A finished job keeps its results in memory until deleted, as clients do.
-      await call('DELETE', `/jobs/ingest/${job.id}`)
+      // A finished job keeps its results until deleted, as clients do.
+      if (!KEEP_JOBS) await call('DELETE', `/jobs/ingest/${job.id}`)
       done += n
       if (done % 1_000_000 === 0 || done === total) {
         const s = (performance.now() - started) / 1000
@@ -159,6 +162,21 @@ export async function scaleRun(total: number): Promise<void> {
       (i) =>
         `SELECT Id, Number__c FROM Invoice__c WHERE Number__c IN (${Array.from({ length: 50 }, (_, k) => `'${pick(i * 50 + k)}'`).join(',')}) AND Status__c = 'Paid'`,
       5,
+    )
+    // OwnerId has no index key (every record has one of an org's few users): a query by it
+    // scans. With one user, `= <owner>` finds its rows at once; `= <user owning none>` reads all.
+    const owner = (await query('SELECT OwnerId FROM Invoice__c LIMIT 1')).records[0] as unknown as {
+      OwnerId: string
+    }
+    await timed(
+      'query by OwnerId (the owner of all, LIMIT 200)',
+      () => `SELECT Id FROM Invoice__c WHERE OwnerId = '${owner.OwnerId}' LIMIT 200`,
+      5,
+    )
+    await timed(
+      'query by OwnerId (a user owning none: a full scan)',
+      () => `SELECT Id FROM Invoice__c WHERE OwnerId = '005000000000999AAA'`,
+      3,
     )
 
     // The highest RSS while the export runs, sampled every 100 ms.
