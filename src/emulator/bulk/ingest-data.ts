@@ -3,9 +3,8 @@
 // SQLite file). Rows are parsed a piece at a time while the job runs, and again when a result
 // file is asked for, so a job of a million rows holds one piece in memory, finished or not.
 
-import { parse } from 'csv-parse/sync'
 import type { ResultStore, StoredResult } from '../data/result-store.js'
-import { COLUMN_DELIMITERS, csvLine, parseCsv, type CsvFormat } from './csv-format.js'
+import { csvLine, parseCsv, parseRecords, type CsvFormat } from './csv-format.js'
 
 /** Characters of upload per stored piece: about 10,000 rows of a narrow CSV. */
 const PIECE_CHARS = 256 * 1024
@@ -26,7 +25,11 @@ export class IngestData {
   private headerPiece: number | undefined
   /** Rows per stored piece, from check(): rows(from) skips whole pieces without parsing. */
   private counts: number[] = []
-  /** Outcomes: `S<id>\t<created>` or `F<id>\t<sf__Error>`, one per processed row, in order. */
+  /**
+   * Outcomes: `S<id>\t<created>` or `F<id>\t<sf__Error>`, one per processed row, in order,
+   * stored as JSON arrays of OUTCOMES_PER_WRITE: one stored item per row cost the store more
+   * than the row's own write to the org.
+   */
   private outcomes: StoredResult | undefined
   private pending: string[] = []
 
@@ -88,8 +91,7 @@ export class IngestData {
     let out = csvLine([...head, ...columns], this.format)
     let lines = 0
     const rows = this.rows(0)
-    const outcomes = this.outcomes ? this.store.items(this.outcomes.set) : []
-    for (const outcome of outcomes) {
+    for (const outcome of this.storedOutcomes()) {
       const row = rows.next().value as string[]
       if ((outcome[0] === 'S') !== (kind === 'successful')) continue
       const tab = outcome.indexOf('\t')
@@ -136,6 +138,12 @@ export class IngestData {
     this.pending = []
   }
 
+  private *storedOutcomes(): Generator<string> {
+    if (this.outcomes === undefined) return
+    for (const block of this.store.items(this.outcomes.set, 0, 16))
+      yield* JSON.parse(block) as string[]
+  }
+
   private outcome(item: string): void {
     this.pending.push(item)
     if (this.pending.length >= OUTCOMES_PER_WRITE) this.flush()
@@ -144,7 +152,11 @@ export class IngestData {
   private flush(): void {
     if (this.pending.length === 0) return
     this.outcomes ??= { set: this.store.open(), size: 0 }
-    this.outcomes.size += this.store.append(this.outcomes.set, this.pending, this.outcomes.size)
+    this.outcomes.size += this.store.append(
+      this.outcomes.set,
+      [JSON.stringify(this.pending)],
+      this.outcomes.size,
+    )
     this.pending = []
   }
 
@@ -155,17 +167,11 @@ export class IngestData {
    * the whole text, so a job fails with the same message however its upload was cut.
    */
   private *parsedPieces(first = 0): Generator<string[][]> {
-    const options = {
-      delimiter: COLUMN_DELIMITERS[this.format.columnDelimiter],
-      bom: true,
-      skip_empty_lines: true,
-      relax_quotes: false,
-    }
     let index = first
     for (const piece of this.store.items(this.upload.set, first, 1)) {
       let rows: string[][]
       try {
-        rows = parse(piece, options)
+        rows = parseRecords(piece, this.format, index === 0)
       } catch {
         throw this.wholeTextError()
       }
