@@ -3,6 +3,7 @@
 
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
+import { parseSimpleCsv } from './fast-csv.js'
 
 export const COLUMN_DELIMITERS = {
   COMMA: ',',
@@ -32,14 +33,20 @@ export interface CsvTable {
  * valid CSV for this delimiter (the job then fails with InvalidBatch).
  */
 export function parseCsv(text: string, format: CsvFormat): CsvTable {
-  const records: string[][] = parse(text, {
-    delimiter: COLUMN_DELIMITERS[format.columnDelimiter],
-    bom: true,
-    skip_empty_lines: true,
-    relax_quotes: false,
-  })
-  const [columns = [], ...rows] = records
+  const [columns = [], ...rows] = parseRecords(text, format)
   return { columns: columns.map((c) => c.trim()), rows }
+}
+
+/**
+ * Every record of CSV text, the header included (`bom`: a leading byte-order mark is not
+ * data). Throws Error with csv-parse's description when the text is not valid CSV.
+ */
+export function parseRecords(text: string, format: CsvFormat, bom = true): string[][] {
+  const delimiter = COLUMN_DELIMITERS[format.columnDelimiter]
+  return (
+    parseSimpleCsv(text, delimiter, bom) ??
+    parse(text, { delimiter, bom, skip_empty_lines: true, relax_quotes: false })
+  )
 }
 
 /**
