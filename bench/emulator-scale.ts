@@ -5,8 +5,10 @@
 // emulator runs built (`dist/`) in a child process of its own, so the RSS printed is the
 // emulator's alone (BENCH_SCALE_PROFILE=<folder> writes its CPU profile there).
 // Last line: `rss_mb_at_<n>=<mb> ingest_rows_per_s=<n> lookup_ms=<n>`.
-// BENCH_SCALE_JOB_ROWS sets the rows per job (default 100,000); BENCH_SCALE_KEEP_JOBS=1 keeps
-// finished jobs (and their results) instead of deleting them, to see what a kept job costs.
+// BENCH_SCALE_JOB_ROWS sets the rows per job (default 100,000); BENCH_SCALE_JOBS_IN_FLIGHT the
+// jobs open at once (default 2; 1 waits for each job before sending the next);
+// BENCH_SCALE_KEEP_JOBS=1 keeps finished jobs (and their results) instead of deleting them;
+// BENCH_SCALE_INGEST_ONLY=1 stops after the ingest.
 // Only the scale run: `npm run build && BENCH_SCALE_RECORDS=200000 npx tsx bench/emulator-scale.ts`.
 
 import { loadavg } from 'node:os'
@@ -17,6 +19,7 @@ import { startEmulatorProcess } from './emulator-process.js'
 const V = 'v62.0'
 const JOB_ROWS = Number(process.env.BENCH_SCALE_JOB_ROWS ?? 100_000)
 const KEEP_JOBS = process.env.BENCH_SCALE_KEEP_JOBS === '1'
+const JOBS_IN_FLIGHT = Number(process.env.BENCH_SCALE_JOBS_IN_FLIGHT ?? 2)
 
 /** One response header as text. */
 function header(headers: Record<string, string | string[] | undefined>, name: string): string {
@@ -92,10 +95,13 @@ export async function scaleRun(total: number): Promise<void> {
     const started = performance.now()
     const cpuStart = emu.cpuSeconds()
     let rssAtEnd = 0
-    for (let done = 0; done < total;) {
-      const n = Math.min(JOB_ROWS, total - done)
+    // A loader that splits its data into jobs and keeps JOBS_IN_FLIGHT of them open: the next
+    // job is built, uploaded and closed while the emulator processes the one before, as
+    // Salesforce runs a user's ingest jobs in parallel. The emulator processes both at once
+    // (their chunks take turns), so it never waits for the client between jobs.
+    const submit = async (from: number, n: number) => {
       const lines = ['Number__c,Amount__c,Status__c']
-      for (let i = done; i < done + n; i++)
+      for (let i = from; i < from + n; i++)
         lines.push(`INV-${i},${i % 10_000}.50,${i % 3 === 0 ? 'Paid' : 'Sent'}`)
       const job = JSON.parse(
         (
@@ -108,11 +114,22 @@ export async function scaleRun(total: number): Promise<void> {
       ) as { id: string }
       await call('PUT', `/jobs/ingest/${job.id}/batches`, lines.join('\n') + '\n', 'text/csv')
       await call('PATCH', `/jobs/ingest/${job.id}`, JSON.stringify({ state: 'UploadComplete' }))
+      return { id: job.id, n }
+    }
+    const inFlight: Promise<{ id: string; n: number }>[] = []
+    let queued = 0
+    for (let done = 0; done < total;) {
+      while (queued < total && inFlight.length < JOBS_IN_FLIGHT) {
+        const n = Math.min(JOB_ROWS, total - queued)
+        inFlight.push(submit(queued, n))
+        queued += n
+      }
+      const job = await inFlight.shift()!
       const info = await waitJob('ingest', job.id)
       if (info.numberRecordsFailed) throw new Error(`${info.numberRecordsFailed} rows failed`)
       // A finished job keeps its results until deleted, as clients do.
       if (!KEEP_JOBS) await call('DELETE', `/jobs/ingest/${job.id}`)
-      done += n
+      done += job.n
       if (done % 1_000_000 === 0 || done === total) {
         const s = (performance.now() - started) / 1000
         rssAtEnd = rssMb()
@@ -122,6 +139,10 @@ export async function scaleRun(total: number): Promise<void> {
       }
     }
     const ingestRate = Math.round(total / ((performance.now() - started) / 1000))
+    if (process.env.BENCH_SCALE_INGEST_ONLY === '1') {
+      console.log(`rss_mb_at_${countName(total)}=${rssAtEnd} ingest_rows_per_s=${ingestRate}`)
+      return
+    }
 
     const query = async (soql: string) =>
       JSON.parse((await call('GET', `/query?q=${encodeURIComponent(soql)}`)).text) as {
