@@ -1,9 +1,10 @@
 // A Bulk API 1.0 job and its batches, as the emulator keeps them (in memory, like Bulk 2.0's
-// jobs; query results in the result store), and their JobInfo and BatchInfo bodies in XML or JSON ([C: SF-Bulk1 "JobInfo",
-// "BatchInfo"]).
+// jobs; each batch's request and ingest results on disk (batch-data.ts), query results in
+// the result store), and their JobInfo and BatchInfo bodies in XML or JSON ([C: SF-Bulk1
+// "JobInfo", "BatchInfo"]).
 
-import type { RecordError } from '../composite/index.js'
 import type { StoredResult } from '../data/result-store.js'
+import type { BatchData } from './batch-data.js'
 import { NAMESPACE, type WireFormat } from './async-error.js'
 import { escapeXml } from './xml-lite.js'
 
@@ -24,13 +25,7 @@ export type AsyncContentType = (typeof CONTENT_TYPES)[number]
 export type JobState = 'Open' | 'Closed' | 'Aborted' | 'Failed'
 export type BatchState = 'Queued' | 'InProgress' | 'Completed' | 'Failed' | 'NotProcessed'
 
-/** One record's outcome in an ingest batch. */
-export interface RowResult {
-  id: string | null
-  success: boolean
-  created: boolean
-  errors: RecordError[]
-}
+export type { RowResult } from './batch-data.js'
 
 export interface AsyncBatch {
   id: string
@@ -39,13 +34,11 @@ export interface AsyncBatch {
   stateMessage: string | null
   createdDate: string
   systemModstamp: string
-  /** The request body as sent, served back by `/request`. */
-  request: string
+  /** The request body (served back by `/request`) and, for ingest, the per-record results. */
+  data: BatchData
   numberRecordsProcessed: number
   numberRecordsFailed: number
   processingMs: number
-  /** Ingest: one result per record, in request order. */
-  results: RowResult[]
   /**
    * Query: the records, one formatted item each (a CSV line, a JSON record, an XML
    * element) in the result store, not the heap; filled a step at a time while InProgress.

@@ -18,6 +18,7 @@ import {
   type AsyncContentType,
   type AsyncJob,
 } from './async-job.js'
+import { BatchData } from './batch-data.js'
 import { CONTENT_TYPE, ingestResults, resultList, resultSet } from './batch-results.js'
 import type { BatchRunner } from './batch-runner.js'
 import { readJobSpec } from './job-spec.js'
@@ -237,11 +238,10 @@ export function registerAsyncRoutes(
         stateMessage: null,
         createdDate: now,
         systemModstamp: now,
-        request: body,
+        data: new BatchData(ctx.results, body),
         numberRecordsProcessed: 0,
         numberRecordsFailed: 0,
         processingMs: 0,
-        results: [],
         stored: undefined,
         resultSets: new Map(),
         columns: [],
@@ -275,7 +275,7 @@ export function registerAsyncRoutes(
     handle((request, reply) => {
       const { job, batch } = findBatch(request)
       const type = isQuery(job) ? 'text/plain' : CONTENT_TYPE[job.contentType]
-      return reply.code(200).type(type).send(batch.request)
+      return reply.code(200).type(type).send(batch.data.request())
     }),
   )
 
@@ -283,7 +283,8 @@ export function registerAsyncRoutes(
     `${BASE}/:jobId/batch/:batchId/result`,
     handle((request, reply) => {
       const { job, batch } = findBatch(request)
-      if (batch.state !== 'Completed' && !(batch.state === 'Failed' && batch.results.length > 0)) {
+      const wrote = batch.state === 'Failed' && batch.numberRecordsProcessed > 0
+      if (batch.state !== 'Completed' && !wrote) {
         throw new AsyncApiError(400, 'InvalidBatch', 'Batch not completed')
       }
       if (isQuery(job)) {
@@ -293,7 +294,7 @@ export function registerAsyncRoutes(
       return reply
         .code(200)
         .type(CONTENT_TYPE[job.contentType])
-        .send(ingestResults(batch, job.contentType))
+        .send(ingestResults(batch.data.results(), job.contentType))
     }),
   )
 

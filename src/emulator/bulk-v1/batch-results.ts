@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream'
 import { csvLine, sfError, toRows, writeCsv } from '../bulk/index.js'
 import { NAMESPACE } from './async-error.js'
-import type { AsyncBatch, AsyncContentType } from './async-job.js'
+import type { AsyncBatch, AsyncContentType, RowResult } from './async-job.js'
 import { xmlDocument } from './async-job.js'
 import { escapeXml } from './xml-lite.js'
 
@@ -18,9 +18,9 @@ export const CONTENT_TYPE: Record<AsyncContentType, string> = {
   XML: 'application/xml',
 }
 
-export function ingestResults(batch: AsyncBatch, format: AsyncContentType): string {
+export function ingestResults(results: RowResult[], format: AsyncContentType): string {
   if (format === 'CSV') {
-    const rows = batch.results.map((r) => [
+    const rows = results.map((r) => [
       r.id ?? '',
       String(r.success),
       String(r.created),
@@ -33,7 +33,7 @@ export function ingestResults(batch: AsyncBatch, format: AsyncContentType): stri
   }
   if (format === 'JSON') {
     return JSON.stringify(
-      batch.results.map((r) => ({
+      results.map((r) => ({
         success: r.success,
         created: r.created,
         id: r.id,
@@ -41,7 +41,7 @@ export function ingestResults(batch: AsyncBatch, format: AsyncContentType): stri
       })),
     )
   }
-  const inner = batch.results
+  const inner = results
     .map((r) => {
       const errors = r.errors.map(
         (e) =>

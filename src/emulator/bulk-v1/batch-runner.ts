@@ -39,6 +39,7 @@ export class BatchRunner {
   private fail(batch: AsyncBatch, message: string): void {
     batch.state = 'Failed'
     batch.stateMessage = message
+    batch.data.keep()
     this.stamp(batch)
   }
 
@@ -59,7 +60,7 @@ export class BatchRunner {
     let plan: ColumnPlan
     let rows: string[][]
     try {
-      const table = readBatch(batch.request, job.contentType)
+      const table = readBatch(batch.data.request(), job.contentType)
       if (table.rows.length > MAX_BATCH_RECORDS) {
         this.fail(batch, `InvalidBatch : Records in a batch exceeds ${MAX_BATCH_RECORDS}`)
         return
@@ -86,7 +87,10 @@ export class BatchRunner {
     rows: string[][],
     from: number,
   ): void {
-    if (batch.state !== 'InProgress') return
+    if (batch.state !== 'InProgress') {
+      batch.data.keep() // stopped with its job
+      return
+    }
     const started = Date.now()
     const end = Math.min(rows.length, from + this.chunkSize)
     const user: WriteContext = { userId: job.createdById }
@@ -109,14 +113,14 @@ export class BatchRunner {
               record.fields,
               user,
             )
-            batch.results.push({
+            batch.data.add({
               id: saved.id,
               success: true,
               created: saved.created === true,
               errors: [],
             })
           } catch (err) {
-            batch.results.push({
+            batch.data.add({
               id: knownId,
               success: false,
               created: false,
@@ -139,6 +143,7 @@ export class BatchRunner {
       return
     }
     batch.state = 'Completed'
+    batch.data.keep()
     this.stamp(batch)
   }
 
@@ -147,7 +152,8 @@ export class BatchRunner {
     const started = Date.now()
     let items: Iterator<string>
     try {
-      const { object, columns } = queryColumns(batch.request)
+      const request = batch.data.request()
+      const { object, columns } = queryColumns(request)
       if (object.toLowerCase() !== job.object.toLowerCase()) {
         throw new ApiError(
           400,
@@ -155,7 +161,7 @@ export class BatchRunner {
           `the query names ${object}, but the job is for ${job.object}`,
         )
       }
-      const result = this.ctx.queryStream(batch.request, {
+      const result = this.ctx.queryStream(request, {
         includeDeleted: job.operation === 'queryAll',
         apiVersion: job.apiVersion,
       })
