@@ -66,7 +66,7 @@ describe('deploy/cluster/compose.yaml', () => {
   })
 
   it('sets only settings forcebridge knows', () => {
-    const config = readFileSync(join(REPO, 'src/runtime/config.ts'), 'utf8')
+    const config = readFileSync(join(REPO, 'src/runtime/config/load-config.ts'), 'utf8')
     for (const [name, node] of nodes) {
       for (const key of Object.keys(node.environment ?? {}))
         expect(config, `${name}: ${key}`).toContain(`${key}:`)
