@@ -179,6 +179,33 @@ describe('records at scale', () => {
       ])
       expect((await query(api, 'SELECT COUNT() FROM Invoice__c')).totalSize).toBe(100_000)
 
+      // OwnerId is keyed, and the Bulk load gave every row one owner: a lookup by it streams
+      // the 100,000 matches from the key (past 10,000 they are not gathered), each once, and
+      // an owner of none answers at once from the key.
+      const [{ OwnerId: owner }] = (await query(api, 'SELECT OwnerId FROM Invoice__c LIMIT 1'))
+        .records as [{ OwnerId: string }]
+      let mine = await query(
+        api,
+        `SELECT Number__c FROM Invoice__c WHERE OwnerId IN ('${owner}', '005000000000999')`,
+      )
+      const owned = new Set<unknown>()
+      for (;;) {
+        for (const r of mine.records) owned.add(r.Number__c)
+        if (mine.nextRecordsUrl === undefined) break
+        mine = (await api('GET', mine.nextRecordsUrl)).body as typeof mine
+      }
+      expect(owned.size).toBe(100_000)
+      expect(mine.totalSize).toBe(100_000)
+      const first = await query(
+        api,
+        `SELECT Number__c FROM Invoice__c WHERE OwnerId = '${owner}' LIMIT 3`,
+      )
+      expect(first.records.map((r) => r.Number__c)).toEqual(['INV-0', 'INV-1', 'INV-2'])
+      expect(
+        (await query(api, "SELECT Id FROM Invoice__c WHERE OwnerId = '005000000000999'"))
+          .totalSize,
+      ).toBe(0)
+
       // A Bulk API 1.0 query batch: its records wait in the result store, served as CSV.
       const v1 = async (method: string, path: string, body: string, type: string) => {
         const res = await fetch(`${emu.url}/services/async/62.0${path}`, {

@@ -26,6 +26,12 @@ const INSERT_BATCH = 64
 // a `LIMIT 1` query parses little and writes between steps are safe.
 const SCAN_STEP = 256
 
+// Values per IN list: under SQLite's bound-parameter limit.
+const IN_CHUNK = 500
+
+// Matches of a keyed lookup read at once and put in insertion order; more are streamed.
+const GATHERED_MATCHES = 10_000
+
 export class SqliteRecords {
   private readonly db: Database.Database
   private readonly tempDir: string | undefined
@@ -132,6 +138,9 @@ export class SqliteRecords {
       dropKey: db.prepare<[string, string, string, string]>(
         'DELETE FROM record_keys WHERE object = ? AND field = ? AND value = ? AND id = ?',
       ),
+      keyStep: db.prepare<[string, string, string, string, number], { id: string; data: string }>(
+        'SELECT k.id AS id, r.data AS data FROM record_keys k JOIN records r ON r.id = k.id WHERE k.object = ? AND k.field = ? AND k.value = ? AND k.id > ? ORDER BY k.id LIMIT ?',
+      ),
       liveIds: db.prepare<[string, string, string], { id: string }>(
         'SELECT k.id FROM record_keys k JOIN records r ON r.id = k.id WHERE k.object = ? AND k.field = ? AND k.value = ? AND r.deleted = 0 ORDER BY r.rowid',
       ),
@@ -163,14 +172,32 @@ export class SqliteRecords {
     }
   }
 
-  /** The JSON of the records of `object` whose `field` key is one of `values`, in insertion order. */
+  /**
+   * The JSON of the records of `object` whose `field` key is one of `values`: in insertion
+   * order when at most GATHERED_MATCHES rows match; past that (a lookup every row shares, as
+   * the owner of a Bulk load), value by value in id order, a step at a time, so that the
+   * heap never holds the matches. Ids are made in creation order, so both orders agree for
+   * records made here; SOQL without ORDER BY promises no order either way.
+   */
   *byKeys(object: string, field: string, values: readonly string[]): Generator<string> {
     this.flush()
+    if (this.countKeys(object, field, values, GATHERED_MATCHES + 1) > GATHERED_MATCHES) {
+      for (const value of values) {
+        let after = ''
+        for (;;) {
+          const step = this.stmts.keyStep.all(object, field, value, after, SCAN_STEP)
+          for (const r of step) yield r.data
+          if (step.length < SCAN_STEP) break
+          after = step[step.length - 1]!.id
+        }
+      }
+      return
+    }
     // Chunks keep under SQLite's bound-parameter limit; ordering holds within the whole
     // answer only when there is one chunk, so larger lists are sorted by rowid here.
     const rows: { rowid: number; data: string }[] = []
-    for (let i = 0; i < values.length; i += 500) {
-      const chunk = values.slice(i, i + 500)
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const chunk = values.slice(i, i + IN_CHUNK)
       const stmt = this.cached(
         `keys${chunk.length}`,
         () =>
@@ -178,19 +205,40 @@ export class SqliteRecords {
           chunk.map(() => '?').join(',') +
           ')) ORDER BY r.rowid',
       )
-      // A loop, not push(...): a value matching a million rows overflowed the call stack.
       for (const r of stmt.all(object, field, ...chunk) as { rowid: number; data: string }[])
         rows.push(r)
     }
-    if (values.length > 500) rows.sort((a, b) => a.rowid - b.rowid)
+    if (values.length > IN_CHUNK) rows.sort((a, b) => a.rowid - b.rowid)
     for (const r of rows) yield r.data
+  }
+
+  /** How many keys of `field` hold one of `values`, counted up to `atMost`. */
+  private countKeys(
+    object: string,
+    field: string,
+    values: readonly string[],
+    atMost: number,
+  ): number {
+    let n = 0
+    for (let i = 0; i < values.length && n < atMost; i += IN_CHUNK) {
+      const chunk = values.slice(i, i + IN_CHUNK)
+      const stmt = this.cached(
+        `count${chunk.length}`,
+        () =>
+          'SELECT count(*) AS n FROM (SELECT 1 FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
+          chunk.map(() => '?').join(',') +
+          ') LIMIT ?)',
+      )
+      n += (stmt.get(object, field, ...chunk, atMost - n) as { n: number }).n
+    }
+    return n
   }
 
   /** The JSON of the records with these ids (any object), in insertion order. */
   *byIds(ids: readonly string[]): Generator<{ object: string; data: string }> {
     this.flush()
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500)
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK)
       const stmt = this.cached(
         `ids${chunk.length}`,
         () =>
