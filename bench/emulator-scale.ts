@@ -332,7 +332,7 @@ async function sortedAndGroupedRun(call: Call, rssMb: () => number, total: numbe
     owners.push(r.ms)
   }
   console.log(
-    `lookup by OwnerId (no index, no match: a full scan): median ${median(owners)} ms over 3`,
+    `lookup by OwnerId of a user who owns none (from the key): median ${median(owners)} ms over 3`,
   )
 }
 
