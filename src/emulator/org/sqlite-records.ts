@@ -10,10 +10,9 @@
 // and external-id fields and for lookups (not the audit lookups CreatedById and
 // LastModifiedById, which every record has and no query of ours selects by).
 
-import { chmodSync, closeSync, mkdirSync, openSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { processTempDir } from '../../util/index.js'
+import { rmSync } from 'node:fs'
+import type Database from 'better-sqlite3'
+import { openOrgDatabase } from './org-database.js'
 
 /** One key of a row: `field` holds `value` (already normalised by the caller). */
 export type RowKey = readonly [field: string, value: string]
@@ -50,40 +49,9 @@ export class SqliteRecords {
 
   /** Opens `<dataDir>/org.sqlite`, or a temporary file when `dataDir` is undefined. */
   constructor(dataDir: string | undefined) {
-    // The org's records (and its users' data) are for the owner alone: a folder made here 0700
-    // (an existing one, which may be any folder the user named, keeps its mode), the file 0600
-    // before SQLite opens it (SQLite gives its -wal and -shm files the same mode). An existing
-    // file is narrowed too, so a data dir from an older version stops being readable.
-    if (dataDir === undefined) this.tempDir = processTempDir('forcebridge-org-')
-    else mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    const file = join(dataDir ?? this.tempDir!, 'org.sqlite')
-    closeSync(openSync(file, 'a', 0o600))
-    chmodSync(file, 0o600)
-    this.db = new Database(file)
-    // A temporary org need not survive a crash: its rollback journal stays in memory (no
-    // second copy of every page, as WAL writes) and nothing is synced. A data folder keeps
-    // WAL with NORMAL durability.
-    this.db.pragma(`journal_mode = ${this.tempDir ? 'MEMORY' : 'WAL'}`)
-    this.db.pragma(`synchronous = ${this.tempDir ? 'OFF' : 'NORMAL'}`)
-    // Nobody else opens a temporary org: holding its lock saves each transaction taking and
-    // dropping file locks and checking whether another process changed the file.
-    if (this.tempDir) this.db.pragma('locking_mode = EXCLUSIVE')
-    // Bounded page cache (about 32 MB) so that memory stays flat at millions of rows.
-    this.db.pragma('cache_size = -32000')
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, object TEXT NOT NULL, data TEXT NOT NULL);' +
-        'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);' +
-        'CREATE TABLE IF NOT EXISTS record_keys (object TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (object, field, value, id)) WITHOUT ROWID;',
-    )
-    // Data folders written before records left the heap have no `deleted` column.
-    const columns = this.db.prepare('PRAGMA table_info(records)').all() as { name: string }[]
-    if (!columns.some((c) => c.name === 'deleted')) {
-      this.db.exec(
-        'ALTER TABLE records ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;' +
-          "UPDATE records SET deleted = coalesce(json_extract(data, '$.IsDeleted'), 0);",
-      )
-    }
-    this.db.exec('CREATE INDEX IF NOT EXISTS records_object ON records (object)')
+    const opened = openOrgDatabase(dataDir)
+    this.db = opened.db
+    this.tempDir = opened.tempDir
     this.stmts = this.prepare()
     const values = (n: number, one: string) => Array.from({ length: n }, () => one).join(',')
     this.insertRecords = this.db.prepare(
@@ -198,12 +166,11 @@ export class SqliteRecords {
     const rows: { rowid: number; data: string }[] = []
     for (let i = 0; i < values.length; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK)
-      const stmt = this.cached(
-        `keys${chunk.length}`,
-        () =>
-          'SELECT r.rowid AS rowid, r.data AS data FROM records r WHERE r.id IN (SELECT id FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
-          chunk.map(() => '?').join(',') +
-          ')) ORDER BY r.rowid',
+      const stmt = this.inList(
+        'keys',
+        chunk.length,
+        (marks) =>
+          `SELECT r.rowid AS rowid, r.data AS data FROM records r WHERE r.id IN (SELECT id FROM record_keys WHERE object = ? AND field = ? AND value IN (${marks})) ORDER BY r.rowid`,
       )
       for (const r of stmt.all(object, field, ...chunk) as { rowid: number; data: string }[])
         rows.push(r)
@@ -222,12 +189,11 @@ export class SqliteRecords {
     let n = 0
     for (let i = 0; i < values.length && n < atMost; i += IN_CHUNK) {
       const chunk = values.slice(i, i + IN_CHUNK)
-      const stmt = this.cached(
-        `count${chunk.length}`,
-        () =>
-          'SELECT count(*) AS n FROM (SELECT 1 FROM record_keys WHERE object = ? AND field = ? AND value IN (' +
-          chunk.map(() => '?').join(',') +
-          ') LIMIT ?)',
+      const stmt = this.inList(
+        'count',
+        chunk.length,
+        (marks) =>
+          `SELECT count(*) AS n FROM (SELECT 1 FROM record_keys WHERE object = ? AND field = ? AND value IN (${marks}) LIMIT ?)`,
       )
       n += (stmt.get(object, field, ...chunk, atMost - n) as { n: number }).n
     }
@@ -239,21 +205,26 @@ export class SqliteRecords {
     this.flush()
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const chunk = ids.slice(i, i + IN_CHUNK)
-      const stmt = this.cached(
-        `ids${chunk.length}`,
-        () =>
-          'SELECT object, data FROM records WHERE id IN (' +
-          chunk.map(() => '?').join(',') +
-          ') ORDER BY rowid',
+      const stmt = this.inList(
+        'ids',
+        chunk.length,
+        (marks) => `SELECT object, data FROM records WHERE id IN (${marks}) ORDER BY rowid`,
       )
       yield* stmt.all(...chunk) as { object: string; data: string }[]
     }
   }
 
-  /** A statement prepared once per shape (an IN list of each length), not once per call. */
-  private cached(key: string, sql: () => string): Database.Statement {
+  /**
+   * The statement `sql` makes for an IN list of `n` values (`marks` is its `?, ?, …`),
+   * prepared once per kind and length, not once per call.
+   */
+  private inList(kind: string, n: number, sql: (marks: string) => string): Database.Statement {
+    const key = `${kind}${n}`
     let stmt = this.inLists.get(key)
-    if (stmt === undefined) this.inLists.set(key, (stmt = this.db.prepare(sql())))
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql(Array.from({ length: n }, () => '?').join(',')))
+      this.inLists.set(key, stmt)
+    }
     return stmt
   }
 
